@@ -1,0 +1,9 @@
+/** A subcommand of `qm-ingest`: its name, a one-line summary, and its lazily loaded module. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<{ run(args: readonly string[]): Promise<number> }>;
+}
+
+/** Every subcommand, in the order `qm-ingest --help` lists them. */
+export const commands: readonly Command[] = [];
