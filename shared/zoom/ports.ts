@@ -34,14 +34,35 @@ export interface TokenStore {
    * Reports that Zoom rejected `rejected` (401, code 124). The store fetches a replacement unless
    * another caller already did, and returns the token to retry with.
    */
-  refreshAfterRejection(accountId: string, rejected: AccessToken, fetchToken: FetchToken): Promise<AccessToken>;
+  refreshAfterRejection(
+    accountId: string,
+    rejected: AccessToken,
+    fetchToken: FetchToken,
+  ): Promise<AccessToken>;
 }
 
-/** The answer of a rate limiter: either a grant, or how long to wait before asking again. */
-export type RateLimitDecision = { readonly granted: true } | { readonly granted: false; readonly retryAfterMs: number };
+/** Which of Zoom's two windows a refusal comes from: the per-second rate or the per-day quota. */
+export type RateLimitKind = 'qps' | 'daily';
+
+/**
+ * The answer of a rate limiter: either a grant, or how long to wait before asking again. `kind`
+ * says which window refused (a daily refusal waits until the next UTC midnight, so callers re-queue
+ * rather than retry soon); a limiter that cannot tell leaves it out and callers assume 'qps'.
+ */
+export type RateLimitDecision =
+  | { readonly granted: true }
+  | { readonly granted: false; readonly retryAfterMs: number; readonly kind?: RateLimitKind | undefined };
+
+/**
+ * The limits one label is held to, after the configured fraction of the plan has been applied.
+ * `perSecond` may be fractional (e.g. 0.5 = one call every two seconds).
+ */
+export interface EffectiveRateLimit {
+  readonly perSecond: number;
+  readonly perDay?: number | undefined;
+}
 
 /** A token bucket per (Zoom account, label), sized to a fraction of the plan's limits. */
 export interface RateLimiter {
   tryTake(accountId: string, label: RateLimitLabel): Promise<RateLimitDecision>;
 }
-
