@@ -6,4 +6,10 @@ export interface Command {
 }
 
 /** Every subcommand, in the order `qm-ingest --help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  {
+    name: 'simulator',
+    summary: 'Run the local Zoom QM simulator (OAuth + QM API on 127.0.0.1)',
+    load: () => import('./simulator.ts'),
+  },
+];
