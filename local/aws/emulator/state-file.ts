@@ -1,0 +1,26 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Where an emulator keeps its resources (secrets, topics, rules) between runs when the stack has
+ * a data folder. Writes go to a temporary file renamed into place, so a crash mid-write leaves the
+ * previous state rather than half a file.
+ */
+export interface StateFile<State> {
+  load(): State | undefined;
+  save(state: State): void;
+}
+
+export function jsonStateFile<State>(path: string | undefined): StateFile<State> {
+  return {
+    load: () =>
+      path !== undefined && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as State) : undefined,
+    save: (state) => {
+      if (path === undefined) return;
+      mkdirSync(dirname(path), { recursive: true });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(state, null, 2));
+      renameSync(temporary, path);
+    },
+  };
+}
