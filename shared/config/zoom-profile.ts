@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
 import { SPEC_OPERATION_LABELS, type ZoomOperation } from '../zoom/operations.ts';
 import type { EffectiveRateLimit, RateLimitLabel } from '../zoom/ports.ts';
 import { credentialedBaseUrlSchema } from '../zoom/urls.ts';
+import { parseConfig } from './parse.ts';
 
 /**
  * One Zoom account as qm-ingest talks to it: where its credentials live, which URLs to call (real
@@ -99,15 +99,7 @@ export type ZoomProfileInput = z.input<typeof zoomProfileSchema>;
  * `<fieldPrefix>.<path>` (never its value: a misplaced secret must not end up in a log).
  */
 export function parseZoomProfile(input: unknown, fieldPrefix = 'zoomProfile'): ZoomProfile {
-  const result = zoomProfileSchema.safeParse(input);
-  if (result.success) {
-    return result.data;
-  }
-  const problems = result.error.issues.map((issue) => {
-    const field = [fieldPrefix, ...issue.path.map(String)].join('.');
-    return `${field}: ${issue.message}`;
-  });
-  throw new ConfigError(`Invalid Zoom profile: ${problems.join('; ')}`);
+  return parseConfig(zoomProfileSchema, input, fieldPrefix, 'Zoom profile');
 }
 
 /**

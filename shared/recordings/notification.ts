@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { RecordingRequestError } from './errors.ts';
+import { parseStoredItem, type Recording } from './recording.ts';
+import { isTerminal, TERMINAL_STATUSES } from './state-machine.ts';
+
+/**
+ * The outbox entry a terminal transition leaves behind: the notification still to publish. It is
+ * written in the same transaction as the transition, so a crash between the state write and the
+ * publish loses nothing: the publisher marks it sent, the reconciler retries what is pending.
+ */
+
+export const NOTIFICATION_SCHEMA_VERSION = 1;
+
+const jsonObjectSchema = z.record(z.string(), z.json());
+/** A JSON value (what a notification's details may hold). */
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
+
+export const notificationSchema = z.object({
+  schemaVersion: z.literal(NOTIFICATION_SCHEMA_VERSION),
+  /** Stable across retries of the publish, so a subscriber can drop a repeat. */
+  notificationId: z.string().min(1),
+  recordingId: z.string().min(1),
+  zoomAccountId: z.string().min(1),
+  profile: z.string().min(1),
+  submission: z.number().int().positive(),
+  status: z.enum(TERMINAL_STATUSES),
+  reason: z.string(),
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  interactionId: z.string().min(1).optional(),
+  queueId: z.string().optional(),
+  occurredAt: z.number().int().nonnegative(),
+  /** What the writer of the transition adds (scores, evaluation ids). No transcript, no phone numbers. */
+  details: jsonObjectSchema,
+  state: z.enum(['PENDING', 'SENT']),
+  sentAt: z.number().int().nonnegative().optional(),
+});
+export type Notification = z.infer<typeof notificationSchema>;
+
+/**
+ * What a terminal transition must bring for its notification. Required by the type of every
+ * terminal transition, so a terminal status cannot be written without its outbox entry.
+ */
+export interface NotificationDraft {
+  readonly details: Readonly<Record<string, JsonValue>>;
+}
+
+/**
+ * A recording has at most one terminal transition per submission (leaving a terminal status
+ * starts a new submission), so recording id + submission names the notification for good.
+ */
+export function notificationIdOf(recordingId: string, submission: number): string {
+  return `${recordingId}-${submission}`;
+}
+
+/** The pending notification for a recording that has just entered a terminal status. */
+export function pendingNotificationFor(recording: Recording, draft: NotificationDraft): Notification {
+  if (!isTerminal(recording.status)) {
+    throw new RecordingRequestError(
+      `A notification is only written for a terminal status, not ${recording.status}`,
+    );
+  }
+  const result = notificationSchema.safeParse({
+    schemaVersion: NOTIFICATION_SCHEMA_VERSION,
+    notificationId: notificationIdOf(recording.recordingId, recording.submission),
+    recordingId: recording.recordingId,
+    zoomAccountId: recording.zoomAccountId,
+    profile: recording.profile,
+    submission: recording.submission,
+    status: recording.status,
+    reason: recording.reason,
+    bucket: recording.bucket,
+    key: recording.key,
+    interactionId: recording.interactionId,
+    queueId: recording.metadata.queueId,
+    occurredAt: recording.statusChangedAt,
+    details: draft.details,
+    state: 'PENDING',
+  });
+  if (!result.success) {
+    const fields = result.error.issues.map((issue) => issue.path.join('.') || '(notification)');
+    throw new RecordingRequestError(
+      `The notification for recording ${recording.recordingId} is invalid at: ${fields.join(', ')}`,
+    );
+  }
+  return result.data;
+}
+
+export function parseNotification(item: Record<string, unknown>): Notification {
+  const { notificationId } = item;
+  return parseStoredItem(
+    notificationSchema,
+    item,
+    `Notification ${String(notificationId)}`,
+    NOTIFICATION_SCHEMA_VERSION,
+  );
+}

@@ -1,0 +1,160 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../clock.ts';
+import { PermanentError } from '../errors.ts';
+import { StateTableIndex, stateTableDefinition } from '../table/definition.ts';
+import { documentClientOf } from '../table/document-client.ts';
+import {
+  conditionFailedItem,
+  isConditionalCheckFailed,
+  translateDynamoError,
+} from '../table/dynamo-errors.ts';
+import { ExpressionAttributes, updateExpression } from '../table/expressions.ts';
+import {
+  ItemType,
+  indexKeyAttributes,
+  notificationKey,
+  outboxIndexEntry,
+  outboxPartition,
+  sortableTime,
+  WORK_SHARD_COUNT,
+} from '../table/keys.ts';
+import { byAttribute, mergeSorted, queryItems } from '../table/query.ts';
+import { type Notification, parseNotification } from './notification.ts';
+
+/**
+ * The outbox: notifications written with terminal transitions, waiting to be published. Pending
+ * ones sit in the sparse work index (`OUTBOX#<shard>`), where the publisher's retry and the
+ * reconciler find them; marking one sent takes it out of the index and lets TTL delete it later.
+ */
+
+/** How long a sent notification stays readable before TTL removes it, unless configured. */
+export const DEFAULT_SENT_NOTIFICATION_RETENTION_MS = 30 * 86_400_000;
+
+/** The item of a notification; a pending one carries its outbox index entry. */
+export function toNotificationItem(notification: Notification): Record<string, unknown> {
+  const attributes = indexKeyAttributes(StateTableIndex.work);
+  const entry = outboxIndexEntry(notification.notificationId, notification.occurredAt);
+  return {
+    ...notificationKey(notification.recordingId, notification.notificationId),
+    type: ItemType.notification,
+    ...notification,
+    ...(notification.state === 'PENDING'
+      ? { [attributes.partitionKey]: entry.partitionKey, [attributes.sortKey]: entry.sortKey }
+      : {}),
+  };
+}
+
+export interface OutboxRepositoryOptions {
+  readonly tableName: string;
+  readonly clock?: Clock | undefined;
+  /** How long a sent notification is kept for inspection before TTL deletes it. */
+  readonly sentRetentionMs?: number | undefined;
+}
+
+/** Reads the pending notifications and marks them sent. */
+export class OutboxRepository {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #clock: Clock;
+  readonly #sentRetentionMs: number;
+
+  constructor(client: DynamoDBClient, options: OutboxRepositoryOptions) {
+    this.#client = documentClientOf(client);
+    this.#tableName = options.tableName;
+    this.#clock = options.clock ?? systemClock;
+    this.#sentRetentionMs = options.sentRetentionMs ?? DEFAULT_SENT_NOTIFICATION_RETENTION_MS;
+  }
+
+  /**
+   * Notifications still pending that were created before `createdBefore` (default: all), oldest
+   * first across every shard. Served by the work index, so one written a moment ago may not be
+   * listed yet (eventual consistency); the caller publishes those on its next pass.
+   */
+  iteratePending(createdBefore?: number): AsyncGenerator<Notification> {
+    const attributes = indexKeyAttributes(StateTableIndex.work);
+    const shards = Array.from({ length: WORK_SHARD_COUNT }, (_, shard) =>
+      queryItems(
+        this.#client,
+        {
+          TableName: this.#tableName,
+          IndexName: StateTableIndex.work,
+          KeyConditionExpression: createdBefore === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+          ExpressionAttributeNames:
+            createdBefore === undefined
+              ? { '#pk': attributes.partitionKey }
+              : { '#pk': attributes.partitionKey, '#sk': attributes.sortKey },
+          ExpressionAttributeValues:
+            createdBefore === undefined
+              ? { ':pk': outboxPartition(shard) }
+              : { ':pk': outboxPartition(shard), ':before': sortableTime(createdBefore) },
+        },
+        'listing pending notifications',
+      ),
+    );
+    return parseEach(mergeSorted(shards, byAttribute(attributes.sortKey, 'asc')));
+  }
+
+  /** One notification, read consistently. */
+  async get(recordingId: string, notificationId: string): Promise<Notification | undefined> {
+    try {
+      const output = await this.#client.send(
+        new GetCommand({
+          TableName: this.#tableName,
+          Key: notificationKey(recordingId, notificationId),
+          ConsistentRead: true,
+        }),
+      );
+      return output.Item === undefined ? undefined : parseNotification(output.Item);
+    } catch (error) {
+      throw translateDynamoError(error, `reading notification ${notificationId}`);
+    }
+  }
+
+  /**
+   * Marks a notification published: out of the pending index, deleted by TTL after the retention.
+   * Idempotent: marking an already-sent notification again changes nothing and succeeds, so a
+   * publisher that crashed after publishing and before marking can simply mark it again.
+   */
+  async markSent(notification: Pick<Notification, 'recordingId' | 'notificationId'>): Promise<Notification> {
+    const sentAt = this.#clock.now();
+    const names = new ExpressionAttributes();
+    const attributes = indexKeyAttributes(StateTableIndex.work);
+    try {
+      const output = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: notificationKey(notification.recordingId, notification.notificationId),
+          UpdateExpression: updateExpression(
+            [
+              `${names.name('state')} = ${names.value('SENT')}`,
+              `${names.name('sentAt')} = ${names.value(sentAt)}`,
+              `${names.name(stateTableDefinition.timeToLiveAttribute)} = ${names.value(Math.ceil((sentAt + this.#sentRetentionMs) / 1000))}`,
+            ],
+            [names.name(attributes.partitionKey), names.name(attributes.sortKey)],
+          ),
+          ConditionExpression: `${names.name('state')} = ${names.value('PENDING')}`,
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...names.toInput(),
+        }),
+      );
+      return parseNotification(output.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) {
+        throw translateDynamoError(error, `marking notification ${notification.notificationId} sent`);
+      }
+      const found = conditionFailedItem(error);
+      if (found === undefined) {
+        throw new PermanentError(`Notification ${notification.notificationId} does not exist`);
+      }
+      return parseNotification(found);
+    }
+  }
+}
+
+async function* parseEach(items: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Notification> {
+  for await (const item of items) {
+    yield parseNotification(item);
+  }
+}

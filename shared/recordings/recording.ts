@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { PermanentError } from '../errors.ts';
+import { RECORDING_STATUSES } from './state-machine.ts';
+
+/**
+ * The recording as the state table stores it, with the zod schema that checks every item read
+ * back (an item written by hand, by an older bug or by a newer release is refused with a clear
+ * error instead of flowing on half-typed).
+ */
+
+/** The schema version this release writes. Items with a higher version were written by a newer release. */
+export const RECORDING_SCHEMA_VERSION = 1;
+
+const epochMillis = z.number().int().nonnegative();
+
+/**
+ * What makes two uploads of the same key the same recording: the object's full-object checksum,
+ * its ETag where that is a digest of the bytes, or else its version id (decided by ingest).
+ */
+export const contentIdentitySchema = z.object({
+  kind: z.enum(['checksum', 'etag', 'versionId']),
+  value: z.string().min(1),
+});
+export type ContentIdentity = z.infer<typeof contentIdentitySchema>;
+
+/**
+ * The call's metadata as resolved by ingest (already validated there) and sent to Zoom. It holds
+ * personal data (emails, phone numbers, names): it is stored for resubmissions and never logged.
+ */
+export const recordingMetadataSchema = z.object({
+  agentEmail: z.string().min(1).optional(),
+  agentId: z.string().min(1).optional(),
+  consumerName: z.string().optional(),
+  fromNumber: z.string().optional(),
+  toNumber: z.string().optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  disposition: z.string().optional(),
+  queueId: z.string().optional(),
+  primaryLanguage: z.string().optional(),
+  /** The call's start, as sent to Zoom (`yyyy-MM-dd'T'HH:mm:ss'Z'`). */
+  startTime: z.iso.datetime().optional(),
+  channel: z.enum(['voice', 'video']).optional(),
+});
+export type RecordingMetadata = z.infer<typeof recordingMetadataSchema>;
+
+const statusSchema = z.enum(RECORDING_STATUSES);
+
+/** One transition in a recording's history. `from` is null for the entry that created the recording. */
+export const historyEntrySchema = z.object({
+  at: epochMillis,
+  from: statusSchema.nullable(),
+  to: statusSchema,
+  reason: z.string(),
+  /** The submission number after the transition. */
+  submission: z.number().int().positive(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+/**
+ * The poll schedule. DynamoDB, not the poll message, is its source of truth: a poll message
+ * carries the `pollSeq` it was scheduled with, and every write to the recording increments
+ * `pollSeq`, so a duplicated or outdated message can never move the recording.
+ */
+export const pollStateSchema = z.object({
+  pollSeq: z.number().int().nonnegative(),
+  /** Polls that counted against the schedule in the current submission (a 429 does not count). */
+  attempts: z.number().int().nonnegative(),
+  /** Present only while a poll is scheduled (status SUBMITTED). */
+  nextPollDueAt: epochMillis.optional(),
+  deadlineAt: epochMillis.optional(),
+});
+export type PollState = z.infer<typeof pollStateSchema>;
+
+/**
+ * Where the evaluation results of a recording are stored (filled in by the poll issue). It is
+ * amended by its own write, with a growing revision, without touching the status, so a re-score
+ * or a late manual evaluation never reopens a finished recording.
+ */
+export const resultsReferenceSchema = z.object({
+  revision: z.number().int().positive(),
+  updatedAt: epochMillis,
+  location: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('item'), sk: z.string().min(1) }),
+    z.object({ kind: z.literal('s3'), bucket: z.string().min(1), key: z.string().min(1) }),
+  ]),
+});
+export type ResultsReference = z.infer<typeof resultsReferenceSchema>;
+
+export const recordingSchema = z.object({
+  schemaVersion: z.literal(RECORDING_SCHEMA_VERSION),
+  recordingId: z.string().min(1),
+  zoomAccountId: z.string().min(1),
+  /** The configured Zoom profile that owns the recording's bucket/prefix. */
+  profile: z.string().min(1),
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  contentIdentity: contentIdentitySchema,
+  versionId: z.string().min(1).optional(),
+  size: z.number().int().nonnegative(),
+  contentType: z.string(),
+  status: statusSchema,
+  /** Starts at 1; goes up with each automatic resubmission and operator retry. */
+  submission: z.number().int().positive(),
+  /** Automatic resubmissions used since the last operator retry. */
+  autoResubmissions: z.number().int().nonnegative(),
+  statusChangedAt: epochMillis,
+  /** When the recording was dropped (the S3 event time). */
+  receivedAt: epochMillis,
+  updatedAt: epochMillis,
+  interactionId: z.string().min(1).optional(),
+  /** When the presigned URL Zoom downloads from stops working. */
+  urlExpiresAt: epochMillis.optional(),
+  metadata: recordingMetadataSchema,
+  poll: pollStateSchema,
+  /** Why the recording is in its status, in words a person can act on. */
+  reason: z.string(),
+  history: z.array(historyEntrySchema),
+  results: resultsReferenceSchema.optional(),
+});
+export type Recording = z.infer<typeof recordingSchema>;
+
+/** What ingest knows when it claims a recording. */
+export interface NewRecording {
+  readonly zoomAccountId: string;
+  readonly profile: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly contentIdentity: ContentIdentity;
+  readonly versionId?: string | undefined;
+  readonly size: number;
+  readonly contentType: string;
+  readonly receivedAt: number;
+  readonly metadata?: RecordingMetadata | undefined;
+  /** Why the recording was created (e.g. the event that announced it). */
+  readonly reason: string;
+}
+
+/** An item in the table that does not match the schema this release reads. */
+export class CorruptItemError extends PermanentError {}
+
+/**
+ * Validates an item read from the table. The message names the item and the failing fields,
+ * never their values (they may hold personal data).
+ */
+export function parseStoredItem<T>(
+  schema: z.ZodType<T>,
+  item: Record<string, unknown>,
+  what: string,
+  supportedVersion: number,
+): T {
+  const { schemaVersion: version } = item;
+  if (typeof version === 'number' && version > supportedVersion) {
+    throw new CorruptItemError(
+      `${what} has schema version ${version}; this release reads up to ${supportedVersion}: upgrade before reading it`,
+    );
+  }
+  const result = schema.safeParse(item);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`,
+    );
+    throw new CorruptItemError(`${what} does not match its schema: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+export function parseRecording(item: Record<string, unknown>): Recording {
+  const { recordingId } = item;
+  return parseStoredItem(recordingSchema, item, `Recording ${String(recordingId)}`, RECORDING_SCHEMA_VERSION);
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { parseRecording } from '../../../shared/recordings/recording.ts';
+import { recordingIndexAttributes, toRecordingItem } from '../../../shared/recordings/recording-item.ts';
+import { agentKeyOf } from '../../../shared/table/keys.ts';
+import { aRecording } from './recording-fixtures.ts';
+
+describe('recording index attributes', () => {
+  it('puts a new recording in the status, agent and account indexes only', () => {
+    // Prepare
+    const recording = aRecording();
+
+    // Act
+    const attributes = recordingIndexAttributes(recording);
+
+    // Assess
+    expect(Object.keys(attributes.set).sort()).toEqual([
+      'gsi2pk',
+      'gsi2sk',
+      'gsi3pk',
+      'gsi3sk',
+      'gsi4pk',
+      'gsi4sk',
+    ]);
+    expect(attributes.remove).toEqual(['gsi1pk', 'gsi1sk', 'gsi5pk', 'gsi5sk']);
+  });
+
+  it('adds the interaction and the due poll while SUBMITTED with a poll scheduled', () => {
+    // Prepare
+    const recording = aRecording({
+      status: 'SUBMITTED',
+      interactionId: 'IX-1',
+      poll: { pollSeq: 2, attempts: 0, nextPollDueAt: Date.parse('2026-11-24T10:00:00Z'), deadlineAt: 9e12 },
+    });
+
+    // Act
+    const attributes = recordingIndexAttributes(recording);
+
+    // Assess
+    expect(attributes.set).toMatchObject({
+      gsi1pk: 'INTERACTION#acct-1#IX-1',
+      gsi5sk: '2026-11-24T10:00:00.000Z#rec-0001',
+    });
+    expect(attributes.remove).toEqual([]);
+  });
+
+  it('keeps a finished recording out of the due-poll index', () => {
+    // Prepare
+    const recording = aRecording({
+      status: 'EVALUATED',
+      interactionId: 'IX-1',
+      poll: { pollSeq: 3, attempts: 4, nextPollDueAt: 5_000 },
+    });
+
+    // Act
+    const attributes = recordingIndexAttributes(recording);
+
+    // Assess
+    expect(attributes.remove).toEqual(['gsi5pk', 'gsi5sk']);
+  });
+
+  it('indexes the agent by hashed email, by the call start time', () => {
+    // Prepare
+    const recording = aRecording();
+
+    // Act
+    const attributes = recordingIndexAttributes(recording);
+
+    // Assess
+    expect(attributes.set).toMatchObject({
+      gsi3pk: `AGENT#${agentKeyOf({ email: 'jane.doe@example.com' })}`,
+      gsi3sk: '2026-11-24T09:30:00.000Z#rec-0001',
+    });
+    expect(JSON.stringify(attributes.set)).not.toContain('jane');
+  });
+
+  it('falls back to the Zoom user id and the drop time', () => {
+    // Prepare
+    const recording = aRecording({ metadata: { agentId: 'user-42' }, receivedAt: 0 });
+
+    // Act
+    const attributes = recordingIndexAttributes(recording);
+
+    // Assess
+    expect(attributes.set).toMatchObject({
+      gsi3pk: `AGENT#${agentKeyOf({ id: 'user-42' })}`,
+      gsi3sk: '1970-01-01T00:00:00.000Z#rec-0001',
+    });
+  });
+
+  it('leaves a recording without a known agent out of the agent index', () => {
+    // Prepare
+    const recording = aRecording({ metadata: {} });
+
+    // Act
+    const attributes = recordingIndexAttributes(recording);
+
+    // Assess
+    expect(attributes.remove).toContain('gsi3pk');
+  });
+});
+
+describe('recording items', () => {
+  it('round-trips through the schema', () => {
+    // Prepare
+    const recording = aRecording({
+      results: { revision: 1, updatedAt: 5, location: { kind: 'item', sk: 'RESULT' } },
+    });
+
+    // Act
+    const parsed = parseRecording(toRecordingItem(recording));
+
+    // Assess
+    expect(parsed).toEqual(recording);
+  });
+
+  it('refuses an item that does not match, naming the fields but not their values', () => {
+    // Prepare
+    const item = { ...toRecordingItem(aRecording()), status: 'LOST', size: 'secret-value' };
+
+    // Act
+    const attempt = () => parseRecording(item);
+
+    // Assess
+    expect(attempt).toThrow('Recording rec-0001 does not match its schema: size: ');
+    expect(attempt).toThrow(/; status: /);
+    expect(attempt).not.toThrow(/secret-value/);
+  });
+
+  it('refuses an item written by a newer release with a hint to upgrade', () => {
+    // Prepare
+    const item = { ...toRecordingItem(aRecording()), schemaVersion: 2 };
+
+    // Act
+    const attempt = () => parseRecording(item);
+
+    // Assess
+    expect(attempt).toThrow('Recording rec-0001 has schema version 2; this release reads up to 1: upgrade');
+  });
+});

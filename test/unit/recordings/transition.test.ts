@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import { RecordingRequestError } from '../../../shared/recordings/errors.ts';
+import { IllegalTransitionError } from '../../../shared/recordings/state-machine.ts';
+import { planTransition, type Transition } from '../../../shared/recordings/transition.ts';
+import { aRecording } from './recording-fixtures.ts';
+
+const submitted = aRecording({
+  status: 'SUBMITTED',
+  submission: 1,
+  interactionId: 'IX-1',
+  urlExpiresAt: 9_000,
+  poll: { pollSeq: 4, attempts: 3, nextPollDueAt: 5_000, deadlineAt: 90_000 },
+});
+
+describe('planTransition', () => {
+  it('moves the status, appends history and moves the poll sequence on', () => {
+    // Prepare
+    const current = aRecording();
+
+    // Act
+    const plan = planTransition(current, { to: 'SUBMITTING', reason: 'metadata resolved' }, 2_000);
+
+    // Assess
+    expect(plan.expected).toEqual({ status: 'RECEIVED', submission: 1, pollSeq: 0 });
+    expect(plan.next).toMatchObject({
+      status: 'SUBMITTING',
+      statusChangedAt: 2_000,
+      updatedAt: 2_000,
+      reason: 'metadata resolved',
+      poll: { pollSeq: 1, attempts: 0 },
+    });
+    expect(plan.next.history.at(-1)).toEqual({
+      at: 2_000,
+      from: 'RECEIVED',
+      to: 'SUBMITTING',
+      reason: 'metadata resolved',
+      submission: 1,
+    });
+    expect(plan.notification).toBeUndefined();
+  });
+
+  it('starts the poll schedule on SUBMITTED with the interaction and URL expiry', () => {
+    // Prepare
+    const current = aRecording({ status: 'SUBMITTING', poll: { pollSeq: 1, attempts: 0 } });
+
+    // Act
+    const plan = planTransition(
+      current,
+      {
+        to: 'SUBMITTED',
+        reason: 'Zoom accepted the interaction',
+        interactionId: 'IX-9',
+        urlExpiresAt: 50_000,
+        poll: { nextPollDueAt: 3_000, deadlineAt: 80_000 },
+      },
+      2_000,
+    );
+
+    // Assess
+    expect(plan.next).toMatchObject({
+      status: 'SUBMITTED',
+      interactionId: 'IX-9',
+      urlExpiresAt: 50_000,
+      poll: { pollSeq: 2, attempts: 0, nextPollDueAt: 3_000, deadlineAt: 80_000 },
+    });
+  });
+
+  it('ends the poll schedule when leaving SUBMITTED and writes the notification of a terminal status', () => {
+    // Prepare
+    const transition: Transition = {
+      to: 'EVALUATED',
+      reason: 'all automated evaluations completed',
+      notification: { details: { score: 87 } },
+    };
+
+    // Act
+    const plan = planTransition(submitted, transition, 6_000);
+
+    // Assess
+    expect(plan.next.poll).toEqual({ pollSeq: 5, attempts: 3, deadlineAt: 90_000 });
+    expect(plan.notification).toMatchObject({
+      notificationId: 'rec-0001-1',
+      recordingId: 'rec-0001',
+      status: 'EVALUATED',
+      reason: 'all automated evaluations completed',
+      interactionId: 'IX-1',
+      queueId: 'queue-7',
+      occurredAt: 6_000,
+      details: { score: 87 },
+      state: 'PENDING',
+    });
+  });
+
+  it('uses the poll sequence of the poll message when given', () => {
+    // Prepare
+    const messageSeq = 3;
+
+    // Act
+    const plan = planTransition(
+      submitted,
+      { to: 'TIMED_OUT', reason: 'deadline passed', pollSeq: messageSeq, notification: { details: {} } },
+      6_000,
+    );
+
+    // Assess
+    expect(plan.expected).toEqual({ status: 'SUBMITTED', submission: 1, pollSeq: 3 });
+  });
+
+  it('bumps the submission on the automatic resubmission and keeps the old interaction until the new one', () => {
+    // Prepare
+    const resubmission: Transition = { to: 'SUBMITTING', reason: 'Zoom never fetched the file' };
+
+    // Act
+    const plan = planTransition(submitted, resubmission, 7_000);
+
+    // Assess
+    expect(plan.next).toMatchObject({ submission: 2, autoResubmissions: 1, interactionId: 'IX-1' });
+    expect(plan.next.history.at(-1)?.submission).toBe(2);
+  });
+
+  it('replaces the metadata when the transition brings it', () => {
+    // Prepare
+    const metadata = { agentId: 'user-42' };
+
+    // Act
+    const plan = planTransition(
+      aRecording(),
+      { to: 'SUBMITTING', reason: 'sidecar arrived', metadata },
+      2_000,
+    );
+
+    // Assess
+    expect(plan.next.metadata).toEqual({ agentId: 'user-42' });
+  });
+
+  it('refuses a terminal transition without its notification, whatever the types said', () => {
+    // Prepare
+    const withoutOutbox = { to: 'FAILED', reason: 'gave up' } as unknown as Transition;
+
+    // Act
+    const attempt = () => planTransition(aRecording(), withoutOutbox, 2_000);
+
+    // Assess
+    expect(attempt).toThrow(RecordingRequestError);
+    expect(attempt).toThrow('must bring its notification');
+  });
+
+  it('makes a terminal transition without a notification a type error', () => {
+    // Prepare
+    // @ts-expect-error a terminal status needs its notification
+    const missing: Transition = { to: 'REJECTED', reason: 'zero bytes' };
+    // @ts-expect-error SUBMITTED needs the interaction id and the poll plan
+    const incomplete: Transition = { to: 'SUBMITTED', reason: 'accepted' };
+    // @ts-expect-error a non-terminal status publishes nothing
+    const extra: Transition = { to: 'SUBMITTING', reason: 'go', notification: { details: {} } };
+
+    // Act
+    const attempts = [missing, incomplete, extra].map(
+      (transition) => () => planTransition(aRecording(), transition, 1),
+    );
+
+    // Assess
+    for (const attempt of attempts) {
+      expect(attempt).toThrow(RecordingRequestError);
+    }
+  });
+
+  it('refuses a notification on a non-terminal transition', () => {
+    // Prepare
+    const request = {
+      to: 'SUBMITTING',
+      reason: 'go',
+      notification: { details: {} },
+    } as unknown as Transition;
+
+    // Act
+    const attempt = () => planTransition(aRecording(), request, 2_000);
+
+    // Assess
+    expect(attempt).toThrow('SUBMITTING is not terminal: it publishes no notification');
+  });
+
+  it('refuses a transition without a reason', () => {
+    // Prepare
+    const blankReason = '  ';
+
+    // Act
+    const attempt = () => planTransition(aRecording(), { to: 'SUBMITTING', reason: blankReason }, 2_000);
+
+    // Assess
+    expect(attempt).toThrow('A transition to SUBMITTING needs a reason');
+  });
+
+  it('refuses SUBMITTED with a first poll after the deadline', () => {
+    // Prepare
+    const current = aRecording({ status: 'SUBMITTING' });
+
+    // Act
+    const attempt = () =>
+      planTransition(
+        current,
+        {
+          to: 'SUBMITTED',
+          reason: 'accepted',
+          interactionId: 'IX-2',
+          urlExpiresAt: 10_000,
+          poll: { nextPollDueAt: 20_000, deadlineAt: 10_000 },
+        },
+        2_000,
+      );
+
+    // Assess
+    expect(attempt).toThrow('A poll may not be scheduled after the recording');
+  });
+
+  it('refuses SUBMITTED with a time that is not epoch milliseconds', () => {
+    // Prepare
+    const current = aRecording({ status: 'SUBMITTING' });
+
+    // Act
+    const attempt = () =>
+      planTransition(
+        current,
+        {
+          to: 'SUBMITTED',
+          reason: 'accepted',
+          interactionId: 'IX-2',
+          urlExpiresAt: 1.5,
+          poll: { nextPollDueAt: 2_000, deadlineAt: 10_000 },
+        },
+        2_000,
+      );
+
+    // Assess
+    expect(attempt).toThrow('A transition to SUBMITTED needs urlExpiresAt as epoch milliseconds');
+  });
+
+  it('checks the state machine before anything else is computed', () => {
+    // Prepare
+    const illegal: Transition = { to: 'REJECTED', reason: 'late 400', notification: { details: {} } };
+
+    // Act
+    const attempt = () => planTransition(submitted, illegal, 2_000);
+
+    // Assess
+    expect(attempt).toThrow(IllegalTransitionError);
+  });
+
+  it('refuses notification details that are not JSON', () => {
+    // Prepare
+    const request = {
+      to: 'EVALUATED',
+      reason: 'done',
+      notification: { details: { when: new Date(0) } },
+    } as unknown as Transition;
+
+    // Act
+    const attempt = () => planTransition(submitted, request, 2_000);
+
+    // Assess
+    expect(attempt).toThrow('The notification for recording rec-0001 is invalid at: details.when');
+  });
+});
