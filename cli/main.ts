@@ -3,12 +3,19 @@
  * The `qm-ingest` command. Each subcommand lives in its own module and is loaded only when used,
  * so `qm-ingest status` does not pay for starting the local stack's code.
  */
-import { commands, type Command } from './commands.ts';
+import { type Command, commands } from './commands.ts';
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return ['Usage: qm-ingest <command> [options]', '', 'Commands:', ...lines, '', 'Run `qm-ingest <command> --help` for its options.'].join('\n');
+  return [
+    'Usage: qm-ingest <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `qm-ingest <command> --help` for its options.',
+  ].join('\n');
 }
 
 async function main(argv: readonly string[]): Promise<number> {

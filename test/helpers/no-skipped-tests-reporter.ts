@@ -17,7 +17,9 @@ export class NoSkippedTestsReporter implements Reporter {
       }
     }
     if (skipped.length > 0) {
-      console.error(`\n${skipped.length} test(s) were skipped; every test must run:\n  ${skipped.join('\n  ')}`);
+      console.error(
+        `\n${skipped.length} test(s) were skipped; every test must run:\n  ${skipped.join('\n  ')}`,
+      );
       process.exitCode = 1;
     }
   }
