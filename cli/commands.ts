@@ -12,4 +12,9 @@ export const commands: readonly Command[] = [
     summary: 'Run the local Zoom QM simulator (OAuth + QM API on 127.0.0.1)',
     load: () => import('./simulator.ts'),
   },
+  {
+    name: 'local-aws',
+    summary: 'Run the local AWS stack (S3, SQS, DynamoDB, Secrets Manager, SNS, EventBridge) on 127.0.0.1',
+    load: () => import('../local/aws/command.ts'),
+  },
 ];
