@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { NoSkippedTestsReporter } from './test/helpers/no-skipped-tests-reporter.ts';
+import { SummaryLineReporter } from './test/helpers/summary-line-reporter.ts';
 
 /**
  * One project per test layer. `npm test` runs them all; a focused (`.only`) or skipped test fails
@@ -8,7 +9,7 @@ import { NoSkippedTestsReporter } from './test/helpers/no-skipped-tests-reporter
 export default defineConfig({
   test: {
     allowOnly: false,
-    reporters: ['default', new NoSkippedTestsReporter()],
+    reporters: ['default', new NoSkippedTestsReporter(), new SummaryLineReporter()],
     restoreMocks: true,
     projects: [
       {
