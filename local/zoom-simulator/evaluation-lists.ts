@@ -3,17 +3,34 @@
  * that exist now, newest first, filtered and paged. The manual list's filters accept both
  * spellings Zoom documents ("Canceled"/"Cancled", "Auto complete"/"Auto Complete").
  */
-import type { ListDependencies } from './interaction-list.ts';
 import { type Evaluation, evaluationCreatedAt, type InteractionRecord } from './interactions.ts';
-import { QueryReader, withinWindow } from './query.ts';
-import { type EvaluationView, evaluationsAt, type RenderContext } from './render/common.ts';
+import { type ListDependencies, serveList } from './list-request.ts';
+import { type QueryReader, withinWindow } from './query.ts';
+import { type Body, type EvaluationView, evaluationsAt, type RenderContext } from './render/common.ts';
 import { renderAutomatedEvaluation, renderManualEvaluation } from './render/evaluation-bodies.ts';
-import { type JsonResponse, zoomErrors } from './zoom-errors.ts';
+import type { JsonResponse } from './zoom-errors.ts';
 
-interface ListedEvaluation {
+type EvaluationKind = Evaluation['kind'];
+type EvaluationOf<Kind extends EvaluationKind> = Extract<Evaluation, { kind: Kind }>;
+
+interface ListedEvaluation<Kind extends EvaluationKind> {
   readonly record: InteractionRecord;
+  readonly evaluation: EvaluationOf<Kind>;
   readonly view: EvaluationView;
   readonly createdAt: number;
+}
+
+/** One of the two evaluation lists: the kind it shows, its filters, and its item's body. */
+interface EvaluationList<Kind extends EvaluationKind, Filters> {
+  readonly scope: string;
+  readonly kind: Kind;
+  readonly filters: (reader: QueryReader) => Filters;
+  readonly keep: (listed: ListedEvaluation<Kind>, filters: Filters) => boolean;
+  readonly render: (
+    record: InteractionRecord,
+    evaluation: EvaluationOf<Kind>,
+    context: RenderContext,
+  ) => Body;
 }
 
 export function listAutomatedEvaluations(
@@ -21,44 +38,20 @@ export function listAutomatedEvaluations(
   query: URLSearchParams,
   context: RenderContext,
 ): JsonResponse {
-  const reader = new QueryReader(query);
-  const window = reader.window();
-  const pageSize = reader.pageSize(deps.defaultPageSize, { cap: 100 });
-  const status = reader.oneOf('status', ['COMPLETED', 'PROCESSING', 'FAILED']);
-  const agentId = reader.text('agent_id');
-  const interactionId = reader.text('interaction_id');
-  const error = reader.error();
-  if (error !== undefined) return error;
-
-  const page = deps.pageTokens.page(
-    'listAutomatedEvaluations',
-    reader.text('next_page_token'),
-    pageSize,
-    () =>
-      listed(deps, context.now, 'automated')
-        .filter(
-          ({ record, view, createdAt }) =>
-            (status === undefined || view.status === status) &&
-            (agentId === undefined || record.input.agent.userId === agentId) &&
-            (interactionId === undefined || record.id === interactionId) &&
-            withinWindow(createdAt, window),
-        )
-        .map(({ view }) => view.evaluation.id),
-  );
-  if (page === undefined) return zoomErrors.invalidNextPageToken();
-  return {
-    status: 200,
-    body: {
-      total: page.total,
-      page_size: page.pageSize,
-      data: deps.store
-        .evaluations(page.ids)
-        .flatMap(({ record, evaluation }) =>
-          evaluation.kind === 'automated' ? [renderAutomatedEvaluation(record, evaluation, context)] : [],
-        ),
-      next_page_token: page.nextPageToken,
-    },
-  };
+  return serveEvaluationList(deps, query, context, {
+    scope: 'listAutomatedEvaluations',
+    kind: 'automated',
+    filters: (reader) => ({
+      status: reader.oneOf('status', ['COMPLETED', 'PROCESSING', 'FAILED']),
+      agentId: reader.text('agent_id'),
+      interactionId: reader.text('interaction_id'),
+    }),
+    keep: ({ record, view }, { status, agentId, interactionId }) =>
+      (status === undefined || view.status === status) &&
+      (agentId === undefined || record.input.agent.userId === agentId) &&
+      (interactionId === undefined || record.id === interactionId),
+    render: renderAutomatedEvaluation,
+  });
 }
 
 export function listEvaluations(
@@ -66,66 +59,95 @@ export function listEvaluations(
   query: URLSearchParams,
   context: RenderContext,
 ): JsonResponse {
-  const reader = new QueryReader(query);
-  const window = reader.window();
-  const pageSize = reader.pageSize(deps.defaultPageSize, { cap: 100 });
-  const status = reader.oneOf('status', ['Active', 'Completed', 'Pending', 'Expired', 'Canceled', 'Cancled']);
-  const acknowledgement = reader.oneOf('acknowledgement_status', [
-    'Pending',
-    'Complete',
-    'Auto complete',
-    'Auto Complete',
-    'None',
-  ]);
-  const agentIds = reader.list('agent_ids');
-  const evaluatorId = reader.text('evaluator_id');
-  const interactionId = reader.text('interaction_id');
-  const error = reader.error();
-  if (error !== undefined) return error;
-  const wantedStatus = status === 'Cancled' ? 'Canceled' : status;
+  return serveEvaluationList(deps, query, context, {
+    scope: 'listEvaluations',
+    kind: 'manual',
+    filters: (reader) => {
+      const status = reader.oneOf('status', [
+        'Active',
+        'Completed',
+        'Pending',
+        'Expired',
+        'Canceled',
+        'Cancled',
+      ]);
+      return {
+        status: status === 'Cancled' ? 'Canceled' : status,
+        acknowledgement: reader.oneOf('acknowledgement_status', [
+          'Pending',
+          'Complete',
+          'Auto complete',
+          'Auto Complete',
+          'None',
+        ]),
+        agentIds: reader.list('agent_ids'),
+        evaluatorId: reader.text('evaluator_id'),
+        interactionId: reader.text('interaction_id'),
+      };
+    },
+    keep: ({ record, evaluation, view }, filters) => {
+      const shownAcknowledgement = view.completed ? evaluation.acknowledgement : 'None';
+      return (
+        (filters.status === undefined || view.status === filters.status) &&
+        (filters.acknowledgement === undefined ||
+          shownAcknowledgement.toLowerCase() === filters.acknowledgement.toLowerCase()) &&
+        (filters.agentIds === undefined || filters.agentIds.has(record.input.agent.userId)) &&
+        (filters.evaluatorId === undefined || evaluation.evaluator.userId === filters.evaluatorId) &&
+        (filters.interactionId === undefined || record.id === filters.interactionId)
+      );
+    },
+    render: renderManualEvaluation,
+  });
+}
 
-  const page = deps.pageTokens.page('listEvaluations', reader.text('next_page_token'), pageSize, () =>
-    listed(deps, context.now, 'manual')
-      .filter(({ record, view, createdAt }) => {
-        const { evaluation } = view;
-        if (evaluation.kind !== 'manual') return false;
-        const shownAcknowledgement = view.completed ? evaluation.acknowledgement : 'None';
-        return (
-          (wantedStatus === undefined || view.status === wantedStatus) &&
-          (acknowledgement === undefined ||
-            shownAcknowledgement.toLowerCase() === acknowledgement.toLowerCase()) &&
-          (agentIds === undefined || agentIds.has(record.input.agent.userId)) &&
-          (evaluatorId === undefined || evaluation.evaluator.userId === evaluatorId) &&
-          (interactionId === undefined || record.id === interactionId) &&
-          withinWindow(createdAt, window)
-        );
-      })
-      .map(({ view }) => view.evaluation.id),
-  );
-  if (page === undefined) return zoomErrors.invalidNextPageToken();
-  return {
-    status: 200,
-    body: {
+function serveEvaluationList<Kind extends EvaluationKind, Filters>(
+  deps: ListDependencies,
+  query: URLSearchParams,
+  context: RenderContext,
+  list: EvaluationList<Kind, Filters>,
+): JsonResponse {
+  return serveList(deps, query, {
+    scope: list.scope,
+    pageSizeLimit: { cap: 100 },
+    filters: list.filters,
+    ids: (filters, window) =>
+      listed(deps, context.now, list.kind)
+        .filter((entry) => list.keep(entry, filters) && withinWindow(entry.createdAt, window))
+        .map(({ evaluation }) => evaluation.id),
+    body: (page) => ({
       total: page.total,
       page_size: page.pageSize,
       data: deps.store
         .evaluations(page.ids)
         .flatMap(({ record, evaluation }) =>
-          evaluation.kind === 'manual' ? [renderManualEvaluation(record, evaluation, context)] : [],
+          isOfKind(evaluation, list.kind) ? [list.render(record, evaluation, context)] : [],
         ),
       next_page_token: page.nextPageToken,
-    },
-  };
+    }),
+  });
 }
 
 /** Evaluations of one kind that exist at `now`, newest first. */
-function listed(deps: ListDependencies, now: number, kind: Evaluation['kind']): ListedEvaluation[] {
+function listed<Kind extends EvaluationKind>(
+  deps: ListDependencies,
+  now: number,
+  kind: Kind,
+): ListedEvaluation<Kind>[] {
   return deps.store
     .visible(now)
     .flatMap((record) =>
-      evaluationsAt(record, now)
-        .filter((view) => view.evaluation.kind === kind)
-        .map((view) => ({ record, view, createdAt: evaluationCreatedAt(view.evaluation) ?? now })),
+      evaluationsAt(record, now).flatMap((view) => {
+        const { evaluation } = view;
+        if (!isOfKind(evaluation, kind)) return [];
+        return [{ record, evaluation, view, createdAt: evaluationCreatedAt(evaluation) ?? now }];
+      }),
     )
     .sort((left, right) => right.createdAt - left.createdAt || right.record.sequence - left.record.sequence);
+}
+
+function isOfKind<Kind extends EvaluationKind>(
+  evaluation: Evaluation,
+  kind: Kind,
+): evaluation is EvaluationOf<Kind> {
+  return evaluation.kind === kind;
 }

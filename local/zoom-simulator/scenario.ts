@@ -39,6 +39,16 @@ const durationSchema = z.union([
     ),
 ]);
 
+/** A duration that defaults to a log-normal spread around `medianSeconds`, capped at `maxSeconds`. */
+function lognormalDuration(medianSeconds: number, sigma: number, maxSeconds: number) {
+  return durationSchema.default({ kind: 'lognormal', medianSeconds, sigma, maxSeconds });
+}
+
+/** Whether relative outcome weights leave any outcome possible. */
+function anyWeightPositive(weights: Readonly<Record<string, number>>): boolean {
+  return Object.values(weights).reduce((sum, value) => sum + value, 0) > 0;
+}
+
 const interactionOutcome = z.enum(['completed', 'failed', 'noEvaluation']);
 const manualOutcome = z.enum(['completed', 'expired', 'canceled']);
 
@@ -128,51 +138,27 @@ export const scenarioSchema = z.strictObject({
   processing: z
     .strictObject({
       timeScale: z.number().positive().max(1).default(1),
-      analysis: durationSchema.default({
-        kind: 'lognormal',
-        medianSeconds: 600,
-        sigma: 0.7,
-        maxSeconds: 21_600,
-      }),
+      analysis: lognormalDuration(600, 0.7, 21_600),
       outcomes: z
         .strictObject({ completed: weight, failed: weight, noEvaluation: weight })
-        .refine((weights) => weights.completed + weights.failed + weights.noEvaluation > 0, {
-          message: 'at least one outcome weight must be positive',
-        })
+        .refine(anyWeightPositive, { message: 'at least one outcome weight must be positive' })
         .default({ completed: 90, failed: 7, noEvaluation: 3 }),
       automatedEvaluations: z
         .strictObject({
           min: z.number().int().min(1).max(10).default(1),
           max: z.number().int().min(1).max(10).default(2),
-          duration: durationSchema.default({
-            kind: 'lognormal',
-            medianSeconds: 900,
-            sigma: 0.8,
-            maxSeconds: 43_200,
-          }),
+          duration: lognormalDuration(900, 0.8, 43_200),
         })
         .refine((range) => range.min <= range.max, { message: 'min must not exceed max' })
         .prefault({}),
       manualEvaluations: z
         .strictObject({
           probability: probability.default(0.2),
-          assignedAfter: durationSchema.default({
-            kind: 'lognormal',
-            medianSeconds: 14_400,
-            sigma: 0.8,
-            maxSeconds: 259_200,
-          }),
-          completedAfter: durationSchema.default({
-            kind: 'lognormal',
-            medianSeconds: 172_800,
-            sigma: 0.6,
-            maxSeconds: 1_209_600,
-          }),
+          assignedAfter: lognormalDuration(14_400, 0.8, 259_200),
+          completedAfter: lognormalDuration(172_800, 0.6, 1_209_600),
           outcomes: z
             .strictObject({ completed: weight, expired: weight, canceled: weight })
-            .refine((weights) => weights.completed + weights.expired + weights.canceled > 0, {
-              message: 'at least one manual outcome weight must be positive',
-            })
+            .refine(anyWeightPositive, { message: 'at least one manual outcome weight must be positive' })
             .default({ completed: 8, expired: 1, canceled: 1 }),
         })
         .prefault({}),

@@ -16,10 +16,8 @@ import {
   notificationKey,
   outboxIndexEntry,
   outboxPartition,
-  sortableTime,
-  WORK_SHARD_COUNT,
 } from '../table/keys.ts';
-import { byAttribute, mergeSorted, queryItems } from '../table/query.ts';
+import { queryWorkQueue } from '../table/work-index.ts';
 import { type Notification, parseNotification } from './notification.ts';
 
 /**
@@ -72,27 +70,14 @@ export class OutboxRepository {
    * listed yet (eventual consistency); the caller publishes those on its next pass.
    */
   iteratePending(createdBefore?: number): AsyncGenerator<Notification> {
-    const attributes = indexKeyAttributes(StateTableIndex.work);
-    const shards = Array.from({ length: WORK_SHARD_COUNT }, (_, shard) =>
-      queryItems(
-        this.#client,
-        {
-          TableName: this.#tableName,
-          IndexName: StateTableIndex.work,
-          KeyConditionExpression: createdBefore === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
-          ExpressionAttributeNames:
-            createdBefore === undefined
-              ? { '#pk': attributes.partitionKey }
-              : { '#pk': attributes.partitionKey, '#sk': attributes.sortKey },
-          ExpressionAttributeValues:
-            createdBefore === undefined
-              ? { ':pk': outboxPartition(shard) }
-              : { ':pk': outboxPartition(shard), ':before': sortableTime(createdBefore) },
-        },
-        'listing pending notifications',
-      ),
+    return parseEach(
+      queryWorkQueue(this.#client, {
+        tableName: this.#tableName,
+        partitionOf: outboxPartition,
+        before: createdBefore,
+        operation: 'listing pending notifications',
+      }),
     );
-    return parseEach(mergeSorted(shards, byAttribute(attributes.sortKey, 'asc')));
   }
 
   /** One notification, read consistently. */

@@ -10,13 +10,12 @@ import {
   duePollPartition,
   indexKeyAttributes,
   STATUS_SHARD_COUNT,
-  sortableTime,
   statusPartition,
   timeRangeBounds,
   utcDaysOf,
-  WORK_SHARD_COUNT,
 } from '../table/keys.ts';
 import { byAttribute, type ListOrder, mergeSorted, queryItems, type TimeRange } from '../table/query.ts';
+import { queryWorkQueue } from '../table/work-index.ts';
 import { parseRecording, type Recording } from './recording.ts';
 import type { RecordingStatus } from './state-machine.ts';
 
@@ -89,22 +88,15 @@ export class RecordingQueries {
    * scheduled). For the reconciler: lost messages, crashes between store and enqueue, deadlines.
    */
   duePolls(dueBy: number, options: Pick<ListOptions, 'pageSize'> = {}): AsyncGenerator<Recording> {
-    const attributes = indexKeyAttributes(StateTableIndex.work);
-    const shards = Array.from({ length: WORK_SHARD_COUNT }, (_, shard) =>
-      queryItems(
-        this.#client,
-        {
-          TableName: this.#tableName,
-          IndexName: StateTableIndex.work,
-          KeyConditionExpression: '#pk = :pk AND #sk < :until',
-          ExpressionAttributeNames: { '#pk': attributes.partitionKey, '#sk': attributes.sortKey },
-          ExpressionAttributeValues: { ':pk': duePollPartition(shard), ':until': sortableTime(dueBy + 1) },
-          Limit: options.pageSize,
-        },
-        'listing due polls',
-      ),
+    return parseEach(
+      queryWorkQueue(this.#client, {
+        tableName: this.#tableName,
+        partitionOf: duePollPartition,
+        before: dueBy + 1,
+        pageSize: options.pageSize,
+        operation: 'listing due polls',
+      }),
     );
-    return parseEach(mergeSorted(shards, byAttribute(attributes.sortKey, 'asc')));
   }
 
   async *#timeRangeQuery(

@@ -15,22 +15,6 @@ import { PermanentError } from '../errors.ts';
  * submission numbering and the resubmission limit are unit-tested without DynamoDB.
  */
 
-export const RECORDING_STATUSES = [
-  'RECEIVED',
-  'SUBMITTING',
-  'SUBMITTED',
-  'RESUBMITTED',
-  'REJECTED',
-  'FAILED',
-  'EVALUATED',
-  'EVALUATION_FAILED',
-  'NO_EVALUATION',
-  'TIMED_OUT',
-  'NEEDS_REVIEW',
-] as const;
-
-export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
-
 /**
  * Statuses in which a recording rests: nothing moves it on except an operator's retry. Entering
  * one publishes a notification, so the repository writes each of them with an outbox entry.
@@ -43,7 +27,18 @@ export const TERMINAL_STATUSES = [
   'NO_EVALUATION',
   'TIMED_OUT',
   'NEEDS_REVIEW',
-] as const satisfies readonly RecordingStatus[];
+] as const;
+
+/** Every status a recording can have: the four it passes through, then the terminal ones. */
+export const RECORDING_STATUSES = [
+  'RECEIVED',
+  'SUBMITTING',
+  'SUBMITTED',
+  'RESUBMITTED',
+  ...TERMINAL_STATUSES,
+] as const;
+
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
 
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 export type NonTerminalStatus = Exclude<RecordingStatus, TerminalStatus>;

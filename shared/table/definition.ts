@@ -63,50 +63,35 @@ export const StateTableIndex = {
 } as const;
 
 /**
- * The state table. Every index projects ALL attributes: items are small (a few KB), a listing is
- * then one query without a follow-up read per item, and a projection cannot be changed once the
- * index exists, so the choice that never needs a migration wins over a saving of a few writes.
+ * An index keyed on `<indexName>pk` and `<indexName>sk`. Every index projects ALL attributes:
+ * items are small (a few KB), a listing is then one query without a follow-up read per item, and
+ * a projection cannot be changed once the index exists, so the choice that never needs a
+ * migration wins over a saving of a few writes.
  */
+function genericIndex(indexName: string, serves: string): GlobalSecondaryIndexDefinition {
+  return {
+    indexName,
+    partitionKey: stringKey(`${indexName}pk`),
+    sortKey: stringKey(`${indexName}sk`),
+    projection: { type: 'ALL' },
+    serves,
+  };
+}
+
+/** The state table. */
 export const stateTableDefinition: TableDefinition = {
   partitionKey: stringKey('pk'),
   sortKey: stringKey('sk'),
   billingMode: 'PAY_PER_REQUEST',
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
-    {
-      indexName: StateTableIndex.byInteraction,
-      partitionKey: stringKey('gsi1pk'),
-      sortKey: stringKey('gsi1sk'),
-      projection: { type: 'ALL' },
-      serves: 'a recording by Zoom account and interaction id',
-    },
-    {
-      indexName: StateTableIndex.byStatus,
-      partitionKey: stringKey('gsi2pk'),
-      sortKey: stringKey('gsi2sk'),
-      projection: { type: 'ALL' },
-      serves: 'recordings by status over a time range, sharded per UTC day',
-    },
-    {
-      indexName: StateTableIndex.byAgent,
-      partitionKey: stringKey('gsi3pk'),
-      sortKey: stringKey('gsi3sk'),
-      projection: { type: 'ALL' },
-      serves: 'recordings by agent (hashed) over a time range',
-    },
-    {
-      indexName: StateTableIndex.byAccount,
-      partitionKey: stringKey('gsi4pk'),
-      sortKey: stringKey('gsi4sk'),
-      projection: { type: 'ALL' },
-      serves: 'recordings by Zoom account over a time range',
-    },
-    {
-      indexName: StateTableIndex.work,
-      partitionKey: stringKey('gsi5pk'),
-      sortKey: stringKey('gsi5sk'),
-      projection: { type: 'ALL' },
-      serves: 'sparse, sharded work queues: polls due before T, notifications pending in the outbox',
-    },
+    genericIndex(StateTableIndex.byInteraction, 'a recording by Zoom account and interaction id'),
+    genericIndex(StateTableIndex.byStatus, 'recordings by status over a time range, sharded per UTC day'),
+    genericIndex(StateTableIndex.byAgent, 'recordings by agent (hashed) over a time range'),
+    genericIndex(StateTableIndex.byAccount, 'recordings by Zoom account over a time range'),
+    genericIndex(
+      StateTableIndex.work,
+      'sparse, sharded work queues: polls due before T, notifications pending in the outbox',
+    ),
   ],
 };

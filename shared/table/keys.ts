@@ -55,25 +55,29 @@ const DAY_MS = 86_400_000;
 const MAX_SORTABLE_TIME_MS = 253_402_300_799_999;
 
 export function recordingKey(recordingId: string): PrimaryKey {
-  return { pk: `REC#${segment(recordingId, 'recording id')}`, sk: 'RECORDING' };
+  return { pk: recordingPk(recordingId), sk: 'RECORDING' };
 }
 
 export function notificationKey(recordingId: string, notificationId: string): PrimaryKey {
-  return {
-    pk: `REC#${segment(recordingId, 'recording id')}`,
-    sk: `NOTIFICATION#${segment(notificationId, 'notification id')}`,
-  };
+  return { pk: recordingPk(recordingId), sk: `NOTIFICATION#${segment(notificationId, 'notification id')}` };
 }
 
 export function zoomTokenKey(accountId: string): PrimaryKey {
-  return { pk: `ZOOM#${segment(accountId, 'Zoom account id')}`, sk: 'TOKEN' };
+  return { pk: zoomAccountPk(accountId), sk: 'TOKEN' };
 }
 
 export function rateLimitBucketKey(accountId: string, label: string): PrimaryKey {
-  return {
-    pk: `ZOOM#${segment(accountId, 'Zoom account id')}`,
-    sk: `RATE#${segment(label, 'rate-limit label')}`,
-  };
+  return { pk: zoomAccountPk(accountId), sk: `RATE#${segment(label, 'rate-limit label')}` };
+}
+
+/** The partition of a recording and its notifications. */
+function recordingPk(recordingId: string): string {
+  return `REC#${segment(recordingId, 'recording id')}`;
+}
+
+/** The partition of a Zoom account's shared token and rate-limit buckets. */
+function zoomAccountPk(accountId: string): string {
+  return `ZOOM#${segment(accountId, 'Zoom account id')}`;
 }
 
 /** The interaction index partition of one Zoom interaction (interaction ids are per account). */
@@ -142,10 +146,7 @@ export function duePollPartition(shard: number): string {
 
 /** The work index entry of a recording whose next poll is due at `dueAt`. */
 export function duePollIndexEntry(recordingId: string, dueAt: number): IndexEntry {
-  return {
-    partitionKey: duePollPartition(shardOf(recordingId, WORK_SHARD_COUNT)),
-    sortKey: timeSortKey(dueAt, recordingId),
-  };
+  return workIndexEntry(duePollPartition, recordingId, dueAt);
 }
 
 export function outboxPartition(shard: number): string {
@@ -154,10 +155,12 @@ export function outboxPartition(shard: number): string {
 
 /** The work index entry of a notification pending in the outbox since `createdAt`. */
 export function outboxIndexEntry(notificationId: string, createdAt: number): IndexEntry {
-  return {
-    partitionKey: outboxPartition(shardOf(notificationId, WORK_SHARD_COUNT)),
-    sortKey: timeSortKey(createdAt, notificationId),
-  };
+  return workIndexEntry(outboxPartition, notificationId, createdAt);
+}
+
+/** One piece of work in the work index: in the shard its id falls in, ordered by `at`. */
+function workIndexEntry(partitionOf: (shard: number) => string, id: string, at: number): IndexEntry {
+  return { partitionKey: partitionOf(shardOf(id, WORK_SHARD_COUNT)), sortKey: timeSortKey(at, id) };
 }
 
 /** The pk and sk attribute names of an index, read from the table definition. */

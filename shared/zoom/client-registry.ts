@@ -1,26 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type Clock, systemClock } from '../clock.ts';
+import { systemClock } from '../clock.ts';
 import { effectiveRateLimits, type ZoomProfile } from '../config/zoom-profile.ts';
 import { ConfigError } from '../errors.ts';
-import type { Logger } from '../logging.ts';
-import { ZoomQmClient } from './client.ts';
+import { ZoomQmClient, type ZoomQmClientOptions } from './client.ts';
 import { type CredentialsProvider, SecretsManagerCredentialsProvider } from './credentials.ts';
 import { DynamoRateLimiter } from './dynamo-rate-limiter.ts';
 import { DynamoTokenStore } from './dynamo-token-store.ts';
-import type { UnknownEnumValueReporter } from './enums.ts';
-import type { FetchFn } from './http.ts';
 
-export interface ZoomClientRegistryOptions {
+/** What the registry is built on; clock, logger, fetch and the unknown-value hook mean what they mean for one client. */
+export interface ZoomClientRegistryOptions
+  extends Pick<ZoomQmClientOptions, 'clock' | 'logger' | 'fetch' | 'onUnknownEnumValue'> {
   readonly profiles: readonly ZoomProfile[];
   readonly dynamoDb: DynamoDBClient;
   /** The state table, which holds every account's shared token and rate-limit buckets. */
   readonly tableName: string;
   readonly secretsManager: SecretsManagerClient;
-  readonly clock?: Clock | undefined;
-  readonly logger?: Logger | undefined;
-  readonly fetch?: FetchFn | undefined;
-  readonly onUnknownEnumValue?: UnknownEnumValueReporter | undefined;
 }
 
 /** A Zoom profile's client and the provider of its credentials (whose account id keys stored items). */

@@ -65,6 +65,14 @@ export interface CreateInteractionOptions {
   readonly idempotencyKey: string;
 }
 
+/** The operations that list, each with the largest page size Zoom accepts. */
+type ListOperation = keyof typeof MAX_PAGE_SIZE;
+
+/** What every list page carries besides its items. */
+interface PageBody {
+  readonly next_page_token?: string | undefined;
+}
+
 interface Call<TOutput> {
   readonly operation: ZoomOperation;
   readonly method: 'GET' | 'POST';
@@ -138,13 +146,11 @@ export class ZoomQmClient {
 
   /** GET /qm/interactions, every page: each interaction once, restarting cleanly if a page token expires. */
   listInteractions(query: ListInteractionsQuery = {}): AsyncIterable<InteractionSummary> {
-    const pageQuery = { ...query, page_size: query.page_size ?? MAX_PAGE_SIZE.listInteractions };
-    return this.#paginate(
+    return this.#everyItem(
       'listInteractions',
-      async (token) => {
-        const page = await this.listInteractionsPage(pageQuery, token);
-        return { items: page.interactions, nextPageToken: page.next_page_token };
-      },
+      query,
+      (pageQuery, token) => this.listInteractionsPage(pageQuery, token),
+      (page) => page.interactions,
       (interaction) => interaction.interaction_info.interaction_id,
     );
   }
@@ -154,15 +160,14 @@ export class ZoomQmClient {
     query: ListInteractionsQuery = {},
     nextPageToken?: string,
   ): Promise<InteractionListPage> {
-    const operation = 'listInteractions';
-    const validQuery = validated(operation, listInteractionsQuerySchema, query, 'query');
-    return this.#call({
-      operation,
-      method: 'GET',
-      path: '/qm/interactions',
-      query: withPageToken(operation, toSearchParams(validQuery), nextPageToken),
-      schema: this.#schemas.interactionListPage,
-    });
+    return this.#listPage(
+      'listInteractions',
+      '/qm/interactions',
+      listInteractionsQuerySchema,
+      query,
+      nextPageToken,
+      this.#schemas.interactionListPage,
+    );
   }
 
   /** GET /qm/interactions/{interactionId}. Answers {@link ZoomNotFoundError} until Zoom has analysed a new interaction. */
@@ -178,13 +183,11 @@ export class ZoomQmClient {
 
   /** GET /qm/automated_evaluations, every page. */
   listAutomatedEvaluations(query: ListAutomatedEvaluationsQuery = {}): AsyncIterable<AutomatedEvaluation> {
-    const pageQuery = { ...query, page_size: query.page_size ?? MAX_PAGE_SIZE.listAutomatedEvaluations };
-    return this.#paginate(
+    return this.#everyItem(
       'listAutomatedEvaluations',
-      async (token) => {
-        const page = await this.listAutomatedEvaluationsPage(pageQuery, token);
-        return { items: page.data, nextPageToken: page.next_page_token };
-      },
+      query,
+      (pageQuery, token) => this.listAutomatedEvaluationsPage(pageQuery, token),
+      (page) => page.data,
       (evaluation) => evaluation.id,
     );
   }
@@ -194,26 +197,23 @@ export class ZoomQmClient {
     query: ListAutomatedEvaluationsQuery = {},
     nextPageToken?: string,
   ): Promise<AutomatedEvaluationListPage> {
-    const operation = 'listAutomatedEvaluations';
-    const validQuery = validated(operation, listAutomatedEvaluationsQuerySchema, query, 'query');
-    return this.#call({
-      operation,
-      method: 'GET',
-      path: '/qm/automated_evaluations',
-      query: withPageToken(operation, toSearchParams(validQuery), nextPageToken),
-      schema: this.#schemas.automatedEvaluationListPage,
-    });
+    return this.#listPage(
+      'listAutomatedEvaluations',
+      '/qm/automated_evaluations',
+      listAutomatedEvaluationsQuerySchema,
+      query,
+      nextPageToken,
+      this.#schemas.automatedEvaluationListPage,
+    );
   }
 
   /** GET /qm/evaluation (manual evaluations), every page. */
   listEvaluations(query: ListEvaluationsQuery = {}): AsyncIterable<EvaluationSummary> {
-    const pageQuery = { ...query, page_size: query.page_size ?? MAX_PAGE_SIZE.listEvaluations };
-    return this.#paginate(
+    return this.#everyItem(
       'listEvaluations',
-      async (token) => {
-        const page = await this.listEvaluationsPage(pageQuery, token);
-        return { items: page.data, nextPageToken: page.next_page_token };
-      },
+      query,
+      (pageQuery, token) => this.listEvaluationsPage(pageQuery, token),
+      (page) => page.data,
       (evaluation) => evaluation.id,
     );
   }
@@ -223,15 +223,14 @@ export class ZoomQmClient {
     query: ListEvaluationsQuery = {},
     nextPageToken?: string,
   ): Promise<EvaluationListPage> {
-    const operation = 'listEvaluations';
-    const validQuery = validated(operation, listEvaluationsQuerySchema, query, 'query');
-    return this.#call({
-      operation,
-      method: 'GET',
-      path: '/qm/evaluation',
-      query: withPageToken(operation, toSearchParams(validQuery), nextPageToken),
-      schema: this.#schemas.evaluationListPage,
-    });
+    return this.#listPage(
+      'listEvaluations',
+      '/qm/evaluation',
+      listEvaluationsQuerySchema,
+      query,
+      nextPageToken,
+      this.#schemas.evaluationListPage,
+    );
   }
 
   /** GET /qm/evaluation/{evaluationId}: a manual evaluation's scorecard. */
@@ -245,16 +244,24 @@ export class ZoomQmClient {
     });
   }
 
-  #paginate<TItem>(
-    operation: ZoomOperation,
-    fetchPage: (
-      token: string | undefined,
-    ) => Promise<{ items: readonly TItem[]; nextPageToken: string | undefined }>,
+  /**
+   * Every item of a listing, each once, a page at a time: at the operation's largest page size
+   * unless the query names one, restarting from the first page when a page token expires.
+   */
+  #everyItem<TQuery extends { readonly page_size?: number | undefined }, TPage extends PageBody, TItem>(
+    operation: ListOperation,
+    query: TQuery,
+    listPage: (query: TQuery, nextPageToken: string | undefined) => Promise<TPage>,
+    itemsOf: (page: TPage) => readonly TItem[],
     idOf: (item: TItem) => string,
   ): AsyncIterable<TItem> {
+    const pageQuery = { ...query, page_size: query.page_size ?? MAX_PAGE_SIZE[operation] };
     return paginate({
       operation,
-      fetchPage,
+      fetchPage: async (token) => {
+        const page = await listPage(pageQuery, token);
+        return { items: itemsOf(page), nextPageToken: page.next_page_token };
+      },
       idOf,
       maxRestarts: this.#profile.maxPageTokenRestarts,
       onRestart: (restart) =>
@@ -262,6 +269,25 @@ export class ZoomQmClient {
           operation,
           restart,
         }),
+    });
+  }
+
+  /** One page of a listing: the query is checked before anything is sent, the page token appended. */
+  #listPage<TPage>(
+    operation: ListOperation,
+    path: string,
+    querySchema: z.ZodType<Parameters<typeof toSearchParams>[0]>,
+    query: unknown,
+    nextPageToken: string | undefined,
+    schema: z.ZodType<TPage>,
+  ): Promise<TPage> {
+    const validQuery = validated(operation, querySchema, query, 'query');
+    return this.#call({
+      operation,
+      method: 'GET',
+      path,
+      query: withPageToken(operation, toSearchParams(validQuery), nextPageToken),
+      schema,
     });
   }
 

@@ -12,84 +12,43 @@ import {
 import { ExpressionAttributes, updateExpression } from '../table/expressions.ts';
 import { ItemType, type PrimaryKey, rateLimitBucketKey } from '../table/keys.ts';
 import type { EffectiveRateLimit, RateLimitDecision, RateLimiter, RateLimitLabel } from './ports.ts';
-import { msUntilNextUtcMidnight, utcDayNumber } from './utc-day.ts';
+import {
+  type BucketState,
+  burstToleranceMs,
+  refillIntervalMs,
+  takeFromBucket,
+  unusableLimitProblem,
+} from './rate-limit-bucket.ts';
+import { utcDayNumber } from './utc-day.ts';
 
 /**
  * Zoom's rate limits shared by every container: one token bucket per (Zoom account, label) in
- * the state table, plus a count per UTC day for labels with a daily cap.
+ * the state table, plus a count per UTC day for labels with a daily cap, decided by the
+ * arithmetic of rate-limit-bucket.ts.
  *
- * The bucket is kept in its GCRA form (the "virtual scheduling" form of a token bucket): one
- * number, `tat`, the time at which the bucket would be full again. A take is granted while
- * `tat <= now + tolerance`, and moves `tat` on by one interval. Because "move on by one interval"
- * is an atomic `tat = tat + interval` that DynamoDB applies under a range condition, concurrent
- * takes from any number of containers all succeed in turn without knowing each other's values:
- * there is no read-modify-write race, so no container is starved by a faster one. A conditional
- * write fails only when this container's guess of the bucket's phase was wrong (it was busy, not
- * idle; another container started the day) or the bucket is really empty; the item DynamoDB
- * returns with the failure is then the state to decide from.
+ * Because the bucket's GCRA form moves on by an atomic `tat = tat + interval` that DynamoDB
+ * applies under a range condition, concurrent takes from any number of containers all succeed in
+ * turn without knowing each other's values: there is no read-modify-write race, so no container
+ * is starved by a faster one. A conditional write fails only when this container's guess of the
+ * bucket's phase was wrong (it was busy, not idle; another container started the day) or the
+ * bucket is really empty; the item DynamoDB returns with the failure is then the state to decide
+ * from.
  *
  * A refusal costs nothing once the bucket is known: other containers' takes only ever move `tat`
  * and the daily count up, so a refusal decided from this container's last view is always right.
  */
 
+/** Re-exported: the bucket arithmetic was first defined here, and callers import it from here. */
+export {
+  type BucketState,
+  bucketCapacity,
+  burstToleranceMs,
+  refillIntervalMs,
+  type TakeResult,
+  takeFromBucket,
+} from './rate-limit-bucket.ts';
+
 const BUCKET_ITEM_SCHEMA_VERSION = 1;
-
-/** The state of one bucket. */
-export interface BucketState {
-  /** Theoretical arrival time (epoch ms): when the bucket would be full again. */
-  readonly tat: number;
-  /** The UTC day (days since the epoch) `takenToday` counts. */
-  readonly day: number;
-  readonly takenToday: number;
-}
-
-/** The outcome of one take: the decision and, for a grant, the bucket after it. */
-export type TakeResult =
-  | { readonly decision: { readonly granted: true }; readonly next: BucketState }
-  | { readonly decision: Extract<RateLimitDecision, { granted: false }>; readonly next?: undefined };
-
-/**
- * The bucket holds at most `perSecond` tokens (at least one, so a fractional rate still grants):
- * any window of T seconds grants at most `capacity + perSecond * T`.
- */
-export function bucketCapacity(limit: EffectiveRateLimit): number {
-  return Math.max(1, limit.perSecond);
-}
-
-/** Milliseconds one token takes to refill. */
-export function refillIntervalMs(limit: EffectiveRateLimit): number {
-  return 1_000 / limit.perSecond;
-}
-
-/** How far ahead of now `tat` may be for a take to be granted: a full bucket's worth minus one token. */
-export function burstToleranceMs(limit: EffectiveRateLimit): number {
-  return (bucketCapacity(limit) - 1) * refillIntervalMs(limit);
-}
-
-/**
- * Decides one take at `now` from a bucket's state (undefined: never used, so full). Pure: the
- * arithmetic every container applies, and what DynamoDB's conditions re-check at write time.
- */
-export function takeFromBucket(
-  state: BucketState | undefined,
-  limit: EffectiveRateLimit,
-  now: number,
-): TakeResult {
-  const today = Math.max(utcDayNumber(now), state?.day ?? 0);
-  const takenToday = state !== undefined && state.day === today ? state.takenToday : 0;
-  if (limit.perDay !== undefined && takenToday >= limit.perDay) {
-    return { decision: { granted: false, retryAfterMs: msUntilNextUtcMidnight(now), kind: 'daily' } };
-  }
-  const tat = Math.max(state?.tat ?? now, now);
-  const waitMs = tat - burstToleranceMs(limit) - now;
-  if (waitMs > 0) {
-    return { decision: { granted: false, retryAfterMs: Math.ceil(waitMs), kind: 'qps' } };
-  }
-  return {
-    decision: { granted: true },
-    next: { tat: tat + refillIntervalMs(limit), day: today, takenToday: takenToday + 1 },
-  };
-}
 
 const bucketItemSchema = z.object({
   tat: z.number(),
@@ -124,12 +83,9 @@ export class DynamoRateLimiter implements RateLimiter {
   readonly #known = new Map<string, BucketState>();
 
   constructor(client: DynamoDBClient, options: DynamoRateLimiterOptions) {
-    for (const [label, limit] of Object.entries(options.limits)) {
-      if (!(limit.perSecond > 0) || (limit.perDay !== undefined && !(limit.perDay >= 1))) {
-        throw new ConfigError(
-          `Rate limit for ${label} must allow at least one call (perSecond > 0, perDay >= 1)`,
-        );
-      }
+    const problem = unusableLimitProblem(options.limits);
+    if (problem !== undefined) {
+      throw new ConfigError(problem);
     }
     this.#client = documentClientOf(client);
     this.#tableName = options.tableName;

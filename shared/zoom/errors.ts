@@ -39,6 +39,31 @@ function describe(summary: string, failure: ZoomFailure): string {
   return `Zoom ${failure.operation}: ${summary}${facts.length === 0 ? '' : ` (${facts.join(', ')})`}`;
 }
 
+/**
+ * What every Zoom error that retrying cannot fix keeps: the failure's facts, redacted, also named
+ * in the message.
+ */
+abstract class PermanentZoomError extends PermanentError {
+  readonly failure: ZoomFailure;
+
+  constructor(summary: string, failure: ZoomFailure, options?: ErrorOptions) {
+    const redacted = redactFailure(failure);
+    super(describe(summary, redacted), options);
+    this.failure = redacted;
+  }
+}
+
+/** What every Zoom error that may pass keeps: the failure's facts, redacted, also named in the message. */
+abstract class RetryableZoomError extends RetryableError {
+  readonly failure: ZoomFailure;
+
+  constructor(summary: string, failure: ZoomFailure, options?: ErrorOptions) {
+    const redacted = redactFailure(failure);
+    super(describe(summary, redacted), options);
+    this.failure = redacted;
+  }
+}
+
 /** Who refused the call: Zoom itself (a 429) or qm-ingest's own limiter before sending it. */
 export type RateLimitSource = 'zoom' | 'local-limiter';
 
@@ -57,21 +82,16 @@ export interface RateLimitFacts {
  * A rate limit refused the call. Retry after `retryAfterMs` (callers re-queue with that delay; a
  * daily limit waits until Zoom's reset, usually the next UTC midnight).
  */
-export class ZoomRateLimitedError extends RetryableError {
-  readonly failure: ZoomFailure;
+export class ZoomRateLimitedError extends RetryableZoomError {
   readonly rateLimit: RateLimitFacts;
 
   constructor(failure: ZoomFailure, rateLimit: RateLimitFacts, options?: ErrorOptions) {
-    const redacted = redactFailure(failure);
     const who = rateLimit.source === 'zoom' ? 'Zoom' : 'the local limiter';
     super(
-      describe(
-        `${rateLimit.kind === 'daily' ? 'daily' : 'per-second'} rate limit${rateLimit.label === undefined ? '' : ` (${rateLimit.label})`} reached, refused by ${who}; retry in ${rateLimit.retryAfterMs} ms`,
-        redacted,
-      ),
+      `${rateLimit.kind === 'daily' ? 'daily' : 'per-second'} rate limit${rateLimit.label === undefined ? '' : ` (${rateLimit.label})`} reached, refused by ${who}; retry in ${rateLimit.retryAfterMs} ms`,
+      failure,
       options,
     );
-    this.failure = redacted;
     this.rateLimit = rateLimit;
   }
 }
@@ -82,15 +102,7 @@ export class ZoomRateLimitedError extends RetryableError {
  * a 401 persisted after one token refresh, or the secret could not be read. Permanent and
  * alert-worthy: a human has to fix the Zoom app or the secret.
  */
-export class ZoomAuthError extends PermanentError {
-  readonly failure: ZoomFailure;
-
-  constructor(summary: string, failure: ZoomFailure, options?: ErrorOptions) {
-    const redacted = redactFailure(failure);
-    super(describe(summary, redacted), options);
-    this.failure = redacted;
-  }
-}
+export class ZoomAuthError extends PermanentZoomError {}
 
 /** One field Zoom (or the client's own check) found invalid. */
 export interface ZoomFieldError {
@@ -103,8 +115,7 @@ export interface ZoomFieldError {
  * interaction start time is invalid."), or the client refused to send it (`httpStatus` absent).
  * Repeating the same request cannot succeed.
  */
-export class ZoomValidationError extends PermanentError {
-  readonly failure: ZoomFailure;
+export class ZoomValidationError extends PermanentZoomError {
   readonly fieldErrors: readonly ZoomFieldError[];
 
   constructor(
@@ -113,28 +124,18 @@ export class ZoomValidationError extends PermanentError {
     fieldErrors: readonly ZoomFieldError[],
     options?: ErrorOptions,
   ) {
-    const redacted = redactFailure(failure);
     const safeFieldErrors = fieldErrors.map((error) => ({
       field: redactString(error.field),
       message: redactString(error.message),
     }));
     const fields = safeFieldErrors.map((error) => `${error.field}: ${error.message}`).join('; ');
-    super(describe(fields === '' ? summary : `${summary}: ${fields}`, redacted), options);
-    this.failure = redacted;
+    super(fields === '' ? summary : `${summary}: ${fields}`, failure, options);
     this.fieldErrors = safeFieldErrors;
   }
 }
 
 /** The resource does not exist (404); a new interaction also answers 404 until Zoom has analysed it. */
-export class ZoomNotFoundError extends PermanentError {
-  readonly failure: ZoomFailure;
-
-  constructor(summary: string, failure: ZoomFailure, options?: ErrorOptions) {
-    const redacted = redactFailure(failure);
-    super(describe(summary, redacted), options);
-    this.failure = redacted;
-  }
-}
+export class ZoomNotFoundError extends PermanentZoomError {}
 
 /** Why a {@link ZoomTransientError} happened. */
 export type TransientReason =
@@ -146,14 +147,11 @@ export type TransientReason =
   | 'credentials-unavailable';
 
 /** A failure that may pass: 5xx, timeout, connection reset, a body that is not JSON. Retry later. */
-export class ZoomTransientError extends RetryableError {
-  readonly failure: ZoomFailure;
+export class ZoomTransientError extends RetryableZoomError {
   readonly reason: TransientReason;
 
   constructor(summary: string, failure: ZoomFailure, reason: TransientReason, options?: ErrorOptions) {
-    const redacted = redactFailure(failure);
-    super(describe(summary, redacted), options);
-    this.failure = redacted;
+    super(summary, failure, options);
     this.reason = reason;
   }
 }
@@ -163,14 +161,11 @@ export class ZoomTransientError extends RetryableError {
  * a string where a number belongs). Permanent and alert-worthy: Zoom changed its API.
  * `issues` name the paths, never the values.
  */
-export class ZoomResponseSchemaError extends PermanentError {
-  readonly failure: ZoomFailure;
+export class ZoomResponseSchemaError extends PermanentZoomError {
   readonly issues: readonly string[];
 
   constructor(failure: ZoomFailure, issues: readonly string[], options?: ErrorOptions) {
-    const redacted = redactFailure(failure);
-    super(describe(`unexpected response body: ${issues.join('; ')}`, redacted), options);
-    this.failure = redacted;
+    super(`unexpected response body: ${issues.join('; ')}`, failure, options);
     this.issues = issues;
   }
 }

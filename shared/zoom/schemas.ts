@@ -48,6 +48,17 @@ const optionalString = optional(z.string());
 const optionalNumber = optional(z.number());
 const optionalBoolean = optional(z.boolean());
 const optionalList = <TSchema extends z.ZodType>(item: TSchema) => optional(z.array(item));
+/** A page's items: a missing or null list reads as an empty one. */
+const pageItems = <TSchema extends z.ZodType>(item: TSchema) =>
+  optionalList(item).transform((items) => items ?? []);
+/** A page of an evaluation list (`data`, counted by `total`). */
+const evaluationPage = <TSchema extends z.ZodType>(item: TSchema) =>
+  z.object({
+    total: optionalNumber,
+    page_size: optionalNumber,
+    next_page_token: optionalString,
+    data: pageItems(item),
+  });
 
 function lenientFields(report: UnknownEnumValueReporter) {
   return <TKnown extends string>(known: Vocabulary<TKnown>, field: string) =>
@@ -95,6 +106,23 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
     }),
   );
   const person = z.object({ user_id: optionalId, display_name: optionalString });
+  /** The interaction_info fields the list and the detail share; `operation` prefixes reported field paths. */
+  const interactionInfoFields = (operation: 'interactions' | 'interaction') => ({
+    interaction_id: requiredId,
+    from: optionalString,
+    to: optionalString,
+    agent_name: optionalString,
+    consumer_name: optionalString,
+    channel_type: optionalLenient(INTERACTION_CHANNEL_TYPES, `${operation}.interaction_info.channel_type`),
+    associated_ids: optionalList(z.string()),
+  });
+  /** The score fields both evaluation lists share; `list` prefixes reported field paths. */
+  const scoreFields = (list: 'automated_evaluations' | 'evaluations') => ({
+    scoring_format: optionalLenient(SCORING_FORMATS, `${list}.scoring_format`),
+    total_score: optionalNumber,
+    evaluation_score: optionalNumber,
+    interaction_deleted: optionalBoolean,
+  });
 
   // POST /qm/interactions
   const createdInteraction = z.object({ interaction_id: requiredId });
@@ -102,13 +130,7 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
   // GET /qm/interactions
   const interactionSummary = z.object({
     interaction_info: z.object({
-      interaction_id: requiredId,
-      from: optionalString,
-      to: optionalString,
-      agent_name: optionalString,
-      consumer_name: optionalString,
-      channel_type: optionalLenient(INTERACTION_CHANNEL_TYPES, 'interactions.interaction_info.channel_type'),
-      associated_ids: optionalList(z.string()),
+      ...interactionInfoFields('interactions'),
       evaluations: optionalList(
         z.object({
           evaluation_id: requiredId,
@@ -141,7 +163,7 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
     total_records: optionalNumber,
     page_size: optionalNumber,
     next_page_token: optionalString,
-    interactions: optionalList(interactionSummary).transform((items) => items ?? []),
+    interactions: pageItems(interactionSummary),
   });
 
   // GET /qm/interactions/{interactionId}
@@ -188,13 +210,7 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
     }));
   const interactionDetail = z.object({
     interaction_info: z.object({
-      interaction_id: requiredId,
-      from: optionalString,
-      to: optionalString,
-      agent_name: optionalString,
-      consumer_name: optionalString,
-      channel_type: optionalLenient(INTERACTION_CHANNEL_TYPES, 'interaction.interaction_info.channel_type'),
-      associated_ids: optionalList(z.string()),
+      ...interactionInfoFields('interaction'),
       evaluations: optionalList(interactionEvaluation),
       /** Deprecated by Zoom in favour of `evaluations[]`; still sent. */
       evaluation_score: optionalNumber,
@@ -287,18 +303,10 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
     agent_info: optional(person),
     create_time: optionalString,
     modify_time: optionalString,
-    scoring_format: optionalLenient(SCORING_FORMATS, 'automated_evaluations.scoring_format'),
-    total_score: optionalNumber,
-    evaluation_score: optionalNumber,
-    interaction_deleted: optionalBoolean,
+    ...scoreFields('automated_evaluations'),
     status: optionalLenient(AUTOMATED_EVALUATION_STATUSES, 'automated_evaluations.status'),
   });
-  const automatedEvaluationListPage = z.object({
-    total: optionalNumber,
-    page_size: optionalNumber,
-    next_page_token: optionalString,
-    data: optionalList(automatedEvaluation).transform((items) => items ?? []),
-  });
+  const automatedEvaluationListPage = evaluationPage(automatedEvaluation);
 
   // GET /qm/evaluation
   const evaluationSummary = z.object({
@@ -317,19 +325,11 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
     create_time: optionalString,
     modify_time: optionalString,
     completion_date: optionalString,
-    scoring_format: optionalLenient(SCORING_FORMATS, 'evaluations.scoring_format'),
-    total_score: optionalNumber,
-    evaluation_score: optionalNumber,
-    interaction_deleted: optionalBoolean,
+    ...scoreFields('evaluations'),
     status: optionalLenient(MANUAL_EVALUATION_STATUSES, 'evaluations.status'),
     acknowledgement_status: optionalLenient(ACKNOWLEDGEMENT_STATUSES, 'evaluations.acknowledgement_status'),
   });
-  const evaluationListPage = z.object({
-    total: optionalNumber,
-    page_size: optionalNumber,
-    next_page_token: optionalString,
-    data: optionalList(evaluationSummary).transform((items) => items ?? []),
-  });
+  const evaluationListPage = evaluationPage(evaluationSummary);
 
   // GET /qm/evaluation/{evaluationId}
   const question = z.object({

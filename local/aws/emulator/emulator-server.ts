@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { LOOPBACK_HOST } from '../constants.ts';
 import { closeServer, listen, loopbackUrl } from '../http.ts';
+import type { QueueSender } from '../queue-sender.ts';
 
 /**
  * The HTTP server of one emulated service on 127.0.0.1, plus a local-only inspection path,
@@ -11,6 +12,11 @@ export interface EmulatorServer {
   readonly endpoint: string;
   readonly port: number;
   stop(): Promise<void>;
+}
+
+/** A running emulator's server with the emulator itself, for tests and the local runtime to inspect. */
+export interface RunningEmulator<Emulator> extends EmulatorServer {
+  readonly emulator: Emulator;
 }
 
 export const PUBLISHED_PATH = '/_local/published';
@@ -37,4 +43,48 @@ export async function startEmulatorServer(options: {
   const port = await listen(server, options.port ?? 0, LOOPBACK_HOST, options.name);
   endpoint = loopbackUrl(port);
   return { endpoint, port, stop: () => closeServer(server) };
+}
+
+/** How the stack starts an emulator that delivers to local queues (SNS, EventBridge). */
+export interface DeliveringServerOptions {
+  readonly port?: number | undefined;
+  readonly region: string;
+  /** Where the emulator keeps its resources between runs; in memory only when absent. */
+  readonly dataDir?: string | undefined;
+  readonly queues: QueueSender | undefined;
+  readonly log: (message: string) => void;
+}
+
+/** An emulator that records what it published and delivers it after answering. */
+export interface PublishingEmulator {
+  published(): unknown;
+  /** Resolves once every delivery started so far has finished. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Starts the server of an emulator that publishes: the inspection path answers its records, and
+ * stopping waits for the deliveries still running, so none outlives the stack.
+ */
+export async function startPublishingServer<Emulator extends PublishingEmulator>(options: {
+  readonly name: string;
+  readonly port: number | undefined;
+  readonly emulator: Emulator;
+  readonly handle: (request: IncomingMessage, response: ServerResponse, endpoint: string) => Promise<void>;
+}): Promise<RunningEmulator<Emulator>> {
+  const { emulator } = options;
+  const server = await startEmulatorServer({
+    name: options.name,
+    port: options.port,
+    handle: options.handle,
+    published: () => emulator.published(),
+  });
+  return {
+    ...server,
+    emulator,
+    stop: async () => {
+      await server.stop();
+      await emulator.flush();
+    },
+  };
 }

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { LOCAL_ACCOUNT_ID } from '../constants.ts';
 import type { QueueSender } from '../queue-sender.ts';
 import { handleJsonRequest, type JsonOperation, jsonOperation } from './aws-json.ts';
-import { type EmulatorServer, startEmulatorServer } from './emulator-server.ts';
+import { DeliveryChain } from './delivery-chain.ts';
+import {
+  type DeliveringServerOptions,
+  type RunningEmulator,
+  startPublishingServer,
+} from './emulator-server.ts';
 import { type Json, matchesEventPattern, parseEventPattern } from './event-pattern.ts';
 import { PublishedLog } from './published-log.ts';
 import { AwsServiceError } from './service-error.ts';
@@ -126,7 +130,7 @@ export class EventBridgeEmulator {
   readonly #buses: string[];
   readonly #rules: Rule[];
   readonly #published = new PublishedLog<EventBridgeEventRecord>();
-  #deliveries: Promise<void> = Promise.resolve();
+  readonly #deliveries: DeliveryChain;
 
   constructor(options: {
     readonly region: string;
@@ -138,6 +142,9 @@ export class EventBridgeEmulator {
     this.#state = options.state;
     this.#queues = options.queues;
     this.#log = options.log;
+    this.#deliveries = new DeliveryChain((error) =>
+      options.log(`[local-aws] EventBridge delivery failed: ${String(error)}`),
+    );
     const saved = options.state.load();
     this.#buses = saved?.buses ?? [DEFAULT_BUS];
     this.#rules = saved?.rules ?? [];
@@ -157,7 +164,7 @@ export class EventBridgeEmulator {
 
   /** Resolves once every delivery started so far has finished. */
   flush(): Promise<void> {
-    return this.#deliveries;
+    return this.#deliveries.settled();
   }
 
   #putEvents(input: z.infer<typeof putEventsInput>) {
@@ -223,7 +230,7 @@ export class EventBridgeEmulator {
     };
     this.#published.add(record);
     for (const rule of matched) {
-      for (const target of rule.targets) this.#schedule(() => this.#deliver(record, rule, target));
+      for (const target of rule.targets) this.#deliveries.schedule(() => this.#deliver(record, rule, target));
     }
     return event.id;
   }
@@ -306,10 +313,6 @@ export class EventBridgeEmulator {
     }
   }
 
-  #schedule(delivery: () => Promise<void>): void {
-    this.#deliveries = this.#deliveries.then(delivery);
-  }
-
   /** The bus named by name or ARN (default when absent); an unknown bus is an error, as on AWS. */
   #busName(nameOrArn: string | undefined): string {
     const name = nameOrArn === undefined ? DEFAULT_BUS : (nameOrArn.split(':event-bus/')[1] ?? nameOrArn);
@@ -323,33 +326,17 @@ export class EventBridgeEmulator {
   }
 }
 
-export interface RunningEventBridge extends EmulatorServer {
-  readonly emulator: EventBridgeEmulator;
-}
+export type RunningEventBridge = RunningEmulator<EventBridgeEmulator>;
 
-export async function startEventBridgeServer(options: {
-  readonly port?: number | undefined;
-  readonly region: string;
-  readonly dataDir?: string | undefined;
-  readonly queues: QueueSender | undefined;
-  readonly log: (message: string) => void;
-}): Promise<RunningEventBridge> {
-  const stateFile = options.dataDir === undefined ? undefined : join(options.dataDir, 'eventbridge.json');
-  const emulator = new EventBridgeEmulator({ ...options, state: jsonStateFile<EventBridgeState>(stateFile) });
-  const server = await startEmulatorServer({
+export function startEventBridgeServer(options: DeliveringServerOptions): Promise<RunningEventBridge> {
+  const state = jsonStateFile<EventBridgeState>(options.dataDir, 'eventbridge.json');
+  const emulator = new EventBridgeEmulator({ ...options, state });
+  return startPublishingServer({
     name: 'EventBridge',
     port: options.port,
-    handle: (request, response) => handleJsonRequest(request, response, 'AWSEvents', emulator.operations),
-    published: () => emulator.published(),
-  });
-  return {
-    ...server,
     emulator,
-    stop: async () => {
-      await server.stop();
-      await emulator.flush();
-    },
-  };
+    handle: (request, response) => handleJsonRequest(request, response, 'AWSEvents', emulator.operations),
+  });
 }
 
 function busArn(region: string, name: string): string {

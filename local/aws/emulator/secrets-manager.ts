@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { LOCAL_ACCOUNT_ID } from '../constants.ts';
 import { handleJsonRequest, type JsonOperation, jsonOperation } from './aws-json.ts';
-import { type EmulatorServer, startEmulatorServer } from './emulator-server.ts';
+import { type RunningEmulator, startEmulatorServer } from './emulator-server.ts';
 import { AwsServiceError } from './service-error.ts';
 import { jsonStateFile, type StateFile } from './state-file.ts';
 
@@ -243,17 +242,15 @@ export class SecretsManagerEmulator {
   }
 }
 
-export interface RunningSecretsManager extends EmulatorServer {
-  readonly emulator: SecretsManagerEmulator;
-}
+export type RunningSecretsManager = RunningEmulator<SecretsManagerEmulator>;
 
 export async function startSecretsManagerServer(options: {
   readonly port?: number | undefined;
   readonly region: string;
   readonly dataDir?: string | undefined;
 }): Promise<RunningSecretsManager> {
-  const stateFile = options.dataDir === undefined ? undefined : join(options.dataDir, 'secrets-manager.json');
-  const emulator = new SecretsManagerEmulator(options.region, jsonStateFile<SecretsState>(stateFile));
+  const state = jsonStateFile<SecretsState>(options.dataDir, 'secrets-manager.json');
+  const emulator = new SecretsManagerEmulator(options.region, state);
   const server = await startEmulatorServer({
     name: 'Secrets Manager',
     port: options.port,

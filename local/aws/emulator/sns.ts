@@ -1,11 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../constants.ts';
 import { RequestTooLargeError, readBody } from '../http.ts';
 import type { QueueSender } from '../queue-sender.ts';
 import { QueryParameters, queryErrorXml, queryResponseXml, xmlElement } from './aws-query.ts';
-import { type EmulatorServer, startEmulatorServer } from './emulator-server.ts';
+import { DeliveryChain } from './delivery-chain.ts';
+import {
+  type DeliveringServerOptions,
+  type RunningEmulator,
+  startPublishingServer,
+} from './emulator-server.ts';
 import { isLoopbackHttpEndpoint } from './http-delivery.ts';
 import { PublishedLog } from './published-log.ts';
 import { AwsServiceError, requestAccessKeyId } from './service-error.ts';
@@ -34,13 +38,12 @@ const SUPPORTED_PROTOCOLS = ['sqs', 'http', 'https'] as const;
 export class SnsEmulator {
   readonly #region: string;
   readonly #state: StateFile<SnsState>;
-  readonly #log: (message: string) => void;
   readonly #topics: Topic[];
   readonly #subscriptions: Subscription[];
   readonly #published = new PublishedLog<SnsPublishRecord>();
   readonly #signer = new EnvelopeSigner();
   readonly #delivery: SnsDelivery;
-  #deliveries: Promise<void> = Promise.resolve();
+  readonly #deliveries: DeliveryChain;
 
   constructor(options: {
     readonly region: string;
@@ -50,8 +53,10 @@ export class SnsEmulator {
   }) {
     this.#region = options.region;
     this.#state = options.state;
-    this.#log = options.log;
     this.#delivery = new SnsDelivery(this.#signer, options.queues, options.log);
+    this.#deliveries = new DeliveryChain((error) =>
+      options.log(`[local-aws] SNS delivery failed: ${String(error)}`),
+    );
     const saved = options.state.load();
     this.#topics = saved?.topics ?? [];
     this.#subscriptions = saved?.subscriptions ?? [];
@@ -64,7 +69,7 @@ export class SnsEmulator {
 
   /** Resolves once every delivery started so far has finished (delivered or recorded as failed). */
   flush(): Promise<void> {
-    return this.#deliveries;
+    return this.#deliveries.settled();
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, endpoint: string): Promise<void> {
@@ -221,7 +226,7 @@ export class SnsEmulator {
     this.#subscriptions.push(subscription);
     this.#save();
     if (!subscription.confirmed)
-      this.#schedule(() => this.#delivery.sendConfirmation(subscription, endpoint));
+      this.#deliveries.schedule(() => this.#delivery.sendConfirmation(subscription, endpoint));
     return subscription.confirmed || parameters.get('ReturnSubscriptionArn') === 'true'
       ? subscription.arn
       : 'pending confirmation';
@@ -273,7 +278,7 @@ export class SnsEmulator {
     this.#published.add(record);
     for (const subscription of this.#subscriptions) {
       if (subscription.topicArn === topic.arn && subscription.confirmed) {
-        this.#schedule(() => this.#delivery.deliver(record, subscription, endpoint));
+        this.#deliveries.schedule(() => this.#delivery.deliver(record, subscription, endpoint));
       }
     }
     return record.messageId;
@@ -318,13 +323,6 @@ export class SnsEmulator {
     return `<Successful>${successful.join('')}</Successful><Failed>${failed.join('')}</Failed>`;
   }
 
-  /** Runs deliveries one after another, in publication order, after the call that caused them answered. */
-  #schedule(delivery: () => Promise<void>): void {
-    this.#deliveries = this.#deliveries.then(delivery).catch((error: unknown) => {
-      this.#log(`[local-aws] SNS delivery failed: ${String(error)}`);
-    });
-  }
-
   #topic(arn: string): Topic {
     const topic = this.#topics.find((candidate) => candidate.arn === arn);
     if (topic === undefined) throw new AwsServiceError('NotFound', 'Topic does not exist', 404);
@@ -336,33 +334,17 @@ export class SnsEmulator {
   }
 }
 
-export interface RunningSns extends EmulatorServer {
-  readonly emulator: SnsEmulator;
-}
+export type RunningSns = RunningEmulator<SnsEmulator>;
 
-export async function startSnsServer(options: {
-  readonly port?: number | undefined;
-  readonly region: string;
-  readonly dataDir?: string | undefined;
-  readonly queues: QueueSender | undefined;
-  readonly log: (message: string) => void;
-}): Promise<RunningSns> {
-  const stateFile = options.dataDir === undefined ? undefined : join(options.dataDir, 'sns.json');
-  const emulator = new SnsEmulator({ ...options, state: jsonStateFile<SnsState>(stateFile) });
-  const server = await startEmulatorServer({
+export function startSnsServer(options: DeliveringServerOptions): Promise<RunningSns> {
+  const state = jsonStateFile<SnsState>(options.dataDir, 'sns.json');
+  const emulator = new SnsEmulator({ ...options, state });
+  return startPublishingServer({
     name: 'SNS',
     port: options.port,
-    handle: (request, response, endpoint) => emulator.handle(request, response, endpoint),
-    published: () => emulator.published(),
-  });
-  return {
-    ...server,
     emulator,
-    stop: async () => {
-      await server.stop();
-      await emulator.flush();
-    },
-  };
+    handle: (request, response, endpoint) => emulator.handle(request, response, endpoint),
+  });
 }
 
 function isSupportedProtocol(protocol: string): protocol is Subscription['protocol'] {

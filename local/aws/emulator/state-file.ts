@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Where an emulator keeps its resources (secrets, topics, rules) between runs when the stack has
@@ -11,7 +11,9 @@ export interface StateFile<State> {
   save(state: State): void;
 }
 
-export function jsonStateFile<State>(path: string | undefined): StateFile<State> {
+/** The state file named `fileName` in the stack's data folder; in memory only without one. */
+export function jsonStateFile<State>(dataDir: string | undefined, fileName: string): StateFile<State> {
+  const path = dataDir === undefined ? undefined : join(dataDir, fileName);
   return {
     load: () =>
       path !== undefined && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as State) : undefined,

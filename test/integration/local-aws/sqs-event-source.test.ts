@@ -1,7 +1,11 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSqsEventSource, startSqsEventSource } from '../../../local/triggers/index.ts';
+import {
+  type RunningSqsEventSource,
+  type SqsEventSourceOptions,
+  startSqsEventSource,
+} from '../../../local/triggers/index.ts';
 import { ConfigError } from '../../../shared/errors.ts';
 import {
   createTestQueue,
@@ -71,8 +75,12 @@ async function queueDepth(
   };
 }
 
-async function start(options: Parameters<typeof startSqsEventSource>[0]): Promise<RunningSqsEventSource> {
-  const source = await startSqsEventSource(options);
+/** Starts an event source on `queueUrl` with the run's SQS client; it is stopped after the test. */
+async function start(
+  queueUrl: string,
+  options: Omit<SqsEventSourceOptions, 'sqs' | 'queueUrl'>,
+): Promise<RunningSqsEventSource> {
+  const source = await startSqsEventSource({ sqs: clients.sqs, queueUrl, ...options });
   running.push(source);
   return source;
 }
@@ -98,9 +106,7 @@ describe('SQS event source (local Lambda trigger)', () => {
     );
     const invocations = new Invocations();
     // Act
-    await start({
-      sqs: clients.sqs,
-      queueUrl: queue.queueUrl,
+    await start(queue.queueUrl, {
       function: { functionName: 'ingest', timeoutMs: 10_000, memoryLimitInMB: 512 },
       handler: async (event, context) => {
         invocations.record(event, context);
@@ -152,9 +158,7 @@ describe('SQS event source (local Lambda trigger)', () => {
     await sendBodies(queue.queueUrl, ['a', 'b', 'c', 'd', 'e']);
     const invocations = new Invocations();
     // Act
-    const source = await start({
-      sqs: clients.sqs,
-      queueUrl: queue.queueUrl,
+    const source = await start(queue.queueUrl, {
       function: { functionName: 'ingest', timeoutMs: 1_000 },
       batchSize: 5,
       maximumBatchingWindowMs: 1_000,
@@ -191,9 +195,7 @@ describe('SQS event source (local Lambda trigger)', () => {
     const invocations = new Invocations();
     const errors: unknown[] = [];
     // Act
-    await start({
-      sqs: clients.sqs,
-      queueUrl: queue.queueUrl,
+    await start(queue.queueUrl, {
       function: { functionName: 'ingest', timeoutMs: 1_000 },
       batchSize: 10,
       maximumBatchingWindowMs: 300,
@@ -232,9 +234,7 @@ describe('SQS event source (local Lambda trigger)', () => {
       openGate = resolve;
     });
     // Act
-    await start({
-      sqs: clients.sqs,
-      queueUrl: queue.queueUrl,
+    await start(queue.queueUrl, {
       function: { functionName: 'poll', timeoutMs: 30_000 },
       batchSize: 1,
       maximumConcurrency: 3,
@@ -261,9 +261,7 @@ describe('SQS event source (local Lambda trigger)', () => {
     await sendBodies(queue.queueUrl, ['x', 'y']);
     const invocations = new Invocations();
     // Act
-    const source = await start({
-      sqs: clients.sqs,
-      queueUrl: queue.queueUrl,
+    const source = await start(queue.queueUrl, {
       function: { functionName: 'ingest', timeoutMs: 1_000 },
       batchSize: 2,
       maximumBatchingWindowMs: 2_000,

@@ -27,14 +27,18 @@ async function receiveOne(queueUrl: string) {
   return { ...message, ReceiptHandle: message.ReceiptHandle };
 }
 
-async function makeVisibleNow(queueUrl: string, receiptHandle: string): Promise<void> {
+async function changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
   await clients.sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrl,
       ReceiptHandle: receiptHandle,
-      VisibilityTimeout: 0,
+      VisibilityTimeout: seconds,
     }),
   );
+}
+
+async function makeVisibleNow(queueUrl: string, receiptHandle: string): Promise<void> {
+  await changeVisibility(queueUrl, receiptHandle, 0);
 }
 
 describe('local SQS (local-aws-sqs 2.0.2 with the project patches)', () => {
@@ -64,13 +68,7 @@ describe('local SQS (local-aws-sqs 2.0.2 with the project patches)', () => {
     const first = await receiveOne(queue.queueUrl);
     // Act
     for (const seconds of [30, 60]) {
-      await clients.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: queue.queueUrl,
-          ReceiptHandle: first.ReceiptHandle,
-          VisibilityTimeout: seconds,
-        }),
-      );
+      await changeVisibility(queue.queueUrl, first.ReceiptHandle, seconds);
     }
     await makeVisibleNow(queue.queueUrl, first.ReceiptHandle);
     const second = await receiveOne(queue.queueUrl);
@@ -86,13 +84,7 @@ describe('local SQS (local-aws-sqs 2.0.2 with the project patches)', () => {
     const first = await receiveOne(queue.queueUrl);
     // Act
     for (const seconds of [10, 10, 10]) {
-      await clients.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: queue.queueUrl,
-          ReceiptHandle: first.ReceiptHandle,
-          VisibilityTimeout: seconds,
-        }),
-      );
+      await changeVisibility(queue.queueUrl, first.ReceiptHandle, seconds);
     }
     await makeVisibleNow(queue.queueUrl, first.ReceiptHandle);
     const again = await receiveOne(queue.queueUrl);

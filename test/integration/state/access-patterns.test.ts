@@ -1,29 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordingQueries } from '../../../shared/recordings/queries.ts';
 import type { Recording } from '../../../shared/recordings/recording.ts';
 import { RecordingRepository } from '../../../shared/recordings/repository.ts';
 import { STATUS_SHARD_COUNT, shardOf } from '../../../shared/table/keys.ts';
 import { take } from '../../../shared/table/query.ts';
-import { aNewRecording, ManualClock, recordingIn, requestFor } from './recording-helpers.ts';
-import { createStateTableFixture, type StateTableFixture } from './state-table-fixture.ts';
+import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { aNewRecording, recordingIn, requestFor } from './recording-helpers.ts';
+import { useStateTable } from './state-table-fixture.ts';
 
 /** Each access pattern of the state table, as a query on DynamoDB Local. */
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const start = Date.parse('2026-11-24T20:00:00Z');
 const clock = new ManualClock(start);
-let fixture: StateTableFixture;
+const fixture = useStateTable();
 let repository: RecordingRepository;
 let queries: RecordingQueries;
 
-beforeAll(async () => {
-  fixture = await createStateTableFixture();
+beforeAll(() => {
   repository = new RecordingRepository(fixture.client, { tableName: fixture.tableName, clock });
   queries = new RecordingQueries(fixture.client, { tableName: fixture.tableName });
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
 });
 
 const idsOf = (recordings: readonly Recording[]) => recordings.map((recording) => recording.recordingId);

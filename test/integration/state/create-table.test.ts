@@ -1,19 +1,11 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStateTable } from '../../../shared/table/create-table.ts';
 import { stateTableDefinition } from '../../../shared/table/definition.ts';
-import { createStateTableFixture, type StateTableFixture } from './state-table-fixture.ts';
+import { useStateTable } from './state-table-fixture.ts';
 
 /** The table the local runtime creates is the one the definition describes. */
-let fixture: StateTableFixture;
-
-beforeAll(async () => {
-  fixture = await createStateTableFixture();
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
-});
+const fixture = useStateTable();
 
 describe('createStateTable', () => {
   it('creates the keys, indexes and TTL of the definition, and may run again', async () => {

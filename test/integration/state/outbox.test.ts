@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordingRequestError } from '../../../shared/recordings/errors.ts';
 import { OutboxRepository } from '../../../shared/recordings/outbox.ts';
 import { RecordingRepository } from '../../../shared/recordings/repository.ts';
@@ -7,8 +7,9 @@ import type { Transition } from '../../../shared/recordings/transition.ts';
 import { documentClientOf } from '../../../shared/table/document-client.ts';
 import { notificationKey, shardOf, WORK_SHARD_COUNT } from '../../../shared/table/keys.ts';
 import { take } from '../../../shared/table/query.ts';
-import { ManualClock, recordingIn, requestFor } from './recording-helpers.ts';
-import { createStateTableFixture, type StateTableFixture } from './state-table-fixture.ts';
+import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { recordingIn, requestFor } from './recording-helpers.ts';
+import { useStateTable } from './state-table-fixture.ts';
 
 /**
  * The outbox on DynamoDB Local: a terminal status is never written without its pending
@@ -17,22 +18,17 @@ import { createStateTableFixture, type StateTableFixture } from './state-table-f
  */
 const DAY = 86_400_000;
 const clock = new ManualClock(Date.parse('2026-11-24T10:00:00Z'));
-let fixture: StateTableFixture;
+const fixture = useStateTable();
 let repository: RecordingRepository;
 let outbox: OutboxRepository;
 
-beforeAll(async () => {
-  fixture = await createStateTableFixture();
+beforeAll(() => {
   repository = new RecordingRepository(fixture.client, { tableName: fixture.tableName, clock });
   outbox = new OutboxRepository(fixture.client, {
     tableName: fixture.tableName,
     clock,
     sentRetentionMs: 7 * DAY,
   });
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
 });
 
 describe('a terminal transition', () => {

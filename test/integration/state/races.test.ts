@@ -1,31 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StaleWriteError, TransitionConflictError } from '../../../shared/recordings/errors.ts';
 import { OutboxRepository } from '../../../shared/recordings/outbox.ts';
 import { RecordingRepository } from '../../../shared/recordings/repository.ts';
-import { aNewRecording, ManualClock, recordingIn, requestFor } from './recording-helpers.ts';
-import { createStateTableFixture, type StateTableFixture } from './state-table-fixture.ts';
+import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { aNewRecording, recordingIn, requestFor } from './recording-helpers.ts';
+import { useStateTable } from './state-table-fixture.ts';
 
 /**
  * Concurrent and outdated writers on DynamoDB Local: exactly one of any number of racing writers
  * wins, and a write decided on an older submission or poll never moves the recording.
  */
 const clock = new ManualClock(Date.parse('2026-11-24T10:00:00Z'));
-let fixture: StateTableFixture;
+const fixture = useStateTable();
 let repositories: RecordingRepository[];
 let outbox: OutboxRepository;
 
-beforeAll(async () => {
-  fixture = await createStateTableFixture();
+beforeAll(() => {
   // Separate instances, as separate Lambda containers would have.
   repositories = Array.from(
     { length: 5 },
     () => new RecordingRepository(fixture.client, { tableName: fixture.tableName, clock }),
   );
   outbox = new OutboxRepository(fixture.client, { tableName: fixture.tableName, clock });
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
 });
 
 function repository(index = 0): RecordingRepository {

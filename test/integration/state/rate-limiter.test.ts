@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoRateLimiter } from '../../../shared/zoom/dynamo-rate-limiter.ts';
 import type { EffectiveRateLimit, RateLimitLabel } from '../../../shared/zoom/ports.ts';
-import { ManualClock } from './recording-helpers.ts';
-import { createStateTableFixture, type StateTableFixture } from './state-table-fixture.ts';
+import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { useStateTable } from './state-table-fixture.ts';
 
 /**
  * The shared rate limiter on DynamoDB Local. Several limiter instances (as several containers)
@@ -16,15 +16,7 @@ const limits: Readonly<Record<RateLimitLabel, EffectiveRateLimit>> = {
   MEDIUM: { perSecond: 2.5 },
   HEAVY: { perSecond: 2, perDay: 3 },
 };
-let fixture: StateTableFixture;
-
-beforeAll(async () => {
-  fixture = await createStateTableFixture();
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
-});
+const fixture = useStateTable();
 
 function limitersOn(clock: ManualClock, count: number): DynamoRateLimiter[] {
   return Array.from(

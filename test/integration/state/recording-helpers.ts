@@ -4,27 +4,6 @@ import type { RecordingRepository } from '../../../shared/recordings/repository.
 import { isTerminal, type RecordingStatus, TRANSITIONS } from '../../../shared/recordings/state-machine.ts';
 import type { Transition } from '../../../shared/recordings/transition.ts';
 
-/** A clock the test moves by hand. */
-export class ManualClock {
-  #now: number;
-
-  constructor(start: number) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  set(at: number): void {
-    this.#now = at;
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
-
 /** A new recording at a key of its own, so every test works on its own item. */
 export function aNewRecording(overrides: Partial<NewRecording> = {}): NewRecording {
   return {

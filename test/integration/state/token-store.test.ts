@@ -1,13 +1,13 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../shared/clock.ts';
 import { RetryableError } from '../../../shared/errors.ts';
 import { documentClientOf } from '../../../shared/table/document-client.ts';
 import { zoomTokenKey } from '../../../shared/table/keys.ts';
 import { DynamoTokenStore, type DynamoTokenStoreOptions } from '../../../shared/zoom/dynamo-token-store.ts';
 import type { AccessToken } from '../../../shared/zoom/ports.ts';
-import { ManualClock } from './recording-helpers.ts';
-import { createStateTableFixture, type StateTableFixture } from './state-table-fixture.ts';
+import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { useStateTable } from './state-table-fixture.ts';
 
 /**
  * The shared token store on DynamoDB Local: several store instances (as several containers)
@@ -15,15 +15,7 @@ import { createStateTableFixture, type StateTableFixture } from './state-table-f
  */
 const HOUR = 3_600_000;
 const MARGIN = 5 * 60_000;
-let fixture: StateTableFixture;
-
-beforeAll(async () => {
-  fixture = await createStateTableFixture();
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
-});
+const fixture = useStateTable();
 
 function storesOn(count: number, options: Partial<DynamoTokenStoreOptions> = {}): DynamoTokenStore[] {
   return Array.from(

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRepository } from '../../../shared/recordings/outbox.ts';
 import { RecordingRepository } from '../../../shared/recordings/repository.ts';
 import {
@@ -8,26 +8,22 @@ import {
   RECORDING_STATUSES,
   startsNewSubmission,
 } from '../../../shared/recordings/state-machine.ts';
-import { ManualClock, recordingIn, requestFor } from './recording-helpers.ts';
-import { createStateTableFixture, type StateTableFixture } from './state-table-fixture.ts';
+import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { recordingIn, requestFor } from './recording-helpers.ts';
+import { useStateTable } from './state-table-fixture.ts';
 
 /**
  * Every pair of statuses, generated from the transition table: each legal transition is written
  * to DynamoDB Local and read back; each illegal one is refused and leaves the item as it was.
  */
 const clock = new ManualClock(Date.parse('2026-11-24T10:00:00Z'));
-let fixture: StateTableFixture;
+const fixture = useStateTable();
 let repository: RecordingRepository;
 let outbox: OutboxRepository;
 
-beforeAll(async () => {
-  fixture = await createStateTableFixture();
+beforeAll(() => {
   repository = new RecordingRepository(fixture.client, { tableName: fixture.tableName, clock });
   outbox = new OutboxRepository(fixture.client, { tableName: fixture.tableName, clock });
-});
-
-afterAll(async () => {
-  await fixture?.dispose();
 });
 
 const legalPairs = RECORDING_STATUSES.flatMap((from) =>

@@ -1,9 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ScenarioInput,
-  startZoomSimulator,
-  type ZoomSimulator,
-} from '../../../local/zoom-simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioInput } from '../../../local/zoom-simulator/index.ts';
 import {
   accessToken,
   callApi,
@@ -12,31 +8,15 @@ import {
   json,
   ManualClock,
   postInteraction,
-  type RecordingServer,
-  startRecordingServer,
 } from './helpers.ts';
+import { useSimulatorHooks } from './simulator-hooks.ts';
 
 describe('zoom simulator: POST /qm/interactions', () => {
-  let recordings: RecordingServer;
-  let simulator: ZoomSimulator | undefined;
+  const { recordings, start: startSimulator } = useSimulatorHooks({ settleDownloads: true });
   const clock = new ManualClock();
 
-  beforeAll(async () => {
-    recordings = await startRecordingServer();
-  });
-
-  afterAll(async () => {
-    await recordings.stop();
-  });
-
-  afterEach(async () => {
-    await simulator?.control.downloadsSettled();
-    await simulator?.stop();
-    simulator = undefined;
-  });
-
   async function start(scenario: ScenarioInput = {}) {
-    simulator = await startZoomSimulator({
+    const simulator = await startSimulator({
       clock,
       scenario: {
         oauth: { tokenLifetimeSeconds: 86_400 },

@@ -1,22 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ScenarioInput,
-  startZoomSimulator,
-  type ZoomSimulator,
-} from '../../../local/zoom-simulator/index.ts';
-import {
-  accessToken,
-  callApi,
-  interactionBody,
-  json,
-  ManualClock,
-  postInteraction,
-  type RecordingServer,
-  startRecordingServer,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioInput, ZoomSimulator } from '../../../local/zoom-simulator/index.ts';
+import { accessToken, callApi, interactionBody, json, ManualClock, postInteraction } from './helpers.ts';
+import { useSimulatorHooks } from './simulator-hooks.ts';
 
 describe('zoom simulator: inspection and control over HTTP (/_simulator)', () => {
-  let recordings: RecordingServer;
+  const { recordings, start: startSimulator } = useSimulatorHooks();
   let simulator: ZoomSimulator;
   let clock: ManualClock;
   let token: string;
@@ -31,21 +19,9 @@ describe('zoom simulator: inspection and control over HTTP (/_simulator)', () =>
       }),
     );
 
-  beforeAll(async () => {
-    recordings = await startRecordingServer();
-  });
-
-  afterAll(async () => {
-    await recordings.stop();
-  });
-
-  afterEach(async () => {
-    await simulator.stop();
-  });
-
   async function start(rateLimits: ScenarioInput['rateLimits'] = {}) {
     clock = new ManualClock();
-    simulator = await startZoomSimulator({
+    simulator = await startSimulator({
       clock,
       scenario: {
         rateLimits,

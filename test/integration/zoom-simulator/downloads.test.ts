@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startZoomSimulator, type ZoomSimulator } from '../../../local/zoom-simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import {
   accessToken,
   callApi,
@@ -8,30 +7,16 @@ import {
   json,
   ManualClock,
   postInteraction,
-  type RecordingServer,
-  startRecordingServer,
 } from './helpers.ts';
+import { useSimulatorHooks } from './simulator-hooks.ts';
 
 describe('zoom simulator: the recording download after a POST', () => {
-  let recordings: RecordingServer;
-  let simulator: ZoomSimulator | undefined;
+  const hooks = useSimulatorHooks({ recordingBytes: 200_000 });
+  const { recordings } = hooks;
   const clock = new ManualClock();
 
-  beforeAll(async () => {
-    recordings = await startRecordingServer(200_000);
-  });
-
-  afterAll(async () => {
-    await recordings.stop();
-  });
-
-  afterEach(async () => {
-    await simulator?.stop();
-    simulator = undefined;
-  });
-
   async function postAndSettle(url: string) {
-    simulator = await startZoomSimulator({
+    const simulator = await hooks.start({
       clock,
       scenario: {
         oauth: { tokenLifetimeSeconds: 604_800 },
@@ -54,7 +39,7 @@ describe('zoom simulator: the recording download after a POST', () => {
     // Act
     const { token, id, posted, download } = await postAndSettle(url);
     clock.advance(hours(1));
-    const detail = await callApi(simulator as ZoomSimulator, token, `/qm/interactions/${id}`);
+    const detail = await callApi(hooks.simulator, token, `/qm/interactions/${id}`);
 
     // Assess
     expect(posted.status).toBe(201);
@@ -82,18 +67,18 @@ describe('zoom simulator: the recording download after a POST', () => {
     // Act
     const { token, id, posted, download } = await postAndSettle(url);
     clock.advance(hours(48));
-    const byId = await json(callApi(simulator as ZoomSimulator, token, `/qm/interactions/${id}`));
-    const list = await json(callApi(simulator as ZoomSimulator, token, '/qm/interactions'));
+    const byId = await json(callApi(hooks.simulator, token, `/qm/interactions/${id}`));
+    const list = await json(callApi(hooks.simulator, token, '/qm/interactions'));
 
     // Assess
     expect(posted.status).toBe(201);
     expect(download).toMatchObject({ state: 'finished', result: { outcome: 'http-error', status, error } });
     expect(byId.status).toBe(404);
     expect(list.body).toMatchObject({ total_records: 0 });
-    expect(simulator?.inspect().interactions).toEqual([
+    expect(hooks.simulator.inspect().interactions).toEqual([
       expect.objectContaining({ id, stage: 'download_failed' }),
     ]);
-    expect(JSON.stringify(simulator?.inspect())).not.toContain('X-Amz-Expires=1');
+    expect(JSON.stringify(hooks.simulator.inspect())).not.toContain('X-Amz-Expires=1');
   });
 
   it('records a broken URL (the connection drops) as a network error', async () => {
@@ -103,7 +88,7 @@ describe('zoom simulator: the recording download after a POST', () => {
     // Act
     const { token, id, download } = await postAndSettle(url);
     clock.advance(hours(1));
-    const byId = await callApi(simulator as ZoomSimulator, token, `/qm/interactions/${id}`);
+    const byId = await callApi(hooks.simulator, token, `/qm/interactions/${id}`);
 
     // Assess
     expect(download?.result).toMatchObject({ outcome: 'network-error', status: undefined, bytes: 0 });
@@ -120,6 +105,6 @@ describe('zoom simulator: the recording download after a POST', () => {
 
     // Assess
     expect(download?.result).toMatchObject({ outcome, bytes: 0, error });
-    expect(simulator?.inspect().interactions[0]?.stage).toBe('download_failed');
+    expect(hooks.simulator.inspect().interactions[0]?.stage).toBe('download_failed');
   });
 });

@@ -1,42 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ScenarioInput,
-  startZoomSimulator,
-  type ZoomSimulator,
-} from '../../../local/zoom-simulator/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ScenarioInput } from '../../../local/zoom-simulator/index.ts';
 import {
   accessToken,
   callApi,
   interactionBody,
   ManualClock,
   postInteraction,
-  type RecordingServer,
   requestToken,
-  startRecordingServer,
 } from './helpers.ts';
+import { useSimulatorHooks } from './simulator-hooks.ts';
 
 describe('zoom simulator: fault injection', () => {
-  let recordings: RecordingServer;
-  let simulator: ZoomSimulator | undefined;
+  const { recordings, start: startSimulator } = useSimulatorHooks({ settleDownloads: true });
   const slept: number[] = [];
 
-  beforeAll(async () => {
-    recordings = await startRecordingServer();
-  });
-
-  afterAll(async () => {
-    await recordings.stop();
-  });
-
-  afterEach(async () => {
-    await simulator?.control.downloadsSettled();
-    await simulator?.stop();
-    simulator = undefined;
+  beforeEach(() => {
     slept.length = 0;
   });
 
   async function start(scenario: ScenarioInput = {}) {
-    simulator = await startZoomSimulator({
+    const simulator = await startSimulator({
       clock: new ManualClock(),
       scenario,
       sleep: async (ms) => {

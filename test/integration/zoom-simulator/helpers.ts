@@ -7,22 +7,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ZoomSimulator } from '../../../local/zoom-simulator/index.ts';
-import type { Clock } from '../../../shared/clock.ts';
+import { ManualClock as SharedManualClock } from '../../helpers/shared-manual-clock.ts';
 
-/** A wall clock that moves only when the test says so. */
-export class ManualClock implements Clock {
-  #now: number;
-
-  constructor(start = Date.parse('2026-03-02T09:00:00Z')) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
+/** A wall clock that moves only when the test says so, starting on the morning these tests use. */
+export class ManualClock extends SharedManualClock {
+  constructor(start: number | string = '2026-03-02T09:00:00Z') {
+    super(start);
   }
 }
 

@@ -1,9 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ScenarioInput,
-  startZoomSimulator,
-  type ZoomSimulator,
-} from '../../../local/zoom-simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioInput } from '../../../local/zoom-simulator/index.ts';
 import {
   accessToken,
   callApi,
@@ -12,9 +8,8 @@ import {
   json,
   ManualClock,
   postInteraction,
-  type RecordingServer,
-  startRecordingServer,
 } from './helpers.ts';
+import { useSimulatorHooks } from './simulator-hooks.ts';
 
 /** Analysis 600 s and automated evaluations 900 s of Zoom time; at scale 0.01: 6 s and 9 s of wall time. */
 const scenario: ScenarioInput = {
@@ -37,28 +32,14 @@ const scenario: ScenarioInput = {
 const zoomTime = (epochMs: number) => new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('zoom simulator: interaction lifecycle', () => {
-  let recordings: RecordingServer;
-  let simulator: ZoomSimulator | undefined;
+  const hooks = useSimulatorHooks();
   let clock: ManualClock;
-
-  beforeAll(async () => {
-    recordings = await startRecordingServer();
-  });
-
-  afterAll(async () => {
-    await recordings.stop();
-  });
-
-  afterEach(async () => {
-    await simulator?.stop();
-    simulator = undefined;
-  });
 
   async function submit(path: string, input: ScenarioInput = scenario) {
     clock = new ManualClock();
-    simulator = await startZoomSimulator({ clock, scenario: input });
+    const simulator = await hooks.start({ clock, scenario: input });
     const token = await accessToken(simulator);
-    const posted = await postInteraction(simulator, token, interactionBody(recordings.url(path)));
+    const posted = await postInteraction(simulator, token, interactionBody(hooks.recordings.url(path)));
     await simulator.control.downloadsSettled();
     return { token, id: String(posted.body.interaction_id), submittedAt: clock.now() };
   }
@@ -66,7 +47,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it('answers 404 by id and leaves a new interaction out of the list until its analysis finishes', async () => {
     // Prepare
     const { token, id } = await submit('/ok/new.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
 
     // Act
     const byIdBefore = await json(callApi(sim, token, `/qm/interactions/${id}`));
@@ -92,7 +73,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it('moves automated evaluations PROCESSING -> COMPLETED with wall-clock timestamps', async () => {
     // Prepare
     const { token, id, submittedAt } = await submit('/ok/good.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
     clock.advance(6000);
 
     // Act
@@ -124,7 +105,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it('fails the evaluations of a failing interaction', async () => {
     // Prepare
     const { token, id } = await submit('/ok/failing.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
     clock.advance(15_000);
 
     // Act
@@ -141,7 +122,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it('serves an analysed interaction that gets no evaluation at all', async () => {
     // Prepare
     const { token, id } = await submit('/ok/unevaluated.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
     clock.advance(hours(1));
 
     // Act
@@ -158,7 +139,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it('assigns a manual evaluation later: Pending, Active, then Completed days later on the simulator clock', async () => {
     // Prepare
     const { token, id, submittedAt } = await submit('/ok/manual.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
     const analysedAt = submittedAt + 6000;
     const manualStatus = async () => {
       const detail = await json(callApi(sim, token, `/qm/interactions/${id}`));
@@ -197,7 +178,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it('lets manual evaluations complete by themselves on the scaled clock', async () => {
     // Prepare
     const { token, id } = await submit('/ok/manual.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
 
     // Act
     clock.advance(6000 + 36_000 + 1_728_000);
@@ -214,7 +195,7 @@ describe('zoom simulator: interaction lifecycle', () => {
       oauth: { tokenLifetimeSeconds: 3600 },
       processing: { ...scenario.processing, timeScale: 0.001, analysis: 3600 },
     });
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
 
     // Act
     clock.advance(3600);
@@ -232,7 +213,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it("serves a transcript larger than 400 KB within the schema's 2000 items", async () => {
     // Prepare
     const { token, id } = await submit('/ok/large.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
     clock.advance(6000);
 
     // Act
@@ -248,7 +229,7 @@ describe('zoom simulator: interaction lifecycle', () => {
   it('answers the same detail on every request (content is stable)', async () => {
     // Prepare
     const { token, id } = await submit('/ok/stable.mp3');
-    const sim = simulator as ZoomSimulator;
+    const sim = hooks.simulator;
     clock.advance(hours(1));
 
     // Act

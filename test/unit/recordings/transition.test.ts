@@ -191,7 +191,20 @@ describe('planTransition', () => {
     expect(attempt).toThrow('A transition to SUBMITTING needs a reason');
   });
 
-  it('refuses SUBMITTED with a first poll after the deadline', () => {
+  it.each([
+    {
+      flaw: 'a first poll after the deadline',
+      urlExpiresAt: 10_000,
+      poll: { nextPollDueAt: 20_000, deadlineAt: 10_000 },
+      error: 'A poll may not be scheduled after the recording',
+    },
+    {
+      flaw: 'a time that is not epoch milliseconds',
+      urlExpiresAt: 1.5,
+      poll: { nextPollDueAt: 2_000, deadlineAt: 10_000 },
+      error: 'A transition to SUBMITTED needs urlExpiresAt as epoch milliseconds',
+    },
+  ])('refuses SUBMITTED with $flaw', ({ urlExpiresAt, poll, error }) => {
     // Prepare
     const current = aRecording({ status: 'SUBMITTING' });
 
@@ -199,40 +212,12 @@ describe('planTransition', () => {
     const attempt = () =>
       planTransition(
         current,
-        {
-          to: 'SUBMITTED',
-          reason: 'accepted',
-          interactionId: 'IX-2',
-          urlExpiresAt: 10_000,
-          poll: { nextPollDueAt: 20_000, deadlineAt: 10_000 },
-        },
+        { to: 'SUBMITTED', reason: 'accepted', interactionId: 'IX-2', urlExpiresAt, poll },
         2_000,
       );
 
     // Assess
-    expect(attempt).toThrow('A poll may not be scheduled after the recording');
-  });
-
-  it('refuses SUBMITTED with a time that is not epoch milliseconds', () => {
-    // Prepare
-    const current = aRecording({ status: 'SUBMITTING' });
-
-    // Act
-    const attempt = () =>
-      planTransition(
-        current,
-        {
-          to: 'SUBMITTED',
-          reason: 'accepted',
-          interactionId: 'IX-2',
-          urlExpiresAt: 1.5,
-          poll: { nextPollDueAt: 2_000, deadlineAt: 10_000 },
-        },
-        2_000,
-      );
-
-    // Assess
-    expect(attempt).toThrow('A transition to SUBMITTED needs urlExpiresAt as epoch milliseconds');
+    expect(attempt).toThrow(error);
   });
 
   it('checks the state machine before anything else is computed', () => {

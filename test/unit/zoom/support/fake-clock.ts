@@ -1,22 +1,8 @@
-import type { Clock } from '../../../../shared/clock.ts';
+import { ManualClock } from '../../../helpers/shared-manual-clock.ts';
 
-/** A clock that only moves when a test moves it. */
-export class FakeClock implements Clock {
-  #now: number;
-
+/** A clock that only moves when a test moves it, starting at noon on the day these tests use. */
+export class FakeClock extends ManualClock {
   constructor(start: number | string = '2026-03-10T12:00:00Z') {
-    this.#now = typeof start === 'number' ? start : Date.parse(start);
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-
-  set(at: number | string): void {
-    this.#now = typeof at === 'number' ? at : Date.parse(at);
+    super(start);
   }
 }
