@@ -1,0 +1,211 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  createDynamoDbClient,
+  createS3Client,
+  createSecretsManagerClient,
+  createSnsClient,
+  createSqsClient,
+} from '../shared/aws/clients.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { loadRuntimeConfig, type RuntimeConfig } from '../shared/config/runtime.ts';
+import { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
+import { SnsMessagePublisher } from '../shared/notify/sns-publisher.ts';
+import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
+import { createPowertoolsObservability } from '../shared/observability/powertools.ts';
+import type { PollScheduler } from '../shared/polling/ports.ts';
+import { SqsPollScheduler } from '../shared/polling/sqs-poll-scheduler.ts';
+import { OutboxRepository } from '../shared/recordings/outbox.ts';
+import { RecordingRepository } from '../shared/recordings/repository.ts';
+import { ZoomClientRegistry } from '../shared/zoom/client-registry.ts';
+import type { FetchFn } from '../shared/zoom/http.ts';
+
+/**
+ * The wiring every handler shares: the validated runtime configuration, the AWS clients, the
+ * Zoom clients, the state table and the poll queue, logs and metrics. One container per Lambda
+ * execution environment, each part built on first use and kept for the container's life (cold
+ * start work is paid once, and a function builds only what it uses). Handler-specific parts
+ * (the ingest core, the poller) are assembled from these in their own handler modules.
+ *
+ * The only inputs are environment variables (QM_* read through shared/config/runtime.ts; AWS
+ * endpoints, region and credentials read by the SDK itself): a local run differs from a
+ * deployed one by endpoints alone. Tests may replace the clock, Zoom's fetch and the
+ * observability backend.
+ */
+
+export interface ContainerOptions {
+  /** The function's role (`ingest`, `poll`...): the service name of its logs and metrics. */
+  readonly serviceName: string;
+  /** The QM_* variables; the process environment when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  readonly overrides?: ContainerOverrides | undefined;
+}
+
+/** What a test may replace; production leaves all of them out. */
+export interface ContainerOverrides {
+  readonly clock?: Clock | undefined;
+  readonly fetch?: FetchFn | undefined;
+  readonly observability?: LambdaObservability | undefined;
+  /** Jitter source in [0, 1). */
+  readonly random?: (() => number) | undefined;
+}
+
+export class Container {
+  readonly #options: ContainerOptions;
+  #config: RuntimeConfig | undefined;
+  #observability: LambdaObservability | undefined;
+  #s3: S3Client | undefined;
+  #sqs: SQSClient | undefined;
+  #dynamoDb: DynamoDBClient | undefined;
+  #secretsManager: SecretsManagerClient | undefined;
+  #zoomClients: ZoomClientRegistry | undefined;
+  #recordings: RecordingRepository | undefined;
+  #pollScheduler: PollScheduler | undefined;
+
+  constructor(options: ContainerOptions) {
+    this.#options = options;
+  }
+
+  // --- configuration, time, logs and metrics ---
+
+  /** Read and validated on first use: a bad variable stops the container, naming it. */
+  get config(): RuntimeConfig {
+    this.#config ??=
+      this.#options.env === undefined ? loadRuntimeConfig() : loadRuntimeConfig(this.#options.env);
+    return this.#config;
+  }
+
+  get clock(): Clock {
+    return this.#options.overrides?.clock ?? systemClock;
+  }
+
+  get random(): () => number {
+    return this.#options.overrides?.random ?? Math.random;
+  }
+
+  get observability(): LambdaObservability {
+    this.#observability ??=
+      this.#options.overrides?.observability ??
+      createPowertoolsObservability({
+        serviceName: this.#options.serviceName,
+        environment: this.config.settings.name,
+      });
+    return this.#observability;
+  }
+
+  // --- AWS clients (endpoints, region and credentials from the SDK's standard sources) ---
+
+  get s3(): S3Client {
+    this.#s3 ??= createS3Client();
+    return this.#s3;
+  }
+
+  get sqs(): SQSClient {
+    this.#sqs ??= createSqsClient();
+    return this.#sqs;
+  }
+
+  get dynamoDb(): DynamoDBClient {
+    this.#dynamoDb ??= createDynamoDbClient();
+    return this.#dynamoDb;
+  }
+
+  get secretsManager(): SecretsManagerClient {
+    this.#secretsManager ??= createSecretsManagerClient();
+    return this.#secretsManager;
+  }
+
+  // --- Zoom, the state table and the poll queue ---
+
+  /** One client per Zoom profile, sharing the token and rate limits of each account through the state table. */
+  get zoomClients(): ZoomClientRegistry {
+    this.#zoomClients ??= new ZoomClientRegistry({
+      profiles: this.config.settings.zoomProfiles,
+      dynamoDb: this.dynamoDb,
+      tableName: this.config.resources.tableName,
+      secretsManager: this.secretsManager,
+      clock: this.clock,
+      logger: this.observability.logger,
+      fetch: this.#options.overrides?.fetch,
+    });
+    return this.#zoomClients;
+  }
+
+  get recordings(): RecordingRepository {
+    this.#recordings ??= new RecordingRepository(this.dynamoDb, {
+      tableName: this.config.resources.tableName,
+      clock: this.clock,
+    });
+    return this.#recordings;
+  }
+
+  get pollScheduler(): PollScheduler {
+    this.#pollScheduler ??= new SqsPollScheduler(this.sqs, this.config.resources.pollQueueUrl, this.clock);
+    return this.#pollScheduler;
+  }
+}
+
+const defaultContainers = new Map<string, Container>();
+
+/**
+ * The container of a deployed function, configured by the process environment: built once per
+ * execution environment, on the first invocation.
+ */
+export function defaultContainer(serviceName: string): Container {
+  let container = defaultContainers.get(serviceName);
+  if (container === undefined) {
+    container = new Container({ serviceName });
+    defaultContainers.set(serviceName, container);
+  }
+  return container;
+}
+
+/** Forgets the default containers, so a test can start from a fresh environment. */
+export function resetDefaultContainers(): void {
+  defaultContainers.clear();
+}
+
+// --- Notifications (added by the polling area) ---
+
+const snsClients = new WeakMap<Container, SNSClient>();
+const outboxPublishers = new WeakMap<Container, OutboxPublisher>();
+
+/** The container's SNS client, built on first use. */
+export function snsClientOf(container: Container): SNSClient {
+  let client = snsClients.get(container);
+  if (client === undefined) {
+    client = createSnsClient();
+    snsClients.set(container, client);
+  }
+  return client;
+}
+
+/**
+ * Publishes the outbox's notifications (and alerts) to the environment's topics, then marks them
+ * sent. Any function that writes a terminal status publishes through it right after the write;
+ * the reconciler publishes whatever is left pending.
+ */
+export function outboxPublisherOf(container: Container): OutboxPublisher {
+  let publisher = outboxPublishers.get(container);
+  if (publisher === undefined) {
+    const { settings, resources } = container.config;
+    publisher = new OutboxPublisher({
+      outbox: new OutboxRepository(container.dynamoDb, {
+        tableName: resources.tableName,
+        clock: container.clock,
+      }),
+      publisher: new SnsMessagePublisher(snsClientOf(container), {
+        notificationTopicArn: resources.notificationTopicArn,
+        alertTopicArn: resources.alertTopicArn,
+      }),
+      environment: settings.name,
+      logger: container.observability.logger,
+      metrics: container.observability.metrics,
+    });
+    outboxPublishers.set(container, publisher);
+  }
+  return publisher;
+}

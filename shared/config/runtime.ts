@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { type EnvironmentSettings, parseEnvironmentSettings } from './environment.ts';
+import { parseConfig } from './parse.ts';
+
+/**
+ * What a deployed function knows about its environment, read once at cold start from the process
+ * environment that the CDK stack (or the local runtime) sets. This is the only module that reads
+ * `process.env`: a missing or invalid value stops the container at once with a message naming the
+ * variable, instead of failing on the first event.
+ */
+
+/** The environment variables every function gets, and what each holds. */
+export const RUNTIME_VARIABLES = {
+  settings: 'QM_SETTINGS',
+  tableName: 'QM_TABLE_NAME',
+  ingestQueueUrl: 'QM_INGEST_QUEUE_URL',
+  pollQueueUrl: 'QM_POLL_QUEUE_URL',
+  resultsBucket: 'QM_RESULTS_BUCKET',
+  notificationTopicArn: 'QM_NOTIFICATION_TOPIC_ARN',
+  alertTopicArn: 'QM_ALERT_TOPIC_ARN',
+} as const;
+
+const resourcesSchema = z.strictObject({
+  tableName: z.string().min(3).max(255),
+  ingestQueueUrl: z.url(),
+  pollQueueUrl: z.url(),
+  resultsBucket: z.string().min(3).max(63),
+  notificationTopicArn: z.string().startsWith('arn:'),
+  alertTopicArn: z.string().startsWith('arn:'),
+});
+
+/** The AWS resources of the environment, by name, URL or ARN. */
+export type RuntimeResources = z.output<typeof resourcesSchema>;
+
+export interface RuntimeConfig {
+  readonly settings: EnvironmentSettings;
+  readonly resources: RuntimeResources;
+}
+
+/** Reads and validates the runtime configuration from `env` (the process environment by default). */
+export function loadRuntimeConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): RuntimeConfig {
+  const resources = parseConfig(
+    resourcesSchema,
+    {
+      tableName: env[RUNTIME_VARIABLES.tableName],
+      ingestQueueUrl: env[RUNTIME_VARIABLES.ingestQueueUrl],
+      pollQueueUrl: env[RUNTIME_VARIABLES.pollQueueUrl],
+      resultsBucket: env[RUNTIME_VARIABLES.resultsBucket],
+      notificationTopicArn: env[RUNTIME_VARIABLES.notificationTopicArn],
+      alertTopicArn: env[RUNTIME_VARIABLES.alertTopicArn],
+    },
+    'env',
+    'runtime configuration (environment variables QM_*)',
+  );
+  return {
+    settings: parseEnvironmentSettings(readJson(env, RUNTIME_VARIABLES.settings), 'QM_SETTINGS'),
+    resources,
+  };
+}
+
+/** The variables that hand `config` to a function: what the CDK stack and the local runtime set. */
+export function toRuntimeVariables(config: RuntimeConfig): Record<string, string> {
+  const { resources } = config;
+  return {
+    [RUNTIME_VARIABLES.settings]: JSON.stringify(config.settings),
+    [RUNTIME_VARIABLES.tableName]: resources.tableName,
+    [RUNTIME_VARIABLES.ingestQueueUrl]: resources.ingestQueueUrl,
+    [RUNTIME_VARIABLES.pollQueueUrl]: resources.pollQueueUrl,
+    [RUNTIME_VARIABLES.resultsBucket]: resources.resultsBucket,
+    [RUNTIME_VARIABLES.notificationTopicArn]: resources.notificationTopicArn,
+    [RUNTIME_VARIABLES.alertTopicArn]: resources.alertTopicArn,
+  };
+}
+
+function readJson(env: Readonly<Record<string, string | undefined>>, name: string): unknown {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    throw new ConfigError(`Invalid runtime configuration: ${name} is not set`);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    // The parser's message quotes the text, which may hold a misplaced secret: never pass it on.
+    throw new ConfigError(`Invalid runtime configuration: ${name} is not valid JSON`);
+  }
+}

@@ -1,0 +1,497 @@
+import type { Clock } from '../clock.ts';
+import type { EnvironmentSettings } from '../config/environment.ts';
+import { isRetryable, PermanentError, QmIngestError } from '../errors.ts';
+import { recordingKeys, type StructuredLogger } from '../observability/logger.ts';
+import type { MetricsPort } from '../observability/metrics.ts';
+import type { PollScheduler } from '../polling/ports.ts';
+import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
+import type { ContentIdentity, Recording } from '../recordings/recording.ts';
+import { contentIdentityOf, identityFromEvent } from './content-identity.ts';
+import { type ObjectCreated, parseQueueMessage, unquote } from './events.ts';
+import { type KeyTemplate, parseKeyTemplate } from './metadata/key-template.ts';
+import { classifyKey, type SkipReason, sidecarKeyOf } from './object-filter.ts';
+import { scrubPersonalData } from './object-key.ts';
+import type { RecordingHead, RecordingObjects } from './object-store.ts';
+import { deliveryTag, IngestMetric, type IngestOutcome, isOwnedBy } from './outcomes.ts';
+import type { IngestRequeue, RecordingStore, ZoomAccount, ZoomAccounts } from './ports.ts';
+import { prepareSubmission } from './prepare.ts';
+import type { Presigner } from './presign.ts';
+import { type IngestRetryMessage, RETRY_MESSAGE_KIND, type RetryCause } from './retry-message.ts';
+import { profileFor } from './routing.ts';
+import { type PriorAttempt, RecordingSubmitter, transientDelayMs } from './submit.ts';
+import { RecordingEndings } from './terminal.ts';
+
+/**
+ * The ingest core: one queue message in, every recording it announces taken as far as it can go.
+ * A recording dropped in S3 is filtered, routed to its Zoom account, identified by its content,
+ * claimed (a conditional write: exactly one delivery takes it on), checked (size, type,
+ * metadata), moved to SUBMITTING and submitted once. Whatever must wait (a rate limit, a sidecar,
+ * a transient failure) is re-sent to the queue with a delay and the message at hand is done with.
+ * Expected outcomes never throw; an error that escapes is unexpected, and the handler reports
+ * the message as failed, so SQS retries it and finally moves it to the DLQ.
+ */
+
+export interface IngestServiceDependencies {
+  readonly settings: EnvironmentSettings;
+  readonly objects: RecordingObjects;
+  readonly recordings: RecordingStore;
+  readonly zoom: ZoomAccounts;
+  readonly presigner: Presigner;
+  readonly requeue: IngestRequeue;
+  readonly pollScheduler: PollScheduler;
+  readonly clock: Clock;
+  readonly metrics: MetricsPort;
+  readonly logger: StructuredLogger;
+  /** Jitter source in [0, 1). */
+  readonly random: () => number;
+}
+
+/** One queue message as the handler hands it over. */
+export interface IngestMessage {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/** Where one attempt at a recording stands: what the event said, and what earlier attempts learnt. */
+interface Attempt {
+  readonly object: ObjectCreated;
+  /** The delivery that owns the recording (see outcomes.ts deliveryTag). */
+  readonly origin: string;
+  readonly transientFailures: number;
+  readonly rateLimited: number;
+  readonly notCreatedSubmission: number | undefined;
+  readonly created: IngestRetryMessage['created'];
+  /** The recording an earlier attempt claimed, when there was one. */
+  readonly recordingId: string | undefined;
+  readonly logger: StructuredLogger;
+}
+
+export class IngestService {
+  readonly #deps: IngestServiceDependencies;
+  readonly #submitter: RecordingSubmitter;
+  readonly #endings: RecordingEndings;
+  readonly #template: KeyTemplate | undefined;
+
+  constructor(deps: IngestServiceDependencies) {
+    this.#deps = deps;
+    this.#submitter = new RecordingSubmitter(deps);
+    this.#endings = new RecordingEndings(deps.recordings, deps.metrics);
+    const { keyTemplate } = deps.settings.ingest;
+    this.#template = keyTemplate === undefined ? undefined : parseKeyTemplate(keyTemplate);
+  }
+
+  /** Handles one message; resolves with what became of each recording it announced. */
+  async handleMessage(message: IngestMessage): Promise<readonly IngestOutcome[]> {
+    const logger = this.#deps.logger.child({ messageId: message.messageId });
+    const parsed = parseQueueMessage(message.body);
+    switch (parsed.kind) {
+      case 'test-event':
+        this.#deps.metrics.count(IngestMetric.ignoredMessages, 1, { kind: 's3-test-event' });
+        logger.info('S3 test event deleted: S3 sends one when a notification configuration is set', {
+          bucket: parsed.bucket,
+        });
+        return [];
+      case 'not-a-recording-event':
+        this.#deps.metrics.count(IngestMetric.ignoredMessages, 1, { kind: 'not-a-recording-event' });
+        logger.warn('Message deleted: not a recording event', { description: parsed.description });
+        return [];
+      case 'retry':
+        return [await this.#resume(parsed.retry, logger)];
+      case 'object-created': {
+        const outcomes: IngestOutcome[] = [];
+        for (const [index, object] of parsed.objects.entries()) {
+          const origin = parsed.objects.length === 1 ? message.messageId : `${message.messageId}#${index}`;
+          this.#deps.metrics.count(IngestMetric.received);
+          outcomes.push(await this.#ingest(this.#firstAttempt(object, origin, logger)));
+        }
+        return outcomes;
+      }
+    }
+  }
+
+  #firstAttempt(object: ObjectCreated, origin: string, logger: StructuredLogger): Attempt {
+    return {
+      object,
+      origin,
+      transientFailures: 0,
+      rateLimited: 0,
+      notCreatedSubmission: undefined,
+      created: undefined,
+      recordingId: undefined,
+      logger: logger.child({ bucket: object.bucket, key: scrubPersonalData(object.key), origin }),
+    };
+  }
+
+  /** A re-send: worked on once due, otherwise sent on again (a wait longer than the queue's 15-minute delay). */
+  async #resume(retry: IngestRetryMessage, logger: StructuredLogger): Promise<IngestOutcome> {
+    const attempt: Attempt = {
+      object: retry.object,
+      origin: retry.origin,
+      transientFailures: retry.transientFailures,
+      rateLimited: retry.rateLimited,
+      notCreatedSubmission: retry.notCreatedSubmission,
+      created: retry.created,
+      recordingId: retry.recordingId,
+      logger: logger.child({
+        bucket: retry.object.bucket,
+        key: scrubPersonalData(retry.object.key),
+        origin: retry.origin,
+      }),
+    };
+    if (retry.dueAt > this.#deps.clock.now()) {
+      await this.#deps.requeue.send(retry);
+      this.#deps.metrics.count(IngestMetric.delayed, 1, { cause: 'not-yet-due' });
+      attempt.logger.info('Not due yet: sent on', {
+        cause: retry.cause,
+        dueAt: new Date(retry.dueAt).toISOString(),
+      });
+      return { kind: 'delayed', recordingId: undefined, cause: retry.cause, dueAt: retry.dueAt };
+    }
+    return this.#ingest(attempt);
+  }
+
+  async #ingest(attempt: Attempt): Promise<IngestOutcome> {
+    const state: { recording?: Recording } = {};
+    try {
+      return await this.#process(attempt, state);
+    } catch (error) {
+      if (!isRetryable(error)) {
+        throw error;
+      }
+      return this.#onTransient(attempt, state.recording, error);
+    }
+  }
+
+  async #process(attempt: Attempt, state: { recording?: Recording }): Promise<IngestOutcome> {
+    const { object } = attempt;
+    const ingest = this.#deps.settings.ingest;
+    const decision = classifyKey(object.key, ingest);
+    if (!decision.recording) {
+      return this.#skip(decision.reason, attempt.logger);
+    }
+    const known =
+      attempt.recordingId === undefined ? undefined : await this.#deps.recordings.get(attempt.recordingId);
+    if (known !== undefined) {
+      return this.#continue(attempt, known, state);
+    }
+    const account = this.#deps.zoom.forProfile(profileFor(object.bucket, object.key, this.#deps.settings));
+    const { accountId } = await account.credentials.getCredentials();
+    const found = await this.#deps.objects.head(object.bucket, object.key, object.versionId);
+    if (!found.found) {
+      return this.#objectGone(attempt, account, accountId);
+    }
+    const { head } = found;
+    if (isSuperseded(object, head)) {
+      // The key was overwritten since this event: the newer object has an event of its own.
+      return this.#skip('superseded', attempt.logger);
+    }
+    const identity = contentIdentityOf(head) ?? identityFromEvent(object);
+    if (identity === undefined) {
+      throw new PermanentError('S3 gave neither a checksum, an ETag nor a version id for the object');
+    }
+    const claimed = await this.#claim(attempt, account, accountId, identity, head);
+    if (claimed === undefined) {
+      return { kind: 'skipped', reason: 'duplicate' };
+    }
+    state.recording = claimed.recording;
+    const logger = claimed.logger;
+    if (claimed.recording.status === 'SUBMITTING') {
+      return this.#submit(
+        { ...attempt, logger },
+        account,
+        accountId,
+        claimed.recording,
+        priorOf(attempt, claimed.recording),
+      );
+    }
+    return this.#prepare({ ...attempt, logger }, account, accountId, claimed.recording, head, state);
+  }
+
+  /**
+   * A re-send about a recording an earlier attempt claimed: read directly, so the object no longer
+   * being there (or being other bytes now) ends this recording instead of starting another.
+   */
+  async #continue(
+    attempt: Attempt,
+    recording: Recording,
+    state: { recording?: Recording },
+  ): Promise<IngestOutcome> {
+    const logger = attempt.logger.child(recordingKeys(recording.recordingId));
+    if (!isOwnedBy(recording, attempt.origin)) {
+      this.#deps.metrics.count(IngestMetric.skipped, 1, { reason: 'duplicate' });
+      logger.info('The recording has moved on without this delivery; standing down', {
+        status: recording.status,
+      });
+      return { kind: 'skipped', reason: 'duplicate', recordingId: recording.recordingId };
+    }
+    state.recording = recording;
+    const next = { ...attempt, logger };
+    const account = this.#deps.zoom.forProfile(recording.profile);
+    const prior = priorOf(attempt, recording);
+    if (recording.status === 'SUBMITTING' && prior.kind !== 'not-created') {
+      // A POST may have happened, or did: its recovery needs Zoom, not the object.
+      return this.#submit(next, account, recording.zoomAccountId, recording, prior);
+    }
+    const found = await this.#deps.objects.head(recording.bucket, recording.key, recording.versionId);
+    const sameBytes = found.found && sameIdentity(contentIdentityOf(found.head), recording.contentIdentity);
+    if (!found.found || !sameBytes) {
+      return this.#endings.reject(
+        recording,
+        'object-deleted',
+        'The object was deleted or overwritten before qm-ingest could submit it (new bytes are a recording of their own)',
+        logger,
+      );
+    }
+    if (recording.status === 'SUBMITTING') {
+      return this.#submit(next, account, recording.zoomAccountId, recording, prior);
+    }
+    return this.#prepare(next, account, recording.zoomAccountId, recording, found.head, state);
+  }
+
+  /**
+   * Claims the recording, or finds it claimed. Carries on only with a recording this delivery
+   * owns and that is still waiting to be submitted; undefined for anything else (a duplicate).
+   */
+  async #claim(
+    attempt: Attempt,
+    account: ZoomAccount,
+    accountId: string,
+    identity: ContentIdentity,
+    head: RecordingHead,
+  ): Promise<{ readonly recording: Recording; readonly logger: StructuredLogger } | undefined> {
+    const { object, origin } = attempt;
+    const result = await this.#deps.recordings.claim({
+      zoomAccountId: accountId,
+      profile: account.profile.name,
+      bucket: object.bucket,
+      key: object.key,
+      contentIdentity: identity,
+      versionId: head.VersionId ?? object.versionId,
+      size: head.ContentLength ?? object.size ?? 0,
+      contentType: head.ContentType ?? '',
+      receivedAt: object.eventTime,
+      reason: `Announced by ${object.source === 's3' ? 'S3' : 'EventBridge'} ${object.eventName} ${deliveryTag(origin)}`,
+    });
+    const { recording } = result;
+    const logger = attempt.logger.child(recordingKeys(recording.recordingId));
+    if (result.claimed) {
+      logger.info('Recording claimed', { identity: identity.kind, profile: account.profile.name });
+      return { recording, logger };
+    }
+    if (isOwnedBy(recording, origin)) {
+      logger.info('Carrying on with the recording', {
+        status: recording.status,
+        cause: 'retry or redelivery',
+      });
+      return { recording, logger };
+    }
+    this.#deps.metrics.count(IngestMetric.skipped, 1, { reason: 'duplicate' });
+    logger.info('Already taken on by another delivery: this one is a duplicate', {
+      status: recording.status,
+    });
+    return undefined;
+  }
+
+  /** A RECEIVED recording: checks and metadata, then SUBMITTING and the POST. */
+  async #prepare(
+    attempt: Attempt,
+    account: ZoomAccount,
+    accountId: string,
+    recording: Recording,
+    head: RecordingHead,
+    state: { recording?: Recording },
+  ): Promise<IngestOutcome> {
+    const { object, logger } = attempt;
+    const ingest = this.#deps.settings.ingest;
+    const preparation = await prepareSubmission({
+      key: object.key,
+      head,
+      announcedSize: object.size,
+      receivedAt: recording.receivedAt,
+      now: this.#deps.clock.now(),
+      settings: ingest,
+      template: this.#template,
+      readSidecar: () =>
+        this.#deps.objects.readSidecar(
+          object.bucket,
+          sidecarKeyOf(object.key, ingest),
+          ingest.sidecar.maxBytes,
+        ),
+    });
+    if (preparation.kind === 'reject') {
+      return this.#endings.reject(recording, preparation.code, preparation.reason, logger);
+    }
+    if (preparation.kind === 'wait-for-sidecar') {
+      return this.#requeue(attempt, recording, 'sidecar-wait', preparation.dueAt, {});
+    }
+    let submitting: Recording;
+    try {
+      submitting = await this.#deps.recordings.transition(recording, {
+        to: 'SUBMITTING',
+        reason: `Submitting to Zoom (submission ${recording.submission}) ${deliveryTag(attempt.origin)}`,
+        metadata: preparation.metadata,
+      });
+    } catch (error) {
+      if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {
+        logger.info('Another delivery moved the recording first; standing down', {
+          found: error.current.status,
+        });
+        return { kind: 'skipped', reason: 'duplicate', recordingId: recording.recordingId };
+      }
+      throw error;
+    }
+    state.recording = submitting;
+    return this.#submit(attempt, account, accountId, submitting, { kind: 'none' });
+  }
+
+  async #submit(
+    attempt: Attempt,
+    account: ZoomAccount,
+    accountId: string,
+    recording: Recording,
+    prior: PriorAttempt,
+  ): Promise<IngestOutcome> {
+    const result = await this.#submitter.submit({
+      recording,
+      account,
+      accountId,
+      prior,
+      transientFailures: attempt.transientFailures,
+      logger: attempt.logger,
+    });
+    if (result.kind === 'done') {
+      return result.outcome;
+    }
+    return this.#requeue(
+      { ...attempt, transientFailures: result.transientFailures },
+      recording,
+      result.cause,
+      result.dueAt,
+      {
+        rateLimited: attempt.rateLimited + (result.cause === 'rate-limited' ? 1 : 0),
+        ...(result.prior.kind === 'not-created' ? { notCreatedSubmission: recording.submission } : {}),
+        ...(result.prior.kind === 'created'
+          ? {
+              created: {
+                submission: recording.submission,
+                interactionId: result.prior.interactionId,
+                urlExpiresAt: result.prior.urlExpiresAt,
+              },
+            }
+          : {}),
+      },
+    );
+  }
+
+  /** The object was deleted before ingest read it: recorded as REJECTED, once per upload. */
+  async #objectGone(attempt: Attempt, account: ZoomAccount, accountId: string): Promise<IngestOutcome> {
+    const { object } = attempt;
+    const identity = identityFromEvent(object);
+    if (identity === undefined) {
+      attempt.logger.warn(
+        'The object is gone and its event names no version, ETag or sequencer: nothing to record',
+      );
+      return this.#skip('superseded', attempt.logger);
+    }
+    const claimed = await this.#claim(attempt, account, accountId, identity, {});
+    if (claimed === undefined) {
+      return { kind: 'skipped', reason: 'duplicate' };
+    }
+    return this.#endings.reject(
+      claimed.recording,
+      'object-deleted',
+      'The object was deleted (or its version removed) before qm-ingest could read it',
+      claimed.logger,
+    );
+  }
+
+  async #onTransient(
+    attempt: Attempt,
+    recording: Recording | undefined,
+    error: unknown,
+  ): Promise<IngestOutcome> {
+    const failures = attempt.transientFailures + 1;
+    const description = error instanceof QmIngestError ? error.message : String(error);
+    if (failures > this.#deps.settings.ingest.retries.transientAttempts) {
+      if (recording === undefined) {
+        // Nothing is recorded yet to end: the message goes back to the queue, and on to its DLQ.
+        throw error;
+      }
+      return this.#endings.fail(
+        recording,
+        'retries-exhausted',
+        `Gave up after ${failures} transient failures; the last: ${description}`,
+        attempt.logger.child(recordingKeys(recording.recordingId)),
+      );
+    }
+    attempt.logger.warn('Transient failure; the recording is retried later', { failures, error });
+    const dueAt =
+      this.#deps.clock.now() +
+      transientDelayMs(failures, this.#deps.settings.ingest.retries, this.#deps.random);
+    return this.#requeue({ ...attempt, transientFailures: failures }, recording, 'transient', dueAt, {});
+  }
+
+  async #requeue(
+    attempt: Attempt,
+    recording: Recording | undefined,
+    cause: RetryCause,
+    dueAt: number,
+    extra: Partial<Pick<IngestRetryMessage, 'rateLimited' | 'notCreatedSubmission' | 'created'>>,
+  ): Promise<IngestOutcome> {
+    const message: IngestRetryMessage = {
+      kind: RETRY_MESSAGE_KIND,
+      version: 1,
+      origin: attempt.origin,
+      object: attempt.object,
+      ...(recording === undefined ? {} : { recordingId: recording.recordingId }),
+      dueAt: Math.ceil(dueAt),
+      cause,
+      transientFailures: attempt.transientFailures,
+      rateLimited: extra.rateLimited ?? attempt.rateLimited,
+      ...(extra.notCreatedSubmission === undefined
+        ? {}
+        : { notCreatedSubmission: extra.notCreatedSubmission }),
+      ...(extra.created === undefined ? {} : { created: extra.created }),
+    };
+    await this.#deps.requeue.send(message);
+    this.#deps.metrics.count(IngestMetric.delayed, 1, { cause });
+    attempt.logger.info('Recording re-sent to wait', { cause, dueAt: new Date(message.dueAt).toISOString() });
+    return { kind: 'delayed', recordingId: recording?.recordingId, cause, dueAt: message.dueAt };
+  }
+
+  #skip(reason: SkipReason, logger: StructuredLogger): IngestOutcome {
+    this.#deps.metrics.count(IngestMetric.skipped, 1, { reason });
+    logger.info('Object skipped', { reason });
+    return { kind: 'skipped', reason };
+  }
+}
+
+/** An event about an older write of an unversioned key: its ETag is no longer the object's. */
+function isSuperseded(object: ObjectCreated, head: RecordingHead): boolean {
+  return (
+    object.versionId === undefined &&
+    object.eTag !== undefined &&
+    head.ETag !== undefined &&
+    unquote(head.ETag) !== object.eTag
+  );
+}
+
+/** What earlier attempts of this delivery learnt about the current submission's POST. */
+function priorOf(attempt: Attempt, recording: Recording): PriorAttempt {
+  if (attempt.created !== undefined && attempt.created.submission === recording.submission) {
+    return {
+      kind: 'created',
+      interactionId: attempt.created.interactionId,
+      urlExpiresAt: attempt.created.urlExpiresAt,
+    };
+  }
+  if (attempt.notCreatedSubmission === recording.submission) {
+    return { kind: 'not-created' };
+  }
+  // SUBMITTING is written before the POST: a crash may have come after it.
+  return { kind: 'uncertain' };
+}
+
+function sameIdentity(identity: ContentIdentity | undefined, stored: ContentIdentity): boolean {
+  return identity !== undefined && identity.kind === stored.kind && identity.value === stored.value;
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The message ingest re-sends to its own queue when a recording must wait: a rate limit (Zoom's
+ * 429 or the local limiter), a sidecar that may still arrive, a transient failure, or a due time
+ * further out than SQS's 15-minute delay. The original message is deleted once this one is sent,
+ * so waiting never uses up the queue's receive count and never lands a recording in the DLQ.
+ */
+
+export const RETRY_MESSAGE_KIND = 'qm-ingest/retry';
+
+/** Why a recording waits. */
+export const RETRY_CAUSES = ['rate-limited', 'transient', 'sidecar-wait', 'state-write'] as const;
+export type RetryCause = (typeof RETRY_CAUSES)[number];
+
+/** One created object, the same whichever event shape announced it (the key decoded). */
+export const objectCreatedSchema = z.strictObject({
+  source: z.enum(['s3', 'eventbridge']),
+  /** `ObjectCreated:Put` and the like for S3, the `reason` (`PutObject`...) for EventBridge. */
+  eventName: z.string().min(1),
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  size: z.int().nonnegative().optional(),
+  /** Without quotes. */
+  eTag: z.string().min(1).optional(),
+  versionId: z.string().min(1).optional(),
+  sequencer: z.string().min(1).optional(),
+  /** When S3 created the object (epoch ms). */
+  eventTime: z.int().nonnegative(),
+});
+
+export type ObjectCreated = z.output<typeof objectCreatedSchema>;
+
+export const ingestRetryMessageSchema = z.strictObject({
+  kind: z.literal(RETRY_MESSAGE_KIND),
+  version: z.literal(1),
+  /**
+   * The delivery that first took the recording on (the SQS message id of its event): the
+   * recording records it, so the chain of re-sends that owns the recording is told apart from a
+   * duplicate event.
+   */
+  origin: z.string().min(1),
+  object: objectCreatedSchema,
+  /**
+   * The recording this re-send is about, once it is claimed: the next attempt reads it directly,
+   * so a recording whose object is deleted or overwritten while it waits is still found (and
+   * ended) rather than mistaken for a new upload.
+   */
+  recordingId: z.string().min(1).optional(),
+  /** Not to be worked on before this instant (epoch ms): re-sent until then. */
+  dueAt: z.int().nonnegative(),
+  cause: z.enum(RETRY_CAUSES),
+  /** Transient failures so far, against the configured budget. */
+  transientFailures: z.int().nonnegative(),
+  /** Rate-limit refusals so far: counted for the record, never a reason to give up. */
+  rateLimited: z.int().nonnegative(),
+  /**
+   * Set when the POST of that submission was refused before Zoom could act on it (a 429, the local
+   * limiter, unreadable credentials): posting again is then safe whatever the account does with
+   * Idempotency-Key.
+   */
+  notCreatedSubmission: z.int().positive().optional(),
+  /** Set when Zoom created the interaction but recording it failed: the next attempt only records it. */
+  created: z
+    .strictObject({
+      submission: z.int().positive(),
+      interactionId: z.string().min(1),
+      urlExpiresAt: z.int().nonnegative(),
+    })
+    .optional(),
+});
+
+export type IngestRetryMessage = z.output<typeof ingestRetryMessageSchema>;

@@ -1,0 +1,419 @@
+import type { Clock } from '../clock.ts';
+import type { EnvironmentSettings } from '../config/environment.ts';
+import { isRetryable, QmIngestError } from '../errors.ts';
+import type { StructuredLogger } from '../observability/logger.ts';
+import type { MetricsPort } from '../observability/metrics.ts';
+import type { PollScheduler } from '../polling/ports.ts';
+import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
+import type { Recording } from '../recordings/recording.ts';
+import {
+  ZoomAuthError,
+  ZoomNotFoundError,
+  ZoomRateLimitedError,
+  ZoomResponseSchemaError,
+  ZoomTransientError,
+  ZoomValidationError,
+} from '../zoom/errors.ts';
+import type { ZoomOperation } from '../zoom/operations.ts';
+import { lookUpInteraction } from './interaction-lookup.ts';
+import { createInteractionRequest } from './interaction-request.ts';
+import { scrubPersonalData } from './object-key.ts';
+import { IngestMetric, type IngestOutcome, idempotencyKeyOf } from './outcomes.ts';
+import type { RecordingStore, ZoomAccount } from './ports.ts';
+import type { Presigner } from './presign.ts';
+import type { RetryCause } from './retry-message.ts';
+import { RecordingEndings } from './terminal.ts';
+
+/**
+ * Submits a recording that is in SUBMITTING to Zoom, exactly once. The recording was moved to
+ * SUBMITTING (with its submission number) before anything is sent, so a retry after a crash
+ * between the POST and its record finds it there and knows a POST may have happened:
+ * - on an account that honours Idempotency-Key, it posts again with the same key (derived from
+ *   the recording id and submission number) and Zoom answers with the same interaction;
+ * - on one that does not, it looks the interaction up; an empty or ambiguous answer ends in
+ *   NEEDS_REVIEW (an alert), never in a second POST.
+ * Every POST gets a freshly presigned URL. Rate limits and transient failures come back as a
+ * `retry` for the caller to schedule (the ingest queue for ingest, the poll queue for the poller's
+ * resubmission); everything else ends the submission through the state machine.
+ */
+
+/** What is known about earlier POSTs of the recording's current submission. */
+export type PriorAttempt =
+  /** Nothing was posted for this submission yet. */
+  | { readonly kind: 'none' }
+  /** The last POST was refused before Zoom acted on it (429, local limiter, no token). */
+  | { readonly kind: 'not-created' }
+  /** A POST may have reached Zoom: a crash, a timeout, a 5xx. */
+  | { readonly kind: 'uncertain' }
+  /** Zoom created the interaction; only recording it failed. */
+  | { readonly kind: 'created'; readonly interactionId: string; readonly urlExpiresAt: number };
+
+export interface SubmitRequest {
+  /** In SUBMITTING, owned by the caller. */
+  readonly recording: Recording;
+  readonly account: ZoomAccount;
+  readonly accountId: string;
+  readonly prior: PriorAttempt;
+  /** Transient failures of this recording so far. */
+  readonly transientFailures: number;
+  readonly logger: StructuredLogger;
+}
+
+export type SubmitResult =
+  | { readonly kind: 'done'; readonly outcome: IngestOutcome }
+  | {
+      readonly kind: 'retry';
+      readonly cause: RetryCause;
+      readonly dueAt: number;
+      readonly transientFailures: number;
+      /** What the next attempt knows about this one. */
+      readonly prior: PriorAttempt;
+    };
+
+export interface SubmitterDependencies {
+  readonly recordings: RecordingStore;
+  readonly presigner: Presigner;
+  readonly pollScheduler: PollScheduler;
+  readonly settings: Pick<EnvironmentSettings, 'ingest' | 'polling'>;
+  readonly clock: Clock;
+  readonly metrics: MetricsPort;
+  /** Jitter source in [0, 1). */
+  readonly random: () => number;
+}
+
+export class RecordingSubmitter {
+  readonly #deps: SubmitterDependencies;
+  readonly #endings: RecordingEndings;
+
+  constructor(deps: SubmitterDependencies) {
+    this.#deps = deps;
+    this.#endings = new RecordingEndings(deps.recordings, deps.metrics);
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const { prior, account } = request;
+    if (prior.kind === 'created') {
+      return this.#record(request, prior.interactionId, prior.urlExpiresAt);
+    }
+    if (prior.kind === 'uncertain' && !account.profile.honoursIdempotencyKey) {
+      return this.#lookUp(request);
+    }
+    return this.#post(request);
+  }
+
+  async #post(request: SubmitRequest): Promise<SubmitResult> {
+    const { recording, account, logger } = request;
+    let presigned: Awaited<ReturnType<Presigner['presignGet']>>;
+    try {
+      presigned = await this.#deps.presigner.presignGet({
+        bucket: recording.bucket,
+        key: recording.key,
+        versionId: recording.versionId,
+      });
+    } catch (error) {
+      // Nothing was sent: posting again later is safe.
+      return this.#onError(request, error, 'createInteraction', false);
+    }
+    const body = createInteractionRequest(recording.metadata, presigned.url);
+    const idempotencyKey = idempotencyKeyOf(recording.recordingId, recording.submission);
+    logger.info('Submitting to Zoom', {
+      submission: recording.submission,
+      // The path holds the key (personal data) and the query the signature: the host is enough.
+      downloadHost: new URL(presigned.url).host,
+      urlExpiresAt: new Date(presigned.expiresAt).toISOString(),
+      retriedPost: request.prior.kind !== 'none',
+    });
+    let interactionId: string;
+    try {
+      interactionId = (await account.client.createInteraction(body, { idempotencyKey })).interaction_id;
+    } catch (error) {
+      return this.#onError(request, error, 'createInteraction', true);
+    }
+    this.#countCall(account, 'createInteraction');
+    return this.#record(request, interactionId, presigned.expiresAt);
+  }
+
+  /** Records the interaction: SUBMITTED, the first poll scheduled. */
+  async #record(request: SubmitRequest, interactionId: string, urlExpiresAt: number): Promise<SubmitResult> {
+    const { recording, logger } = request;
+    const now = this.#deps.clock.now();
+    const { firstDelaySeconds, deadlineSeconds } = this.#deps.settings.polling;
+    // Settings may hold fractions of a second; the schedule is whole epoch milliseconds.
+    const deadlineAt = Math.ceil(now + deadlineSeconds * 1000);
+    let submitted: Recording;
+    try {
+      submitted = await this.#deps.recordings.transition(recording, {
+        to: 'SUBMITTED',
+        reason: `Submitted to Zoom as interaction ${interactionId} (submission ${recording.submission})`,
+        interactionId,
+        urlExpiresAt,
+        poll: { nextPollDueAt: Math.min(Math.ceil(now + firstDelaySeconds * 1000), deadlineAt), deadlineAt },
+      });
+    } catch (error) {
+      if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {
+        logger.info('Another delivery recorded the submission first; standing down', {
+          found: error.current.status,
+        });
+        return {
+          kind: 'done',
+          outcome: { kind: 'skipped', reason: 'duplicate', recordingId: recording.recordingId },
+        };
+      }
+      if (!isRetryable(error)) {
+        throw error;
+      }
+      logger.warn('Zoom created the interaction but recording it failed; the next attempt records it', {
+        interactionId,
+        error,
+      });
+      return this.#retry('state-write', request.transientFailures + 1, {
+        kind: 'created',
+        interactionId,
+        urlExpiresAt,
+      });
+    }
+    this.#deps.metrics.count(IngestMetric.submitted);
+    logger.info('Recording submitted', { interactionId, submission: submitted.submission });
+    await this.#schedulePoll(submitted, logger);
+    return {
+      kind: 'done',
+      outcome: { kind: 'submitted', recordingId: recording.recordingId, interactionId },
+    };
+  }
+
+  /** The first poll's message. Its loss is not fatal: the reconciler re-queues overdue polls. */
+  async #schedulePoll(recording: Recording, logger: StructuredLogger): Promise<void> {
+    try {
+      await this.#deps.pollScheduler.schedule(recording);
+    } catch (error) {
+      this.#deps.metrics.count(IngestMetric.pollScheduleFailures);
+      logger.error('Scheduling the first poll failed; the reconciler will re-queue it', { error });
+    }
+  }
+
+  async #lookUp(request: SubmitRequest): Promise<SubmitResult> {
+    const { recording, account, accountId, logger } = request;
+    const now = this.#deps.clock.now();
+    let result: Awaited<ReturnType<typeof lookUpInteraction>>;
+    try {
+      result = await lookUpInteraction(account.client, this.#deps.recordings, {
+        recording,
+        accountId,
+        windowMs: this.#deps.settings.ingest.lookupWindowSeconds * 1000,
+        now,
+      });
+      this.#countCall(account, 'listInteractions');
+    } catch (error) {
+      return this.#onError(request, error, 'listInteractions', true);
+    }
+    logger.info('Looked the interaction up after an uncertain POST', { result: result.kind });
+    if (result.kind === 'found') {
+      // Zoom lists an interaction once it has fetched and analysed the file: the URL has done its job.
+      return this.#record(request, result.interactionId, now);
+    }
+    const found = result.kind === 'not-found' ? 'found none yet' : `found ${result.candidates} candidates`;
+    return {
+      kind: 'done',
+      outcome: await this.#endings.needsReview(
+        recording,
+        `Zoom may already hold an interaction for this recording: POST ${recording.submission} may have reached Zoom before qm-ingest recorded the answer, and Zoom profile ${account.profile.name} does not honour Idempotency-Key, so posting again could create a duplicate. Looking it up ${found} (Zoom lists an interaction only once it is analysed). Check Zoom QM, then retry the recording or link its interaction.`,
+        logger,
+      ),
+    };
+  }
+
+  /**
+   * Maps a failure of a Zoom call. `mayHaveReachedZoom`: whether the request may have been acted
+   * on when it failed (false before anything was sent).
+   */
+  async #onError(
+    request: SubmitRequest,
+    error: unknown,
+    operation: ZoomOperation,
+    mayHaveReachedZoom: boolean,
+  ): Promise<SubmitResult> {
+    const { recording, account, logger } = request;
+    const posting = operation === 'createInteraction';
+    if (error instanceof ZoomRateLimitedError) {
+      return this.#onRateLimit(request, error, operation);
+    }
+    if (error instanceof ZoomValidationError && posting) {
+      this.#countCallIfSent(account, operation, error.failure.httpStatus);
+      const fields = error.fieldErrors.map((field) => `${field.field}: ${field.message}`).join('; ');
+      return this.#done(
+        this.#endings.reject(
+          recording,
+          'zoom-validation',
+          scrubPersonalData(
+            `Zoom refused the submission as invalid${describeStatus(error)}${fields === '' ? '' : `: ${fields}`}${zoomMessageOf(error)}`,
+          ),
+          logger,
+        ),
+      );
+    }
+    if (error instanceof ZoomNotFoundError && posting) {
+      this.#countCall(account, operation);
+      return this.#done(
+        this.#endings.reject(
+          recording,
+          'zoom-not-found',
+          scrubPersonalData(
+            `Zoom does not know the agent or the queue of this recording${describeStatus(error)}${zoomMessageOf(error)}: check agent_email/agent_id and queue_id`,
+          ),
+          logger,
+        ),
+      );
+    }
+    if (error instanceof ZoomAuthError) {
+      return this.#done(
+        this.#endings.fail(
+          recording,
+          'zoom-credentials',
+          `Zoom refused qm-ingest's credentials for Zoom profile ${account.profile.name}: ${error.message}. Fix the Server-to-Server OAuth app or the secret ${account.profile.secretName}, then retry the recording.`,
+          logger,
+        ),
+      );
+    }
+    if (error instanceof ZoomResponseSchemaError && posting) {
+      this.#countCall(account, operation);
+      return this.#done(
+        this.#endings.needsReview(
+          recording,
+          `Zoom accepted the submission but its answer lacked the interaction id (${error.issues.join('; ')}): the interaction may exist. Check Zoom QM, then retry the recording or link its interaction.`,
+          logger,
+        ),
+      );
+    }
+    if (isRetryable(error)) {
+      return this.#onTransient(request, error, operation, mayHaveReachedZoom);
+    }
+    throw error;
+  }
+
+  #onRateLimit(request: SubmitRequest, error: ZoomRateLimitedError, operation: ZoomOperation): SubmitResult {
+    const { account, logger } = request;
+    const { rateLimit } = error;
+    const label = rateLimit.label ?? account.profile.operationLabels[operation];
+    if (rateLimit.source === 'zoom') {
+      this.#countCall(account, operation);
+    }
+    this.#deps.metrics.count(IngestMetric.zoomRateLimited, 1, {
+      label,
+      kind: rateLimit.kind,
+      source: rateLimit.source,
+    });
+    const jitterMs = this.#deps.random() * this.#deps.settings.ingest.retries.rateLimitJitterSeconds * 1000;
+    const dueAt = Math.ceil(this.#deps.clock.now() + rateLimit.retryAfterMs + jitterMs);
+    logger.info('Zoom rate limit: the recording waits', {
+      operation,
+      label,
+      kind: rateLimit.kind,
+      source: rateLimit.source,
+      dueAt: new Date(dueAt).toISOString(),
+    });
+    // A refused POST created nothing; a refused lookup leaves the POST as uncertain as it was.
+    const prior = operation === 'createInteraction' ? { kind: 'not-created' as const } : request.prior;
+    return {
+      kind: 'retry',
+      cause: 'rate-limited',
+      dueAt,
+      transientFailures: request.transientFailures,
+      prior,
+    };
+  }
+
+  async #onTransient(
+    request: SubmitRequest,
+    error: unknown,
+    operation: ZoomOperation,
+    mayHaveReachedZoom: boolean,
+  ): Promise<SubmitResult> {
+    const { recording, account, logger } = request;
+    const reachedZoom = mayHaveReachedZoom && !(error instanceof ZoomTransientError && beforeTheCall(error));
+    if (error instanceof ZoomTransientError && error.failure.operation === operation) {
+      this.#countCall(account, operation);
+    }
+    const failures = request.transientFailures + 1;
+    const posting = operation === 'createInteraction';
+    const prior: PriorAttempt = posting
+      ? reachedZoom
+        ? { kind: 'uncertain' }
+        : { kind: 'not-created' }
+      : request.prior;
+    const budget = this.#deps.settings.ingest.retries.transientAttempts;
+    const description = error instanceof QmIngestError ? error.message : String(error);
+    if (failures > budget) {
+      const uncertain = prior.kind === 'uncertain';
+      const reason = `Gave up after ${failures} transient failures; the last: ${description}.${uncertain ? ' The last POST may have reached Zoom: check Zoom QM before retrying.' : ''}`;
+      return this.#done(
+        uncertain && !posting
+          ? this.#endings.needsReview(recording, reason, logger)
+          : this.#endings.fail(recording, 'retries-exhausted', reason, logger),
+      );
+    }
+    logger.warn('Transient failure; the recording is retried later', { operation, failures, error });
+    return this.#retry('transient', failures, prior);
+  }
+
+  #retry(cause: RetryCause, failures: number, prior: PriorAttempt): SubmitResult {
+    return {
+      kind: 'retry',
+      cause,
+      dueAt:
+        this.#deps.clock.now() +
+        transientDelayMs(failures, this.#deps.settings.ingest.retries, this.#deps.random),
+      transientFailures: failures,
+      prior,
+    };
+  }
+
+  async #done(outcome: Promise<IngestOutcome>): Promise<SubmitResult> {
+    return { kind: 'done', outcome: await outcome };
+  }
+
+  #countCall(account: ZoomAccount, operation: ZoomOperation): void {
+    this.#deps.metrics.count(IngestMetric.zoomCalls, 1, {
+      operation,
+      label: account.profile.operationLabels[operation],
+    });
+  }
+
+  /** Client-side validation refuses before sending (no HTTP status): that is no Zoom call. */
+  #countCallIfSent(account: ZoomAccount, operation: ZoomOperation, httpStatus: number | undefined): void {
+    if (httpStatus !== undefined) {
+      this.#countCall(account, operation);
+    }
+  }
+}
+
+/** A failure while getting credentials or a token: the call itself never left. */
+function beforeTheCall(error: ZoomTransientError): boolean {
+  return error.failure.operation === 'oauth' || error.failure.operation === 'credentials';
+}
+
+function describeStatus(error: ZoomValidationError | ZoomNotFoundError): string {
+  const { httpStatus, zoomCode } = error.failure;
+  const facts = [
+    httpStatus === undefined ? 'refused before sending' : `HTTP ${httpStatus}`,
+    zoomCode === undefined ? undefined : `Zoom code ${zoomCode}`,
+  ].filter((fact) => fact !== undefined);
+  return ` (${facts.join(', ')})`;
+}
+
+function zoomMessageOf(error: ZoomValidationError | ZoomNotFoundError): string {
+  return error.failure.zoomMessage === undefined ? '' : `: "${error.failure.zoomMessage}"`;
+}
+
+/**
+ * The wait before retry number `failures`: the base doubled each time up to the maximum, half of
+ * it fixed and half random, so retries of many recordings spread out.
+ */
+export function transientDelayMs(
+  failures: number,
+  retries: { readonly baseDelaySeconds: number; readonly maxDelaySeconds: number },
+  random: () => number,
+): number {
+  const ceilingMs =
+    Math.min(retries.maxDelaySeconds, retries.baseDelaySeconds * 2 ** Math.max(0, failures - 1)) * 1000;
+  return Math.round(ceilingMs / 2 + (random() * ceilingMs) / 2);
+}
