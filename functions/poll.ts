@@ -1,0 +1,89 @@
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { SqsIngestRequeue } from '../shared/ingest/sqs-requeue.ts';
+import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
+import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
+import { observabilityMiddleware } from '../shared/observability/middleware.ts';
+import { IngestQueueResubmitter } from '../shared/polling/ingest-resubmitter.ts';
+import { withDurations } from '../shared/polling/metrics.ts';
+import { DynamoPollObservations } from '../shared/polling/observations.ts';
+import { processPollBatch } from '../shared/polling/poll-batch.ts';
+import { PollService, type PollServiceDependencies } from '../shared/polling/poller.ts';
+import type { PollScheduler } from '../shared/polling/ports.ts';
+import { ResultsStore } from '../shared/results/results-store.ts';
+import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
+
+/**
+ * The poll function: batches from the poll queue, each message one recording's wake-up call,
+ * handed to the poll core (shared/polling/poller.ts). A message whose poll throws is reported in
+ * `batchItemFailures` and retried by SQS alone; every other one is deleted, its outcome written
+ * to the state table (and its next poll on the queue).
+ */
+
+/** What the handler runs on. */
+export interface PollRuntime {
+  readonly service: PollService;
+  readonly observability: LambdaObservability;
+}
+
+/** Parts of the poll runtime a test may wrap (e.g. a state table that crashes after a write). */
+export interface PollRuntimeOverrides {
+  readonly recordings?:
+    | ((repository: PollServiceDependencies['repository']) => PollServiceDependencies['repository'])
+    | undefined;
+  readonly publisher?: ((publisher: OutboxPublisher) => PollServiceDependencies['publisher']) | undefined;
+  readonly scheduler?: ((scheduler: PollScheduler) => PollScheduler) | undefined;
+}
+
+/** Assembles the poll core from the container's shared parts. */
+export function pollRuntime(container: Container, overrides: PollRuntimeOverrides = {}): PollRuntime {
+  const { settings, resources } = container.config;
+  const { clock, observability } = container;
+  const recordings = overrides.recordings?.(container.recordings) ?? container.recordings;
+  const outbox = outboxPublisherOf(container);
+  const service = new PollService({
+    repository: recordings,
+    scheduler: overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler,
+    zoom: container.zoomClients,
+    observations: new DynamoPollObservations(container.dynamoDb, { tableName: resources.tableName }),
+    results: new ResultsStore(container.dynamoDb, container.s3, {
+      tableName: resources.tableName,
+      bucket: resources.resultsBucket,
+      keyPrefix: settings.polling.results.keyPrefix,
+      inlineMaxBytes: settings.polling.results.inlineMaxBytes,
+    }),
+    publisher: overrides.publisher?.(outbox) ?? outbox,
+    resubmitter: new IngestQueueResubmitter({
+      recordings,
+      requeue: new SqsIngestRequeue(container.sqs, resources.ingestQueueUrl, clock),
+      clock,
+    }),
+    settings: settings.polling,
+    clock,
+    random: container.random,
+    logger: observability.logger,
+    metrics: withDurations(observability.metrics),
+  });
+  return { service, observability };
+}
+
+/**
+ * A handler over the runtime `build` returns, built on the first invocation (so importing this
+ * module never reads the environment) and kept for the container's life.
+ */
+export function createPollHandler(build: () => PollRuntime) {
+  let runtime: PollRuntime | undefined;
+  const current = (): PollRuntime => {
+    runtime ??= build();
+    return runtime;
+  };
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(observabilityMiddleware<SQSEvent, SQSBatchResponse>(() => current().observability))
+    .handler(async (event) => {
+      const { service, observability } = current();
+      return processPollBatch(event, service, observability.logger, withDurations(observability.metrics));
+    });
+}
+
+/** The deployed function's entry point. */
+export const handler = createPollHandler(() => pollRuntime(defaultContainer('poll')));

@@ -1,0 +1,74 @@
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
+import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
+import { observabilityMiddleware } from '../shared/observability/middleware.ts';
+import { withDurations } from '../shared/polling/metrics.ts';
+import type { PollScheduler } from '../shared/polling/ports.ts';
+import { Reconciler, type ReconcileSummary } from '../shared/polling/reconciler.ts';
+import { RecordingQueries } from '../shared/recordings/queries.ts';
+import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
+
+/**
+ * The reconciler function, on a schedule (every `polling.reconciler.intervalMinutes`): re-queues
+ * the polls that went missing, ends the recordings past their deadline, and publishes the
+ * notifications still pending (shared/polling/reconciler.ts). It stops taking on work while it
+ * still has time to finish what it started; the next run carries on.
+ */
+
+export interface ReconcileRuntime {
+  readonly reconciler: Reconciler;
+  readonly observability: LambdaObservability;
+}
+
+export interface ReconcileRuntimeOverrides {
+  readonly publisher?: ((publisher: OutboxPublisher) => OutboxPublisher) | undefined;
+  readonly scheduler?: ((scheduler: PollScheduler) => PollScheduler) | undefined;
+}
+
+/** The time kept back at the end of a run, at most: what one item's work may take. */
+const MAX_SAFETY_MARGIN_MS = 10_000;
+
+export function reconcileRuntime(
+  container: Container,
+  overrides: ReconcileRuntimeOverrides = {},
+): ReconcileRuntime {
+  const { settings, resources } = container.config;
+  const { clock, observability } = container;
+  const outbox = outboxPublisherOf(container);
+  const reconciler = new Reconciler({
+    queries: new RecordingQueries(container.dynamoDb, { tableName: resources.tableName }),
+    repository: container.recordings,
+    scheduler: overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler,
+    publisher: overrides.publisher?.(outbox) ?? outbox,
+    settings: settings.polling,
+    clock,
+    logger: observability.logger,
+    metrics: withDurations(observability.metrics),
+  });
+  return { reconciler, observability };
+}
+
+/** A handler over the runtime `build` returns, built on the first invocation. */
+export function createReconcileHandler(build: () => ReconcileRuntime) {
+  let runtime: ReconcileRuntime | undefined;
+  const current = (): ReconcileRuntime => {
+    runtime ??= build();
+    return runtime;
+  };
+  return middy<ScheduledEvent, ReconcileSummary>()
+    .use(observabilityMiddleware<ScheduledEvent, ReconcileSummary>(() => current().observability))
+    .handler(async (_event, context) => current().reconciler.run({ shouldStop: runningOutOfTime(context) }));
+}
+
+/**
+ * True once less than a quarter of the function's time (at most {@link MAX_SAFETY_MARGIN_MS})
+ * is left: enough to finish the item in hand.
+ */
+export function runningOutOfTime(context: Pick<Context, 'getRemainingTimeInMillis'>): () => boolean {
+  const marginMs = Math.min(MAX_SAFETY_MARGIN_MS, context.getRemainingTimeInMillis() / 4);
+  return () => context.getRemainingTimeInMillis() < marginMs;
+}
+
+/** The deployed function's entry point. */
+export const handler = createReconcileHandler(() => reconcileRuntime(defaultContainer('reconcile')));

@@ -1,0 +1,166 @@
+import type { Clock } from '../clock.ts';
+import type { PollSettings } from '../config/polling.ts';
+import { type Logger, silentLogger } from '../logging.ts';
+import { finishedDetails } from '../notify/details.ts';
+import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
+import { StaleWriteError } from '../recordings/errors.ts';
+import { pendingNotificationFor } from '../recordings/notification.ts';
+import type { Recording } from '../recordings/recording.ts';
+import type { RecordingRepository } from '../recordings/repository.ts';
+import { collectResults, completedManualEvaluationIds } from '../results/collect.ts';
+import type { RecordingResults } from '../results/results.ts';
+import type { ResultsStore } from '../results/results-store.ts';
+import { resultsTag } from '../results/storage-plan.ts';
+import type { AutomatedEvaluation, EvaluationDetail, InteractionDetail } from '../zoom/schemas.ts';
+import type { PollFinalStatus } from './decision.ts';
+import { type MetricsRecorder, noMetrics, PollMetric } from './metrics.ts';
+import { interactionIdOf, isLostRace, pollLogFields } from './poll-recording.ts';
+import type { PollZoomReader } from './zoom-reader.ts';
+
+/**
+ * The end of a recording's polling: its results collected and stored (when the interaction
+ * exists in Zoom), then its final status written with the notification in the same transaction
+ * (the outbox), then the notification published. Results come first: a crash after them leaves
+ * the recording SUBMITTED, and the next poll collects them again under a newer revision; a crash
+ * after the status leaves the notification pending, and the reconciler publishes it.
+ */
+
+/** What a poll read from Zoom that the results are built from. */
+export interface ZoomReadings {
+  readonly automated: readonly AutomatedEvaluation[];
+  /** The interaction's detail, when this poll already read it. */
+  readonly detail: InteractionDetail | undefined;
+  /** For the reads still to make: the full detail, the manual evaluations' scorecards. */
+  readonly reader: PollZoomReader;
+}
+
+export interface Ending {
+  readonly status: PollFinalStatus;
+  readonly reason: string;
+  /** The results to collect, when the interaction exists in Zoom. */
+  readonly readings?: ZoomReadings | undefined;
+}
+
+export type FinishOutcome =
+  | { readonly kind: 'finished'; readonly status: PollFinalStatus; readonly notified: boolean }
+  | { readonly kind: 'dropped'; readonly why: 'stale' };
+
+export interface RecordingFinisherDependencies {
+  readonly repository: Pick<RecordingRepository, 'transition' | 'setResults'>;
+  readonly results: Pick<ResultsStore, 'save'>;
+  readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  readonly settings: PollSettings;
+  readonly clock: Clock;
+  readonly logger?: Logger | undefined;
+  readonly metrics?: MetricsRecorder | undefined;
+}
+
+const FINISH_METRICS: Readonly<Record<PollFinalStatus, string>> = {
+  EVALUATED: PollMetric.evaluated,
+  EVALUATION_FAILED: PollMetric.evaluationFailed,
+  NO_EVALUATION: PollMetric.noEvaluation,
+  TIMED_OUT: PollMetric.timedOut,
+  FAILED: PollMetric.failed,
+};
+
+export class RecordingFinisher {
+  readonly #deps: RecordingFinisherDependencies;
+  readonly #logger: Logger;
+  readonly #metrics: MetricsRecorder;
+
+  constructor(dependencies: RecordingFinisherDependencies) {
+    this.#deps = dependencies;
+    this.#logger = dependencies.logger ?? silentLogger;
+    this.#metrics = dependencies.metrics ?? noMetrics;
+  }
+
+  /** Ends the claimed recording. Zoom is read before anything is written, so a Zoom failure changes nothing. */
+  async finish(claimed: Recording, ending: Ending): Promise<FinishOutcome> {
+    const stored =
+      ending.readings === undefined
+        ? undefined
+        : await this.#storeResults(claimed, ending.status, ending.readings);
+    const polls = claimed.poll.attempts + 1;
+    const draft = {
+      details: finishedDetails({ results: stored?.results, polls, resultsRevision: stored?.revision }),
+    };
+    let finished: Recording;
+    try {
+      finished = await this.#deps.repository.transition(claimed, {
+        to: ending.status,
+        reason: ending.reason,
+        notification: draft,
+      });
+    } catch (error) {
+      if (isLostRace(error)) {
+        return { kind: 'dropped', why: 'stale' };
+      }
+      throw error;
+    }
+    this.#metrics.count(FINISH_METRICS[ending.status]);
+    this.#metrics.count(PollMetric.pollsPerRecording, polls);
+    this.#metrics.duration(
+      PollMetric.dropToResult,
+      Math.max(0, finished.statusChangedAt - finished.receivedAt),
+    );
+    this.#logger.info('Recording finished', { ...pollLogFields(finished), polls });
+    const notified = await this.#deps.publisher.publishOrLeavePending(
+      pendingNotificationFor(finished, draft),
+    );
+    return { kind: 'finished', status: ending.status, notified };
+  }
+
+  async #storeResults(
+    claimed: Recording,
+    status: PollFinalStatus,
+    readings: ZoomReadings,
+  ): Promise<{ readonly results: RecordingResults; readonly revision: number } | undefined> {
+    const interactionId = interactionIdOf(claimed);
+    const detail = readings.detail ?? (await readings.reader.interaction(interactionId));
+    if (detail === undefined) {
+      return undefined;
+    }
+    const collected = collectResults({
+      recording: claimed,
+      interactionId,
+      status,
+      collectedAt: this.#deps.clock.now(),
+      detail,
+      automated: readings.automated,
+      manualDetails: await this.#manualScorecards(detail, readings.reader),
+    });
+    const location = await this.#deps.results.save(
+      collected,
+      resultsTag(claimed.submission, claimed.poll.pollSeq),
+    );
+    const revision = (claimed.results?.revision ?? 0) + 1;
+    try {
+      await this.#deps.repository.setResults(claimed.recordingId, { revision, location });
+    } catch (error) {
+      if (!(error instanceof StaleWriteError)) {
+        throw error;
+      }
+      // Newer results were stored meanwhile (an amendment): they stay the current ones.
+      this.#logger.info('Newer results already stored; these are kept unreferenced', pollLogFields(claimed));
+    }
+    return { results: collected.results, revision };
+  }
+
+  /** The scorecards of the completed manual evaluations: recorded as they are, never waited for. */
+  async #manualScorecards(
+    detail: InteractionDetail,
+    reader: PollZoomReader,
+  ): Promise<Map<string, EvaluationDetail>> {
+    const scorecards = new Map<string, EvaluationDetail>();
+    if (!this.#deps.settings.results.fetchManualEvaluationDetails) {
+      return scorecards;
+    }
+    for (const evaluationId of completedManualEvaluationIds(detail)) {
+      const scorecard = await reader.evaluation(evaluationId);
+      if (scorecard !== undefined) {
+        scorecards.set(evaluationId, scorecard);
+      }
+    }
+    return scorecards;
+  }
+}

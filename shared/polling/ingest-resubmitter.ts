@@ -1,0 +1,74 @@
+import type { Clock } from '../clock.ts';
+import { deliveryTag } from '../ingest/outcomes.ts';
+import type { IngestRequeue } from '../ingest/ports.ts';
+import { type IngestRetryMessage, RETRY_MESSAGE_KIND } from '../ingest/retry-message.ts';
+import type { Recording } from '../recordings/recording.ts';
+import type { RecordingRepository } from '../recordings/repository.ts';
+import type { Resubmitter } from './ports.ts';
+
+/**
+ * The automatic resubmission, handed to ingest through its own queue. The poller moves the
+ * recording SUBMITTED -> SUBMITTING (a new submission number) with a reason that names a delivery
+ * of its own, then puts an ingest re-send on the ingest queue for that delivery, marked as "nothing
+ * posted yet for this submission". The ingest function takes it up like any re-send it made
+ * itself: it finds the recording in SUBMITTING owned by that delivery and submits it with a fresh
+ * presigned URL and the new submission's Idempotency-Key, with all of ingest's handling of rate
+ * limits, transient failures and Zoom's answers. The POST runs where every POST runs, under the
+ * ingest function's concurrency and the account's HEAVY limit.
+ */
+
+/** The delivery that owns a resubmission: one per recording and submission, so a retried hand-over is the same one. */
+export function resubmissionOrigin(recordingId: string, submission: number): string {
+  return `poll-resubmission-${recordingId}-${submission}`;
+}
+
+export interface IngestQueueResubmitterDependencies {
+  readonly recordings: Pick<RecordingRepository, 'transition'>;
+  readonly requeue: IngestRequeue;
+  readonly clock: Clock;
+}
+
+export class IngestQueueResubmitter implements Resubmitter {
+  readonly #deps: IngestQueueResubmitterDependencies;
+
+  constructor(dependencies: IngestQueueResubmitterDependencies) {
+    this.#deps = dependencies;
+  }
+
+  async resubmit(claimed: Recording, reason: string): Promise<Recording> {
+    const origin = resubmissionOrigin(claimed.recordingId, claimed.submission + 1);
+    const next = await this.#deps.recordings.transition(claimed, {
+      to: 'SUBMITTING',
+      reason: `${reason} ${deliveryTag(origin)}`,
+    });
+    await this.handOver(next);
+    return next;
+  }
+
+  async handOver(recording: Recording): Promise<void> {
+    await this.#deps.requeue.send(resubmissionMessage(recording, this.#deps.clock.now()));
+  }
+}
+
+/** The ingest re-send that resubmits a SUBMITTING recording now. */
+export function resubmissionMessage(recording: Recording, now: number): IngestRetryMessage {
+  return {
+    kind: RETRY_MESSAGE_KIND,
+    version: 1,
+    origin: resubmissionOrigin(recording.recordingId, recording.submission),
+    object: {
+      source: 's3',
+      eventName: 'Resubmission',
+      bucket: recording.bucket,
+      key: recording.key,
+      size: recording.size,
+      ...(recording.versionId === undefined ? {} : { versionId: recording.versionId }),
+      eventTime: recording.receivedAt,
+    },
+    dueAt: now,
+    cause: 'transient',
+    transientFailures: 0,
+    rateLimited: 0,
+    notCreatedSubmission: recording.submission,
+  };
+}

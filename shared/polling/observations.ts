@@ -1,0 +1,100 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { parseStoredItem } from '../recordings/recording.ts';
+import { stateTableDefinition } from '../table/definition.ts';
+import { documentClientOf } from '../table/document-client.ts';
+import {
+  conditionFailedItem,
+  isConditionalCheckFailed,
+  translateDynamoError,
+} from '../table/dynamo-errors.ts';
+import { recordingKey } from '../table/keys.ts';
+
+/**
+ * What a poll learns that a later poll needs and that Zoom cannot tell again: when this
+ * submission's interaction was first seen analysed with no automated evaluation. The
+ * NO_EVALUATION grace period runs from then, and later polls need no MEDIUM call to know the
+ * analysis is done. Kept in the state table (the source of truth for polling), in a small item of
+ * the recording's partition, one per submission, removed by TTL after the deadline.
+ */
+export interface PollObservations {
+  /** When the submission's interaction was first seen analysed, if it was. */
+  analysisSeenAt(recordingId: string, submission: number): Promise<number | undefined>;
+  /** Records the first sighting; returns the time that counts (an earlier one, if another poll recorded it). */
+  recordAnalysisSeen(recordingId: string, submission: number, at: number, keepUntil: number): Promise<number>;
+}
+
+/** The sort key prefix of observation items (`REC#<id>` / `POLL#<submission>`). */
+export const POLL_OBSERVATION_SORT_KEY_PREFIX = 'POLL#';
+export const POLL_OBSERVATION_ITEM_TYPE = 'POLL_OBSERVATION';
+
+const observationSchema = z.object({ analysisSeenAt: z.number().int().nonnegative() });
+
+export class DynamoPollObservations implements PollObservations {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBClient, options: { readonly tableName: string }) {
+    this.#client = documentClientOf(client);
+    this.#tableName = options.tableName;
+  }
+
+  async analysisSeenAt(recordingId: string, submission: number): Promise<number | undefined> {
+    try {
+      const output = await this.#client.send(
+        new GetCommand({
+          TableName: this.#tableName,
+          Key: observationKey(recordingId, submission),
+          ConsistentRead: true,
+        }),
+      );
+      return output.Item === undefined ? undefined : readObservation(output.Item);
+    } catch (error) {
+      throw translateDynamoError(error, `reading the poll observations of recording ${recordingId}`);
+    }
+  }
+
+  async recordAnalysisSeen(
+    recordingId: string,
+    submission: number,
+    at: number,
+    keepUntil: number,
+  ): Promise<number> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...observationKey(recordingId, submission),
+            type: POLL_OBSERVATION_ITEM_TYPE,
+            recordingId,
+            submission,
+            analysisSeenAt: at,
+            [stateTableDefinition.timeToLiveAttribute]: Math.ceil(keepUntil / 1_000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return at;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) {
+        throw translateDynamoError(error, `recording a poll observation of recording ${recordingId}`);
+      }
+      const existing = conditionFailedItem(error);
+      return existing === undefined ? at : readObservation(existing);
+    }
+  }
+}
+
+function observationKey(
+  recordingId: string,
+  submission: number,
+): { readonly pk: string; readonly sk: string } {
+  return { pk: recordingKey(recordingId).pk, sk: `${POLL_OBSERVATION_SORT_KEY_PREFIX}${submission}` };
+}
+
+function readObservation(item: Record<string, unknown>): number {
+  return parseStoredItem(observationSchema, item, `Poll observation ${String(item['sk'])}`, 1).analysisSeenAt;
+}

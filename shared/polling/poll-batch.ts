@@ -1,0 +1,77 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { isRetryable } from '../errors.ts';
+import type { Logger } from '../logging.ts';
+import { type MetricsRecorder, PollMetric } from './metrics.ts';
+import { type PollMessage, pollMessageSchema } from './poll-message.ts';
+import type { PollOutcome, PollService } from './poller.ts';
+
+/**
+ * One batch of poll messages: each is handled on its own (in parallel: they are different
+ * recordings, or duplicates that the poll claim sorts out), and only the failed ones are reported
+ * back, so SQS retries them and deletes the rest (partial batch response).
+ *
+ * A message that cannot be read is dropped with an error log, not retried: qm-ingest's scheduler
+ * never writes one, a retry cannot make it readable, and no recording depends on it (the
+ * reconciler re-queues any poll that goes missing from the recording's own state).
+ */
+export async function processPollBatch(
+  event: SQSEvent,
+  service: Pick<PollService, 'poll'>,
+  logger: Logger,
+  metrics: MetricsRecorder,
+): Promise<SQSBatchResponse> {
+  const results = await Promise.all(
+    event.Records.map(async (record) => ({
+      record,
+      failed: await handleRecord(record, service, logger, metrics),
+    })),
+  );
+  return {
+    batchItemFailures: results
+      .filter((result) => result.failed)
+      .map((result) => ({ itemIdentifier: result.record.messageId })),
+  };
+}
+
+/** Returns true when the message must be retried. */
+async function handleRecord(
+  record: SQSRecord,
+  service: Pick<PollService, 'poll'>,
+  logger: Logger,
+  metrics: MetricsRecorder,
+): Promise<boolean> {
+  const message = readMessage(record);
+  if (message === undefined) {
+    metrics.count(PollMetric.invalidPollMessages);
+    logger.error('Poll message is not a poll; dropped', { messageId: record.messageId });
+    return false;
+  }
+  try {
+    const outcome: PollOutcome = await service.poll(message);
+    logger.debug('Poll message handled', {
+      messageId: record.messageId,
+      recordingId: message.recordingId,
+      outcome,
+    });
+    return false;
+  } catch (error) {
+    logger.error('Poll failed; the message will be retried', {
+      messageId: record.messageId,
+      recordingId: message.recordingId,
+      retryable: isRetryable(error),
+      error,
+    });
+    return true;
+  }
+}
+
+function readMessage(record: SQSRecord): PollMessage | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    return undefined;
+  }
+  const parsed = pollMessageSchema.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,148 @@
+import type { Clock } from '../clock.ts';
+import type { PollSettings } from '../config/polling.ts';
+import { type Logger, silentLogger } from '../logging.ts';
+import { finishedDetails } from '../notify/details.ts';
+import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
+import { recordingKeys } from '../observability/logger.ts';
+import { RecordingNotFoundError, StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
+import { pendingNotificationFor } from '../recordings/notification.ts';
+import type { RecordingQueries } from '../recordings/queries.ts';
+import type { Recording } from '../recordings/recording.ts';
+import type { RecordingRepository } from '../recordings/repository.ts';
+import { formatDuration } from './decision.ts';
+import { type MetricsRecorder, noMetrics, PollMetric } from './metrics.ts';
+import type { PollScheduler } from './ports.ts';
+
+/**
+ * The safety net, run on a schedule. Every SUBMITTED recording carries its next poll's due time in
+ * the due-poll index (never after its deadline), so this finds every one whose poll went missing:
+ * a lost message, a crash between the state write and the enqueue, a poller that died holding a
+ * poll, a message in the DLQ. It re-queues those through the repository (the poll sequence moves
+ * on, so the lost message, should it come back, is stale) and ends those past their deadline
+ * TIMED_OUT: nothing stays SUBMITTED forever. It then publishes the notifications still pending in
+ * the outbox. Work per run is bounded (counts, and the time the function has left).
+ */
+
+export interface ReconcilerDependencies {
+  readonly queries: Pick<RecordingQueries, 'duePolls'>;
+  readonly repository: Pick<RecordingRepository, 'schedulePoll' | 'transition'>;
+  readonly scheduler: PollScheduler;
+  readonly publisher: Pick<OutboxPublisher, 'publishPending' | 'publishOrLeavePending'>;
+  readonly settings: PollSettings;
+  readonly clock: Clock;
+  readonly logger?: Logger | undefined;
+  readonly metrics?: MetricsRecorder | undefined;
+}
+
+export interface ReconcileOptions {
+  /** Asked before each item: true ends the run early (the function is running out of time). */
+  readonly shouldStop?: (() => boolean) | undefined;
+}
+
+export interface ReconcileSummary {
+  /** Overdue polls put back on the queue. */
+  readonly requeued: number;
+  /** Recordings ended TIMED_OUT past their deadline. */
+  readonly timedOut: number;
+  /** Overdue recordings another writer moved first. */
+  readonly skipped: number;
+  /** Overdue recordings this run could not handle (the next run tries again). */
+  readonly failed: number;
+  readonly notificationsPublished: number;
+  readonly notificationsFailed: number;
+}
+
+type ItemOutcome = 'requeued' | 'timedOut' | 'skipped' | 'failed';
+
+export class Reconciler {
+  readonly #deps: ReconcilerDependencies;
+  readonly #logger: Logger;
+  readonly #metrics: MetricsRecorder;
+
+  constructor(dependencies: ReconcilerDependencies) {
+    this.#deps = dependencies;
+    this.#logger = dependencies.logger ?? silentLogger;
+    this.#metrics = dependencies.metrics ?? noMetrics;
+  }
+
+  async run(options: ReconcileOptions = {}): Promise<ReconcileSummary> {
+    const { reconciler } = this.#deps.settings;
+    const now = this.#deps.clock.now();
+    const counts: Record<ItemOutcome, number> = { requeued: 0, timedOut: 0, skipped: 0, failed: 0 };
+    let handled = 0;
+    for await (const recording of this.#deps.queries.duePolls(now - reconciler.overdueSlackSeconds * 1_000)) {
+      if (handled >= reconciler.maxPollsPerRun || options.shouldStop?.() === true) {
+        break;
+      }
+      handled += 1;
+      counts[await this.#reconcile(recording)] += 1;
+    }
+    const notifications = await this.#deps.publisher.publishPending({
+      limit: reconciler.maxNotificationsPerRun,
+      createdBefore: this.#deps.clock.now() - reconciler.notificationMinAgeSeconds * 1_000,
+      shouldStop: options.shouldStop,
+    });
+    this.#metrics.count(PollMetric.requeuedPolls, counts.requeued);
+    this.#metrics.count(PollMetric.reconcilerTimedOut, counts.timedOut);
+    const summary: ReconcileSummary = {
+      ...counts,
+      notificationsPublished: notifications.published,
+      notificationsFailed: notifications.failed,
+    };
+    this.#logger.info('Reconciler run finished', { ...summary });
+    return summary;
+  }
+
+  async #reconcile(recording: Recording): Promise<ItemOutcome> {
+    // The index lags its items by a moment: a recording may have finished since it was listed.
+    if (recording.status !== 'SUBMITTED') {
+      return 'skipped';
+    }
+    try {
+      const { deadlineAt } = recording.poll;
+      if (deadlineAt !== undefined && this.#deps.clock.now() >= deadlineAt) {
+        await this.#timeOut(recording, deadlineAt);
+        return 'timedOut';
+      }
+      const next = await this.#deps.repository.schedulePoll(recording, {
+        nextPollDueAt: this.#deps.clock.now(),
+        countsAsAttempt: false,
+      });
+      await this.#deps.scheduler.schedule(next);
+      this.#logger.info('Overdue poll re-queued', {
+        ...recordingKeys(recording.recordingId),
+        wasDueAt: recording.poll.nextPollDueAt,
+        pollSeq: next.poll.pollSeq,
+      });
+      return 'requeued';
+    } catch (error) {
+      if (
+        error instanceof StaleWriteError ||
+        error instanceof TransitionConflictError ||
+        error instanceof RecordingNotFoundError
+      ) {
+        return 'skipped';
+      }
+      this.#logger.error('Overdue poll not reconciled; the next run tries again', {
+        ...recordingKeys(recording.recordingId),
+        error,
+      });
+      return 'failed';
+    }
+  }
+
+  async #timeOut(recording: Recording, deadlineAt: number): Promise<void> {
+    const draft = { details: finishedDetails({ polls: recording.poll.attempts }) };
+    const finished = await this.#deps.repository.transition(recording, {
+      to: 'TIMED_OUT',
+      reason: `Not final ${formatDuration(deadlineAt - recording.statusChangedAt)} after submission (deadline ${new Date(deadlineAt).toISOString()}); its last poll never ran, so the reconciler ended it`,
+      notification: draft,
+    });
+    this.#metrics.count(PollMetric.timedOut);
+    this.#logger.warn('Recording past its deadline ended TIMED_OUT by the reconciler', {
+      ...recordingKeys(recording.recordingId),
+      deadlineAt,
+    });
+    await this.#deps.publisher.publishOrLeavePending(pendingNotificationFor(finished, draft));
+  }
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { parseStoredItem } from '../recordings/recording.ts';
+import { TERMINAL_STATUSES } from '../recordings/state-machine.ts';
+
+/**
+ * A recording's evaluation results as qm-ingest stores them: the interaction's details and each of
+ * its evaluations, in qm-ingest's own (camelCase, documented) shape rather than Zoom's, so readers
+ * do not follow Zoom's spelling changes. Zoom's `recording_url` and `screen_recording_urls` are
+ * never kept (they embed Zoom access tokens), nor the caller's and callee's phone numbers (the
+ * recording item holds what was submitted). The transcript is stored beside the document, in the
+ * results bucket, and referenced from it.
+ */
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const optionalString = z.string().optional();
+const optionalNumber = z.number().optional();
+
+const speakerValueSchema = z.object({ speakerUserId: optionalString, value: z.number() });
+const timeSpanSchema = z.object({ startTime: optionalString, endTime: optionalString });
+
+export const interactionResultsSchema = z.object({
+  interactionId: z.string().min(1),
+  startTime: optionalString,
+  /** Minutes, as Zoom reports it. */
+  durationMinutes: optionalNumber,
+  queueId: optionalString,
+  queueName: optionalString,
+  direction: optionalString,
+  language: optionalString,
+  channelType: optionalString,
+  engagementId: optionalString,
+  agentName: optionalString,
+  scorecardName: optionalString,
+  /** Zoom's AI summary of the conversation. */
+  summaryText: optionalString,
+  summary: z.object({
+    evaluationScore: optionalNumber,
+    sentimentScore: optionalNumber,
+    engagementScore: optionalNumber,
+  }),
+  metrics: z.object({
+    talkToListenRatio: z.array(speakerValueSchema),
+    longestMonologSeconds: z.array(speakerValueSchema),
+    talkSpeedWordsPerMinute: z.array(speakerValueSchema),
+    fillerWordsPerMinute: z.array(speakerValueSchema),
+    patienceSeconds: z.array(speakerValueSchema),
+  }),
+  events: z.object({
+    silence: z.array(timeSpanSchema),
+    crosstalk: z.array(timeSpanSchema),
+    hold: z.array(timeSpanSchema),
+  }),
+  analysis: z.object({
+    topics: z.array(z.object({ name: optionalString, type: optionalString })),
+    indicators: z.array(z.string()),
+    nextSteps: z.array(z.string()),
+    goodQuestions: z.array(z.string()),
+  }),
+  screenRecordingStatus: optionalString,
+});
+export type InteractionResults = z.infer<typeof interactionResultsSchema>;
+
+const questionSchema = z.object({
+  questionId: optionalString,
+  type: optionalString,
+  title: optionalString,
+  description: optionalString,
+  answerId: optionalString,
+  answerLabel: optionalString,
+  score: optionalNumber,
+  totalScore: optionalNumber,
+  options: z.array(
+    z.object({
+      optionId: optionalString,
+      label: optionalString,
+      value: optionalString,
+      autoFail: z.boolean().optional(),
+      points: optionalNumber,
+    }),
+  ),
+  scale: z
+    .object({
+      hasNaOption: z.boolean().optional(),
+      highLabel: optionalString,
+      lowLabel: optionalString,
+      scaleMax: optionalNumber,
+      scaleMin: optionalNumber,
+    })
+    .optional(),
+});
+
+const sectionSchema = z.object({
+  name: optionalString,
+  weight: optionalNumber,
+  order: optionalNumber,
+  score: optionalNumber,
+  totalScore: optionalNumber,
+  questions: z.array(questionSchema),
+});
+
+export const evaluationResultsSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(['automated', 'manual']),
+  /** As Zoom reports it at collection (normalised spelling): COMPLETED, FAILED, PROCESSING, Completed, Pending... */
+  status: optionalString,
+  name: optionalString,
+  scorecardId: optionalString,
+  scorecardName: optionalString,
+  scoringFormat: optionalString,
+  score: optionalNumber,
+  totalScore: optionalNumber,
+  /** Zoom's score rate (a decimal), or score / total for a points scorecard when Zoom gives none. */
+  scoreRate: optionalNumber,
+  sessionId: optionalString,
+  evaluator: z.object({ name: optionalString, userId: optionalString }).optional(),
+  createdAt: optionalString,
+  modifiedAt: optionalString,
+  completionDate: optionalString,
+  acknowledgementStatus: optionalString,
+  disputeStatus: optionalString,
+  sectionComments: z.array(
+    z.object({ sectionId: optionalString, sectionName: optionalString, text: optionalString }),
+  ),
+  questionComments: z.array(
+    z.object({
+      questionId: optionalString,
+      questionTitle: optionalString,
+      text: optionalString,
+      atSecond: optionalNumber,
+    }),
+  ),
+  /** The scorecard's sections and questions, where Zoom gives them (manual evaluations' detail). */
+  sections: z.array(sectionSchema),
+});
+export type EvaluationResults = z.infer<typeof evaluationResultsSchema>;
+
+/** Where a transcript is stored, and what it holds. */
+export const transcriptReferenceSchema = z.object({
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  bytes: z.number().int().nonnegative(),
+  items: z.number().int().nonnegative(),
+  language: optionalString,
+});
+export type TranscriptReference = z.infer<typeof transcriptReferenceSchema>;
+
+export const recordingResultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  recordingId: z.string().min(1),
+  submission: z.number().int().positive(),
+  zoomAccountId: z.string().min(1),
+  interactionId: z.string().min(1),
+  /** The status the recording was finished with when these results were collected. */
+  status: z.enum(TERMINAL_STATUSES),
+  /** When Zoom was read (epoch ms). */
+  collectedAt: z.number().int().nonnegative(),
+  interaction: interactionResultsSchema,
+  evaluations: z.array(evaluationResultsSchema),
+  transcript: transcriptReferenceSchema.optional(),
+});
+export type RecordingResults = z.infer<typeof recordingResultsSchema>;
+
+/** Validates a results document read back from DynamoDB or S3. */
+export function parseResults(document: Record<string, unknown>): RecordingResults {
+  const { recordingId } = document;
+  return parseStoredItem(
+    recordingResultsSchema,
+    document,
+    `Results of recording ${String(recordingId)}`,
+    RESULTS_SCHEMA_VERSION,
+  );
+}

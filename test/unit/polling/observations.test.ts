@@ -1,0 +1,85 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { RetryableError } from '../../../shared/errors.ts';
+import { DynamoPollObservations } from '../../../shared/polling/observations.ts';
+import { CorruptItemError } from '../../../shared/recordings/recording.ts';
+
+const documentClient = mockClient(DynamoDBDocumentClient);
+const observations = new DynamoPollObservations(new DynamoDBClient({ region: 'us-east-1' }), {
+  tableName: 'state',
+});
+
+describe('the poll observations', () => {
+  it('are read consistently from the recording partition, one item per submission', async () => {
+    // Prepare
+    documentClient.reset();
+    documentClient.on(GetCommand).resolves({ Item: { pk: 'REC#r-1', sk: 'POLL#2', analysisSeenAt: 5_000 } });
+
+    // Act
+    const seenAt = await observations.analysisSeenAt('r-1', 2);
+
+    // Assess
+    expect(seenAt).toBe(5_000);
+    expect(documentClient.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: 'state',
+      Key: { pk: 'REC#r-1', sk: 'POLL#2' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('answer undefined before the analysis was seen', async () => {
+    // Prepare
+    documentClient.reset();
+    documentClient.on(GetCommand).resolves({});
+
+    // Act / Assess
+    expect(await observations.analysisSeenAt('r-1', 1)).toBeUndefined();
+  });
+
+  it('record the first sighting once, with a TTL, and keep it', async () => {
+    // Prepare
+    documentClient.reset();
+    documentClient.on(PutCommand).resolves({});
+
+    // Act
+    const seenAt = await observations.recordAnalysisSeen('r-1', 1, 7_000, 86_400_000);
+
+    // Assess
+    expect(seenAt).toBe(7_000);
+    expect(documentClient.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      Item: { pk: 'REC#r-1', sk: 'POLL#1', analysisSeenAt: 7_000, expiresAt: 86_400 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('answer the earlier sighting when another poll recorded one first', async () => {
+    // Prepare
+    documentClient.reset();
+    documentClient.on(PutCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: marshall({ pk: 'REC#r-1', sk: 'POLL#1', analysisSeenAt: 6_000 }),
+      }),
+    );
+
+    // Act / Assess
+    expect(await observations.recordAnalysisSeen('r-1', 1, 7_000, 86_400_000)).toBe(6_000);
+  });
+
+  it('refuse an item that is not an observation, and translate throttling', async () => {
+    // Prepare
+    documentClient.reset();
+    documentClient
+      .on(GetCommand)
+      .resolvesOnce({ Item: { pk: 'REC#r-1', sk: 'POLL#1', analysisSeenAt: 'yesterday' } })
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+
+    // Act / Assess
+    await expect(observations.analysisSeenAt('r-1', 1)).rejects.toThrow(CorruptItemError);
+    await expect(observations.analysisSeenAt('r-1', 1)).rejects.toThrow(RetryableError);
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { RetryableError } from '../../../shared/errors.ts';
+import { PollMetric } from '../../../shared/polling/metrics.ts';
+import { Reconciler } from '../../../shared/polling/reconciler.ts';
+import type { Notification } from '../../../shared/recordings/notification.ts';
+import type { Recording } from '../../../shared/recordings/recording.ts';
+import { RecordedMetrics, RecordingPublisher, RecordingScheduler, TestClock } from './support/fakes.ts';
+import { aSubmittedRecording, HOUR, MINUTE, pollSettings, SUBMITTED_AT } from './support/fixtures.ts';
+import { InMemoryRecordings } from './support/in-memory-recordings.ts';
+
+/**
+ * The due-poll index over the recordings as they were when listed (an index lags its items):
+ * SUBMITTED ones due by `dueBy`, most overdue first.
+ */
+function duePollsOf(listed: readonly Recording[]) {
+  return {
+    async *duePolls(dueBy: number): AsyncGenerator<Recording> {
+      yield* listed
+        .filter(
+          (recording) => recording.poll.nextPollDueAt !== undefined && recording.poll.nextPollDueAt <= dueBy,
+        )
+        .sort((left, right) => (left.poll.nextPollDueAt ?? 0) - (right.poll.nextPollDueAt ?? 0));
+    },
+  };
+}
+
+class PendingOutbox extends RecordingPublisher {
+  readonly pendingRuns: { limit: number; createdBefore: number }[] = [];
+
+  async publishPending(run: { limit: number; createdBefore: number }) {
+    this.pendingRuns.push({ limit: run.limit, createdBefore: run.createdBefore });
+    return { published: 2, failed: 1 };
+  }
+}
+
+function reconcilerHarness(recordings: readonly Recording[], now: number) {
+  const clock = new TestClock(now);
+  const store = new InMemoryRecordings(clock, ...recordings);
+  const scheduler = new RecordingScheduler();
+  const publisher = new PendingOutbox();
+  const metrics = new RecordedMetrics();
+  const settings = pollSettings({
+    reconciler: {
+      overdueSlackSeconds: 120,
+      maxPollsPerRun: 3,
+      maxNotificationsPerRun: 50,
+      notificationMinAgeSeconds: 60,
+    },
+  });
+  const reconciler = new Reconciler({
+    queries: duePollsOf(recordings),
+    repository: store,
+    scheduler,
+    publisher,
+    settings,
+    clock,
+    metrics,
+  });
+  return { clock, store, scheduler, publisher, metrics, reconciler };
+}
+
+function dueAt(id: string, nextPollDueAt: number, deadlineAt = SUBMITTED_AT + 24 * HOUR): Recording {
+  return aSubmittedRecording({
+    recordingId: id,
+    poll: { pollSeq: 7, attempts: 3, nextPollDueAt, deadlineAt },
+  });
+}
+
+describe('the reconciler', () => {
+  it('re-queues a poll overdue by more than the slack, moving its sequence on so the lost message is stale', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + HOUR;
+    const harness = reconcilerHarness([dueAt('lost', now - 10 * MINUTE)], now);
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(summary).toMatchObject({ requeued: 1, timedOut: 0, skipped: 0, failed: 0 });
+    expect(harness.store.current('lost').poll).toMatchObject({ pollSeq: 8, attempts: 3, nextPollDueAt: now });
+    expect(harness.scheduler.scheduled.map((recording) => recording.poll.pollSeq)).toEqual([8]);
+    expect(harness.metrics.total(PollMetric.requeuedPolls)).toBe(1);
+  });
+
+  it('leaves alone a poll due within the slack (its message is on its way)', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + HOUR;
+    const harness = reconcilerHarness([dueAt('on-time', now - MINUTE)], now);
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(summary.requeued).toBe(0);
+    expect(harness.scheduler.scheduled).toEqual([]);
+  });
+
+  it('ends a recording past its deadline TIMED_OUT and publishes its notification', async () => {
+    // Prepare
+    const deadline = SUBMITTED_AT + 24 * HOUR;
+    const harness = reconcilerHarness([dueAt('forgotten', deadline, deadline)], deadline + 10 * MINUTE);
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(summary.timedOut).toBe(1);
+    expect(harness.store.current('forgotten').status).toBe('TIMED_OUT');
+    expect(harness.store.outbox.map((notification: Notification) => notification.status)).toEqual([
+      'TIMED_OUT',
+    ]);
+    expect(harness.publisher.published.map((notification) => notification.recordingId)).toEqual([
+      'forgotten',
+    ]);
+    expect(harness.metrics.total(PollMetric.timedOut)).toBe(1);
+  });
+
+  it('does bounded work: at most maxPollsPerRun recordings, the most overdue first', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + 2 * HOUR;
+    const recordings = [5, 50, 30, 40, 20].map((minutes) => dueAt(`r-${minutes}`, now - minutes * MINUTE));
+    const harness = reconcilerHarness(recordings, now);
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(summary.requeued).toBe(3);
+    expect(harness.scheduler.scheduled.map((recording) => recording.recordingId)).toEqual([
+      'r-50',
+      'r-40',
+      'r-30',
+    ]);
+  });
+
+  it('stops early when the function runs out of time', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + 2 * HOUR;
+    const harness = reconcilerHarness([dueAt('a', now - HOUR), dueAt('b', now - HOUR)], now);
+    let asked = 0;
+
+    // Act
+    const summary = await harness.reconciler.run({ shouldStop: () => ++asked > 1 });
+
+    // Assess
+    expect(summary.requeued).toBe(1);
+  });
+
+  it('skips a recording moved by someone else since it was listed, and goes on after a failure', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + 2 * HOUR;
+    const harness = reconcilerHarness(
+      [dueAt('moved', now - HOUR), dueAt('failing', now - 50 * MINUTE), dueAt('fine', now - 40 * MINUTE)],
+      now,
+    );
+    const listed = harness.store.current('moved');
+    harness.store.put({ ...listed, poll: { ...listed.poll, pollSeq: 99 } });
+    const original = harness.scheduler.schedule.bind(harness.scheduler);
+    harness.scheduler.schedule = async (recording) => {
+      if (recording.recordingId === 'failing')
+        throw new RetryableError('SQS SendMessage failed: InternalError');
+      await original(recording);
+    };
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(summary).toMatchObject({ requeued: 1, skipped: 1, failed: 1 });
+    expect(harness.scheduler.scheduled.map((recording) => recording.recordingId)).toEqual(['fine']);
+    expect(harness.store.current('moved').poll.pollSeq).toBe(99);
+  });
+
+  it('publishes pending notifications older than the minimum age, up to the limit', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + HOUR;
+    const harness = reconcilerHarness([], now);
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(harness.publisher.pendingRuns).toEqual([{ limit: 50, createdBefore: now - MINUTE }]);
+    expect(summary).toMatchObject({ notificationsPublished: 2, notificationsFailed: 1 });
+  });
+});
