@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { LogRetentionDays } from '../../shared/config/deployment.ts';
+import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
+import { acknowledgeWildcardResource } from '../nag.ts';
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface BundledFunctionProps {
+  readonly functionName: string;
+  readonly description: string;
+  /** The handler module relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** The repository root: where package-lock.json and tsconfig.json are. */
+  readonly projectRoot: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** The function's role in logs and metrics (Powertools' service name). */
+  readonly serviceName: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logLevel: LogLevel;
+  readonly logRetentionDays: LogRetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** For asynchronously invoked functions: where Lambda puts an event whose invocation failed after its retries. */
+  readonly deadLetterQueue?: sqs.IQueue | undefined;
+}
+
+/**
+ * A function as every qm-ingest function is deployed: bundled locally by esbuild (ESM, minified,
+ * with source maps, the AWS SDK included so the tested version is the deployed one), arm64, the
+ * newest Node.js runtime, structured JSON logs in a log group with a retention, X-Ray tracing,
+ * Powertools configured by environment variables, and a role of its own that starts empty: it gets
+ * only what the stack grants it.
+ */
+export class BundledFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.functionName}: only what this function needs`,
+    });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetentionDays,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: props.description,
+      entry: join(props.projectRoot, props.entry),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: lambda.Tracing.ACTIVE,
+      ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        externalModules: [],
+        tsconfig: join(props.projectRoot, 'tsconfig.json'),
+        // Dependencies written as CommonJS call require(): give the ES module bundle one.
+        banner:
+          "import { createRequire as qmCreateRequire } from 'node:module'; const require = qmCreateRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+    acknowledgeWildcardResource(
+      this.role,
+      '*',
+      'Only actions that support no resource-level permissions are granted on "*": X-Ray PutTraceSegments and PutTelemetryRecords, for active tracing.',
+    );
+  }
+}

@@ -1,0 +1,233 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { Deployment } from '../shared/config/deployment.ts';
+import { defineResources, type EnvironmentResources, stackNameOf } from '../shared/config/resources.ts';
+import { EnvironmentKey } from './constructs/environment-key.ts';
+import { PipelineFunctions } from './constructs/pipeline-functions.ts';
+import { PipelineTopics } from './constructs/pipeline-topics.ts';
+import { RecordingsSource } from './constructs/recordings-source.ts';
+import { SecureBucket } from './constructs/secure-bucket.ts';
+import { StateTable } from './constructs/state-table.ts';
+import { UrlSigner } from './constructs/url-signer.ts';
+import { DeadLetterQueue, WorkQueue } from './constructs/work-queue.ts';
+import { ZoomCredentialSecrets } from './constructs/zoom-credential-secrets.ts';
+import { functionEnvironment } from './function-environment.ts';
+import { PipelineAlarms } from './observability/pipeline-alarms.ts';
+import { PipelineDashboard } from './observability/pipeline-dashboard.ts';
+import { addStackOutputs } from './stack-outputs.ts';
+
+/** The repository root: functions/, package-lock.json and tsconfig.json live there. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export interface QmIngestStackProps extends StackProps {
+  /** The environment's validated deployment configuration. */
+  readonly deployment: Deployment;
+  /** Where the handlers and the lock file are; this repository by default. */
+  readonly projectRoot?: string;
+}
+
+/**
+ * One qm-ingest environment: everything the ingest and poll paths run on, secured and observed.
+ * Every physical name comes from the shared resource definition (shared/config/resources.ts),
+ * which embeds the environment's name, so several environments deploy side by side in one account.
+ */
+export class QmIngestStack extends Stack {
+  readonly resources: EnvironmentResources;
+
+  constructor(scope: Construct, id: string, props: QmIngestStackProps) {
+    const { deployment } = props;
+    const { settings } = deployment;
+    const retain = deployment.retention.removalPolicy === 'retain';
+    super(scope, id, {
+      ...props,
+      stackName: stackNameOf(settings.name),
+      env: { account: deployment.account, region: deployment.region },
+      description: `qm-ingest ${settings.name}: call recordings in S3 to Zoom Quality Management`,
+      terminationProtection: retain,
+    });
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const dataRemoval = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const autoDeleteObjects = !retain && deployment.retention.autoDeleteObjects;
+    const resources = defineResources(settings, deployment, { account: this.account, region: this.region });
+    const { names } = resources;
+    this.resources = resources;
+
+    const environmentKey = new EnvironmentKey(this, 'Key', {
+      alias: names.keyAlias,
+      environmentName: settings.name,
+      removalPolicy: dataRemoval,
+    });
+    for (const service of ['s3', 'events', 'sns', 'cloudwatch'] as const) {
+      environmentKey.allowServiceDelivery(service);
+    }
+    const { key } = environmentKey;
+    const delivery = new DeadLetterQueue(this, 'DeliveryDeadLetters', {
+      definition: resources.queues.delivery,
+      encryptionKey: key,
+    }).queue;
+    const ingestQueue = new WorkQueue(this, 'IngestQueue', {
+      definition: resources.queues.ingest,
+      encryptionKey: key,
+    });
+    const pollQueue = new WorkQueue(this, 'PollQueue', {
+      definition: resources.queues.poll,
+      encryptionKey: key,
+    });
+
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      bucketName: names.accessLogsBucket,
+      versioned: false,
+      abortIncompleteUploadsAfterDays: 7,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(deployment.retention.accessLogExpireAfterDays),
+        },
+      ],
+      removalPolicy: dataRemoval,
+      autoDeleteObjects,
+    }).bucket;
+    const recordings = new RecordingsSource(this, 'Recordings', {
+      source: deployment.recordings,
+      bucketName: names.recordingsBucket,
+      eventRuleName: names.recordingsEventRule,
+      prefixes: settings.ingest.recordingPrefixes,
+      suffixes: settings.ingest.recordingSuffixes,
+      encryptionKey: key,
+      accessLogsBucket: accessLogs,
+      ingestQueue: ingestQueue.queue,
+      deliveryDeadLetterQueue: delivery,
+      removalPolicy: dataRemoval,
+      autoDeleteObjects,
+    });
+    const { expireAfterDays: resultsExpireAfterDays } = deployment.results;
+    const results = new SecureBucket(this, 'Results', {
+      bucketName: names.resultsBucket,
+      encryptionKey: key,
+      versioned: false,
+      accessLogs: { bucket: accessLogs, prefix: 'results/' },
+      abortIncompleteUploadsAfterDays: 7,
+      lifecycleRules:
+        resultsExpireAfterDays === undefined
+          ? []
+          : [{ id: 'expire-results', expiration: Duration.days(resultsExpireAfterDays) }],
+      removalPolicy: dataRemoval,
+      autoDeleteObjects,
+    }).bucket;
+    const table = new StateTable(this, 'State', {
+      tableName: resources.table.name,
+      definition: resources.table.definition,
+      encryptionKey: key,
+      removalPolicy: dataRemoval,
+      deletionProtection: retain,
+    }).table;
+    const topics = new PipelineTopics(this, 'Topics', {
+      notificationTopicName: resources.topics.notifications,
+      alertTopicName: resources.topics.alerts,
+      encryptionKey: key,
+      alertEmails: deployment.alerts.emails,
+      alertWebhookUrl: deployment.alerts.webhookUrl,
+      deliveryDeadLetterQueue: delivery,
+    });
+    const zoomSecrets = new ZoomCredentialSecrets(this, 'ZoomCredentials', {
+      profiles: settings.zoomProfiles,
+      modes: deployment.zoomSecrets,
+      encryptionKey: key,
+      removalPolicy: dataRemoval,
+    });
+    const { signer } = settings.ingest.presign;
+    const urlSigner =
+      signer.kind === 'iamUser'
+        ? new UrlSigner(this, 'UrlSigner', {
+            userName: names.urlSignerUser,
+            secretName: signer.secretName,
+            rotationDays: deployment.urlSigner.rotationDays,
+            rotationFunctionName: names.signerRotationFunction,
+            recordings,
+            encryptionKey: key,
+            removalPolicy: dataRemoval,
+            projectRoot,
+            logLevel: deployment.functions.logLevel,
+            logRetentionDays: deployment.retention.logRetentionDays,
+          })
+        : undefined;
+
+    const functions = new PipelineFunctions(this, 'Functions', {
+      deployment,
+      resources,
+      projectRoot,
+      environment: functionEnvironment(settings, {
+        tableName: table.tableName,
+        ingestQueueUrl: ingestQueue.queue.queueUrl,
+        pollQueueUrl: pollQueue.queue.queueUrl,
+        resultsBucket: results.bucketName,
+        notificationTopicArn: topics.notifications.topicArn,
+        alertTopicArn: topics.alerts.topicArn,
+      }),
+      logRemovalPolicy: dataRemoval,
+      recordings,
+      ingestQueue,
+      pollQueue,
+      deliveryDeadLetterQueue: delivery,
+      table,
+      results,
+      topics,
+      zoomSecrets,
+      urlSigner,
+    });
+
+    const workQueues = [
+      { name: 'ingest', queue: ingestQueue.queue },
+      { name: 'poll', queue: pollQueue.queue },
+    ];
+    const deadLetterQueues = [
+      { name: 'ingest', queue: ingestQueue.deadLetterQueue },
+      { name: 'poll', queue: pollQueue.deadLetterQueue },
+      { name: 'delivery', queue: delivery },
+    ];
+    const monitoredFunctions = [
+      { name: 'ingest', function: functions.ingest.function },
+      { name: 'poll', function: functions.poll.function },
+      { name: 'reconcile', function: functions.reconcile.function },
+      ...(urlSigner === undefined
+        ? []
+        : [{ name: 'url-signer-rotation', function: urlSigner.rotation.function }]),
+    ];
+    const alarms = new PipelineAlarms(this, 'Alarms', {
+      environmentName: settings.name,
+      alarmPrefix: names.alarmPrefix,
+      alertTopic: topics.alerts,
+      ...deployment.alarms,
+      workQueues,
+      deadLetterQueues,
+      functions: monitoredFunctions,
+    });
+    const dashboard = new PipelineDashboard(this, 'Dashboard', {
+      dashboardName: names.dashboard,
+      environmentName: settings.name,
+      periodMinutes: deployment.alarms.periodMinutes,
+      workQueues,
+      deadLetterQueues,
+      functions: monitoredFunctions,
+      alarms: alarms.alarms,
+    });
+    addStackOutputs(this, {
+      settings,
+      recordingsBucket: recordings.bucket,
+      resultsBucket: results,
+      tableName: table.tableName,
+      ingestQueue,
+      pollQueue,
+      deliveryDeadLetterQueue: delivery,
+      topics,
+      dashboardName: dashboard.dashboard.dashboardName,
+      urlSignerSecretName: urlSigner?.secretName,
+    });
+
+    Tags.of(this).add('qm-ingest:environment', settings.name);
+    for (const [tagKey, value] of Object.entries(deployment.tags)) {
+      Tags.of(this).add(tagKey, value);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDeployment } from '../../cdk/environments.ts';
+import { SYNTHESIS_TIMEOUT_MS, type Synthesis, synthesize } from './helpers/synthesize.ts';
+import { arnOf, refOf, resourceNamed, resourcesOf } from './helpers/template.ts';
+
+/** staging brings its own bucket (events through EventBridge) and signs URLs with a dedicated IAM user. */
+let synthesis: Synthesis;
+
+beforeAll(() => {
+  synthesis = synthesize([loadDeployment('staging')]);
+}, SYNTHESIS_TIMEOUT_MS);
+
+afterAll(() => synthesis?.dispose());
+
+const staging = () => synthesis.get('staging');
+const named = (type: string, property: string, value: string) =>
+  resourceNamed(staging().template, type, property, staging().stack.resolve(value));
+
+describe('an existing recordings bucket', () => {
+  it('is neither created nor given notifications: its own configuration stays untouched', () => {
+    // Act
+    const buckets = resourcesOf(staging().template, 'AWS::S3::Bucket').map(
+      (bucket) => bucket.properties['BucketName'],
+    );
+
+    // Assess
+    expect(buckets).not.toContainEqual('example-corp-call-recordings-staging');
+    expect(buckets).toHaveLength(2);
+    expect(resourcesOf(staging().template, 'Custom::S3BucketNotifications')).toEqual([]);
+  });
+
+  it('sends its "Object Created" events under the recording prefixes to the ingest queue through EventBridge', () => {
+    // Prepare
+    const { names } = staging().stack.resources;
+    const ingestQueue = named('AWS::SQS::Queue', 'QueueName', names.ingestQueue);
+    const delivery = named('AWS::SQS::Queue', 'QueueName', names.deliveryDeadLetterQueue);
+
+    // Act
+    const rule = named('AWS::Events::Rule', 'Name', names.recordingsEventRule);
+
+    // Assess
+    expect(rule.properties['EventPattern']).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: {
+        bucket: { name: ['example-corp-call-recordings-staging'] },
+        object: { key: [{ prefix: 'contact-center/recordings/' }] },
+      },
+    });
+    expect(rule.properties['Targets']).toEqual([
+      {
+        Id: 'Target0',
+        Arn: arnOf(ingestQueue.logicalId),
+        DeadLetterConfig: { Arn: arnOf(delivery.logicalId) },
+        RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+      },
+    ]);
+  });
+
+  it('lets EventBridge deliver into the encrypted ingest queue, and its failures into the delivery DLQ', () => {
+    // Prepare
+    const { names } = staging().stack.resources;
+    const ingestQueue = named('AWS::SQS::Queue', 'QueueName', names.ingestQueue);
+    const delivery = named('AWS::SQS::Queue', 'QueueName', names.deliveryDeadLetterQueue);
+    const rule = named('AWS::Events::Rule', 'Name', names.recordingsEventRule);
+
+    // Act & Assess
+    staging().template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [refOf(ingestQueue.logicalId)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    staging().template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [refOf(delivery.logicalId)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnEquals: { 'aws:SourceArn': arnOf(rule.logicalId) } },
+          }),
+        ]),
+      },
+    });
+    staging().template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('outputs the existing bucket’s name for the CLI and the README', () => {
+    // Act
+    const outputs = staging().template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs['RecordingsBucketName']?.Value).toBe('example-corp-call-recordings-staging');
+    expect(outputs['UrlSignerSecretName']?.Value).toBe('qm-ingest/staging/url-signer');
+  });
+});
+
+describe('the dedicated URL signer', () => {
+  it('keeps its access key in a secret the rotation fills: empty in the template, tagged with its user', () => {
+    // Prepare
+    const { names } = staging().stack.resources;
+
+    // Act
+    const secret = named('AWS::SecretsManager::Secret', 'Name', 'qm-ingest/staging/url-signer');
+
+    // Assess
+    expect(secret.properties['SecretString']).toBeUndefined();
+    expect(secret.properties['GenerateSecretString']).toMatchObject({
+      SecretStringTemplate: JSON.stringify({ access_key_id: '' }),
+      GenerateStringKey: 'secret_access_key',
+    });
+    expect(secret.properties['Tags']).toContainEqual({
+      Key: 'qm-ingest:url-signer-user',
+      Value: names.urlSignerUser,
+    });
+    expect(resourcesOf(staging().template, 'AWS::IAM::AccessKey')).toEqual([]);
+  });
+
+  it('rotates the key every configured interval, the first time as soon as it is deployed', () => {
+    // Prepare
+    const { names } = staging().stack.resources;
+    const secret = named('AWS::SecretsManager::Secret', 'Name', 'qm-ingest/staging/url-signer');
+    const rotation = named('AWS::Lambda::Function', 'FunctionName', names.signerRotationFunction);
+
+    // Act
+    const schedules = resourcesOf(staging().template, 'AWS::SecretsManager::RotationSchedule');
+
+    // Assess
+    expect(schedules.map((schedule) => schedule.properties)).toEqual([
+      {
+        SecretId: refOf(secret.logicalId),
+        RotationLambdaARN: arnOf(rotation.logicalId),
+        RotationRules: { ScheduleExpression: `rate(${staging().deployment.urlSigner.rotationDays} days)` },
+        RotateImmediatelyOnUpdate: true,
+      },
+    ]);
+    expect(rotation.properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 60,
+    });
+    staging().template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'secretsmanager.amazonaws.com',
+      FunctionName: arnOf(rotation.logicalId),
+    });
+  });
+
+  it('lets the rotation function use the environment key only through Secrets Manager', () => {
+    // Prepare
+    const { names } = staging().stack.resources;
+    const rotation = named('AWS::Lambda::Function', 'FunctionName', names.signerRotationFunction);
+    const role = (rotation.properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+    // Act & Assess
+    staging().template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { AWS: arnOf(role) },
+            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+          }),
+        ]),
+      },
+    });
+  });
+});

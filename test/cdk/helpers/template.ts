@@ -1,0 +1,121 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+
+/**
+ * Reading synthesized templates in tests: resources by type or physical name, intrinsic
+ * references written the way CloudFormation templates hold them, and each role's grants flattened
+ * to "action resource" pairs so a test can compare them exactly.
+ */
+
+export type Properties = Record<string, unknown>;
+
+export interface TemplateResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Properties;
+}
+
+export function resourcesOf(template: Template, type?: string): TemplateResource[] {
+  const resources = (template.toJSON()['Resources'] ?? {}) as Record<
+    string,
+    { Type: string; Properties?: Properties }
+  >;
+  return Object.entries(resources)
+    .filter(([, resource]) => type === undefined || resource.Type === type)
+    .map(([logicalId, resource]) => ({
+      logicalId,
+      type: resource.Type,
+      properties: resource.Properties ?? {},
+    }));
+}
+
+/**
+ * The one resource of `type` whose `nameProperty` is `name`: a string, or the intrinsic it
+ * resolves to (`stack.resolve(name)` for a name holding the account token).
+ */
+export function resourceNamed(
+  template: Template,
+  type: string,
+  nameProperty: string,
+  name: unknown,
+): TemplateResource {
+  const wanted = JSON.stringify(name);
+  const matches = resourcesOf(template, type).filter(
+    (resource) => JSON.stringify(resource.properties[nameProperty]) === wanted,
+  );
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${type} with ${nameProperty} ${wanted}, found ${matches.length}`);
+  }
+  return matches[0] as TemplateResource;
+}
+
+export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+export const refOf = (logicalId: string) => ({ Ref: logicalId });
+export const joined = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+
+/** "action resource" for each action of each statement allowed to `roleOrUserLogicalId`, sorted. */
+export function grantsOf(template: Template, principalLogicalId: string): string[] {
+  const grants = resourcesOf(template, 'AWS::IAM::Policy')
+    .filter((policy) => {
+      const attached = [...asArray(policy.properties['Roles']), ...asArray(policy.properties['Users'])];
+      return attached.some(
+        (reference) => JSON.stringify(reference) === JSON.stringify(refOf(principalLogicalId)),
+      );
+    })
+    .flatMap((policy) => statementsOf(policy.properties))
+    .flatMap((statement) => {
+      expectAllow(statement);
+      return asArray(statement['Action']).flatMap((action) =>
+        asArray(statement['Resource']).map((resource) => `${String(action)} ${JSON.stringify(resource)}`),
+      );
+    });
+  return [...new Set(grants)].sort();
+}
+
+/** The pairs `grantsOf` returns for `actions` on each of `resources`. */
+export function grant(actions: readonly string[], ...resources: unknown[]): string[] {
+  return actions.flatMap((action) => resources.map((resource) => `${action} ${JSON.stringify(resource)}`));
+}
+
+function statementsOf(properties: Properties): Properties[] {
+  const document = properties['PolicyDocument'] as { Statement?: Properties[] } | undefined;
+  return document?.Statement ?? [];
+}
+
+function expectAllow(statement: Properties): void {
+  if (statement['Effect'] !== 'Allow' || statement['Condition'] !== undefined) {
+    throw new Error(`unexpected statement in a function policy: ${JSON.stringify(statement)}`);
+  }
+}
+
+export function asArray(value: unknown): unknown[] {
+  if (value === undefined) {
+    return [];
+  }
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The properties that hold a resource's physical name, by resource type. */
+const NAME_PROPERTIES: Readonly<Record<string, string>> = {
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::Events::Rule': 'Name',
+  'AWS::SecretsManager::Secret': 'Name',
+  'AWS::KMS::Alias': 'AliasName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Role': 'RoleName',
+};
+
+/** Every explicit physical name in the template, as "type name" (intrinsics serialized). */
+export function physicalNames(template: Template): string[] {
+  return resourcesOf(template).flatMap((resource) => {
+    const property = NAME_PROPERTIES[resource.type];
+    const name = property === undefined ? undefined : resource.properties[property];
+    return name === undefined ? [] : [`${resource.type} ${JSON.stringify(name)}`];
+  });
+}
