@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { createSecretsManagerClient } from '../../shared/aws/clients.ts';
+import { createIamClient, createSecretsManagerClient } from '../../shared/aws/clients.ts';
 import { rotateSignerKey, rotationEventSchema } from './rotation.ts';
 
 /**
@@ -12,7 +11,7 @@ const logger = new Logger({ serviceName: 'url-signer-rotation' });
 // IAM is global; the SDK resolves its endpoint from the function's region and partition.
 const dependencies = {
   secretsManager: createSecretsManagerClient(),
-  iam: new IAMClient({ maxAttempts: 3 }),
+  iam: createIamClient(),
   logger,
 };
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -20,6 +21,7 @@ export const createSqsClient = (): SQSClient => new SQSClient(common);
 export const createSnsClient = (): SNSClient => new SNSClient(common);
 export const createEventBridgeClient = (): EventBridgeClient => new EventBridgeClient(common);
 export const createSecretsManagerClient = (): SecretsManagerClient => new SecretsManagerClient(common);
+export const createIamClient = (): IAMClient => new IAMClient(common);
 
 /**
  * The S3 client for reading object metadata and for presigning. Checksums are computed only when an
