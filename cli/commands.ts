@@ -8,6 +8,21 @@ export interface Command {
 /** Every subcommand, in the order `qm-ingest --help` lists them. */
 export const commands: readonly Command[] = [
   {
+    name: 'local',
+    summary: 'Run the whole pipeline on this machine (what `npm start` runs); --demo N for a scripted run',
+    load: () => import('./local.ts'),
+  },
+  {
+    name: 'status',
+    summary: "Show a recording's status, history and scores, by key, interaction id or recording id",
+    load: () => import('./status.ts'),
+  },
+  {
+    name: 'list',
+    summary: 'List recordings by status and time (the local runtime, or a deployed environment with --env)',
+    load: () => import('./list.ts'),
+  },
+  {
     name: 'simulator',
     summary: 'Run the local Zoom QM simulator (OAuth + QM API on 127.0.0.1)',
     load: () => import('./simulator.ts'),

@@ -1,0 +1,305 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callLikeWav, DEMO_SCENARIO_FILE } from '../../local/demo/index.ts';
+import {
+  dataPaths,
+  type LocalRuntime,
+  portsFromBase,
+  type RuntimeEvent,
+  readRuntimeState,
+  startLocalRuntime,
+} from '../../local/runtime/index.ts';
+import type { RecordingFinishedMessage } from '../../shared/notify/messages.ts';
+import type { Recording } from '../../shared/recordings/recording.ts';
+import { RecordingRepository } from '../../shared/recordings/repository.ts';
+import { isRunning, portOf, refusesConnections } from '../helpers/local-runtime-process.ts';
+
+/**
+ * The local runtime, started through its programmatic API and used as a user uses it: recordings
+ * dropped into its bucket with a plain S3 client (object metadata, or a sidecar that arrives after
+ * its recording), followed to their end through the state table, the notifications and the alerts
+ * its subscription receives. Then stopped: nothing it started may be left. The demo scenario makes
+ * every outcome deterministic (the key chooses it).
+ */
+
+let runtime: LocalRuntime;
+let dataDir: string;
+let s3: S3Client;
+const events: RuntimeEvent[] = [];
+const today = new Date().toISOString().slice(0, 10);
+const startTime = `${new Date(Date.now() - 3_600_000).toISOString().slice(0, 19)}Z`;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'qm-e2e-runtime-'));
+  runtime = await startLocalRuntime({
+    dataDir,
+    ports: portsFromBase(0),
+    scenario: DEMO_SCENARIO_FILE,
+    timing: 'demo',
+  });
+  runtime.onEvent((event) => events.push(event));
+  // A plain client, configured from what the runtime prints: endpoint, region and local keys.
+  s3 = new S3Client({
+    endpoint: runtime.awsEnv['AWS_ENDPOINT_URL_S3'],
+    region: runtime.awsEnv['AWS_REGION'],
+    credentials: {
+      accessKeyId: runtime.awsEnv['AWS_ACCESS_KEY_ID'] ?? '',
+      secretAccessKey: runtime.awsEnv['AWS_SECRET_ACCESS_KEY'] ?? '',
+    },
+    forcePathStyle: true,
+  });
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await runtime?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Resolves once `find` finds something in the events so far, or in those to come. */
+async function eventually<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function progressOf(key: string): Extract<RuntimeEvent, { kind: 'progress' }>[] {
+  return events.filter(
+    (event): event is Extract<RuntimeEvent, { kind: 'progress' }> =>
+      event.kind === 'progress' && event.recording.key === key,
+  );
+}
+
+/** The recording id of `key`, once the pipeline has recorded it. */
+function recordingIdOf(key: string): string | undefined {
+  return progressOf(key)[0]?.recording.recordingId;
+}
+
+function outcomeOf(key: string): RecordingFinishedMessage | undefined {
+  const id = recordingIdOf(key);
+  for (const event of events) {
+    if (event.kind === 'outcome' && event.message.recordingId === id) return event.message;
+  }
+  return undefined;
+}
+
+function alertOf(key: string): Extract<RuntimeEvent, { kind: 'alert' }> | undefined {
+  const id = recordingIdOf(key);
+  return events.find(
+    (event): event is Extract<RuntimeEvent, { kind: 'alert' }> =>
+      event.kind === 'alert' && event.recordingId === id,
+  );
+}
+
+async function recordOf(key: string): Promise<Recording> {
+  const id = recordingIdOf(key);
+  const recording =
+    id === undefined
+      ? undefined
+      : await new RecordingRepository(runtime.clients.dynamodb, {
+          tableName: runtime.config.resources.tableName,
+        }).get(id);
+  if (recording === undefined) throw new Error(`No record of ${key}`);
+  return recording;
+}
+
+describe('the local runtime', () => {
+  it('creates its resources from the definitions the stack deploys, and records where they are', () => {
+    // Assess
+    expect(runtime.recordingsBucket).toBe('qm-local-recordings-000000000000-us-east-1');
+    expect(runtime.config.resources.tableName).toBe(runtime.definitions.names.table);
+    expect(runtime.resources.queues.ingest.url).toContain(runtime.definitions.queues.ingest.name);
+    expect(runtime.resources.queues.ingest.deadLetter.url).toContain(
+      runtime.definitions.queues.ingest.deadLetterQueue.name,
+    );
+    expect(readRuntimeState(dataPaths(dataDir))).toMatchObject({
+      pid: process.pid,
+      tableName: 'qm-ingest-local-state',
+      endpoints: { dynamodb: runtime.endpoints.dynamodb, zoom: runtime.simulator.origin },
+    });
+  });
+
+  it('takes a recording dropped with object metadata to EVALUATED: its record, its download by Zoom and its notification with scores', async () => {
+    // Prepare
+    const key = `calls/${today}/e2e-metadata.wav`;
+
+    // Act
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: runtime.recordingsBucket,
+        Key: key,
+        Body: callLikeWav(501),
+        ContentType: 'audio/wav',
+        Metadata: {
+          'agent-email': 'jane.doe@example.com',
+          'start-time': startTime,
+          direction: 'inbound',
+          'queue-id': 'q-support',
+        },
+      }),
+    );
+    const notification = await eventually(() => outcomeOf(key), 60_000, `the notification of ${key}`);
+
+    // Assess
+    expect(notification.status).toBe('EVALUATED');
+    expect(notification.details).toMatchObject({
+      evaluations: [expect.objectContaining({ type: 'automated', totalScore: expect.any(Number) })],
+    });
+    const record = await recordOf(key);
+    expect(record).toMatchObject({
+      status: 'EVALUATED',
+      interactionId: notification.interactionId,
+      metadata: { agentEmail: 'jane.doe@example.com', direction: 'inbound', queueId: 'q-support', startTime },
+    });
+    expect(record.history.map((entry) => entry.to)).toEqual([
+      'RECEIVED',
+      'SUBMITTING',
+      'SUBMITTED',
+      'EVALUATED',
+    ]);
+    // Each step is reported before the end it leads to.
+    const progress = progressOf(key);
+    expect(progress.map((event) => event.entry.to)).toEqual([
+      'RECEIVED',
+      'SUBMITTING',
+      'SUBMITTED',
+      'EVALUATED',
+    ]);
+    const downloads = runtime.simulator
+      .inspect()
+      .downloads.filter((download) => download.url.includes('e2e-metadata.wav'));
+    expect(downloads).toEqual([
+      expect.objectContaining({
+        interactionId: notification.interactionId,
+        result: expect.objectContaining({ outcome: 'ok' }),
+      }),
+    ]);
+    expect(alertOf(key)).toBeUndefined();
+  });
+
+  it('holds a recording without metadata until its sidecar arrives, then evaluates it with the sidecar metadata', async () => {
+    // Prepare
+    const key = `calls/${today}/e2e-late-sidecar.wav`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: runtime.recordingsBucket,
+        Key: key,
+        Body: callLikeWav(502),
+        ContentType: 'audio/wav',
+      }),
+    );
+    await eventually(() => progressOf(key)[0], 20_000, `the claim of ${key}`);
+
+    // Act
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: runtime.recordingsBucket,
+        Key: `${key}.json`,
+        Body: JSON.stringify({
+          agent_email: 'sam.lee@example.com',
+          direction: 'outbound',
+          queue_id: 'q-sales',
+        }),
+        ContentType: 'application/json',
+      }),
+    );
+    const notification = await eventually(() => outcomeOf(key), 60_000, `the notification of ${key}`);
+
+    // Assess
+    expect(notification.status).toBe('EVALUATED');
+    const record = await recordOf(key);
+    expect(record.metadata).toMatchObject({
+      agentEmail: 'sam.lee@example.com',
+      direction: 'outbound',
+      queueId: 'q-sales',
+    });
+    expect(record.history[0]?.to).toBe('RECEIVED');
+  });
+
+  it('ends an interaction whose evaluation fails in Zoom EVALUATION_FAILED, with its notification and an alert', async () => {
+    // Prepare
+    const key = `calls/${today}/e2e-fail-evaluation.wav`;
+
+    // Act
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: runtime.recordingsBucket,
+        Key: key,
+        Body: callLikeWav(503),
+        ContentType: 'audio/wav',
+        Metadata: { 'agent-email': 'ana.silva@example.com' },
+      }),
+    );
+    const alert = await eventually(() => alertOf(key), 60_000, `the alert of ${key}`);
+
+    // Assess
+    expect(outcomeOf(key)?.status).toBe('EVALUATION_FAILED');
+    expect(alert.subject).toBe('qm-ingest local: recording EVALUATION_FAILED');
+    expect(alert.body).toContain('Why: ');
+    expect((await recordOf(key)).status).toBe('EVALUATION_FAILED');
+  });
+
+  it('rejects an empty recording with its reason, a notification and an alert, and never calls Zoom for it', async () => {
+    // Prepare
+    const key = `calls/${today}/e2e-empty.wav`;
+
+    // Act
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: runtime.recordingsBucket,
+        Key: key,
+        Body: Buffer.alloc(0),
+        ContentType: 'audio/wav',
+        Metadata: { 'agent-email': 'jane.doe@example.com' },
+      }),
+    );
+    const alert = await eventually(() => alertOf(key), 30_000, `the alert of ${key}`);
+
+    // Assess
+    expect(outcomeOf(key)).toMatchObject({ status: 'REJECTED', details: { code: 'zero-bytes' } });
+    expect(alert.body).toContain('The object is empty');
+    expect((await recordOf(key)).interactionId).toBeUndefined();
+    expect(
+      runtime.simulator.inspect().downloads.some((download) => download.url.includes('e2e-empty.wav')),
+    ).toBe(false);
+  });
+
+  it('stops everything it started, and a later run on the same data finds its records and objects again', async () => {
+    // Prepare
+    const key = `calls/${today}/e2e-metadata.wav`;
+    const recordingId = recordingIdOf(key) ?? '';
+    const childPids = [...runtime.childPids];
+    const ports = [...Object.values(runtime.endpoints), runtime.simulator.origin].map(portOf);
+
+    // Act
+    await runtime.stop();
+    const stoppedState = readRuntimeState(dataPaths(dataDir));
+    runtime = await startLocalRuntime({
+      dataDir,
+      ports: portsFromBase(0),
+      scenario: DEMO_SCENARIO_FILE,
+      timing: 'demo',
+    });
+
+    // Assess
+    expect(childPids.length).toBeGreaterThan(0);
+    expect(childPids.filter(isRunning)).toEqual([]);
+    expect(await Promise.all(ports.map(refusesConnections))).toEqual(ports.map(() => true));
+    expect(stoppedState?.pid).toBeNull();
+    const again = await new RecordingRepository(runtime.clients.dynamodb, {
+      tableName: runtime.config.resources.tableName,
+    }).get(recordingId);
+    expect(again?.status).toBe('EVALUATED');
+    const object = await runtime.clients.s3.send(
+      new GetObjectCommand({ Bucket: runtime.recordingsBucket, Key: key }),
+    );
+    expect(object.ContentLength).toBe(callLikeWav(501).length);
+  });
+});
