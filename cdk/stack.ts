@@ -162,6 +162,7 @@ export class QmIngestStack extends Stack {
         ingestQueueUrl: ingestQueue.queue.queueUrl,
         pollQueueUrl: pollQueue.queue.queueUrl,
         resultsBucket: results.bucketName,
+        resultsKmsKeyId: key.keyArn,
         notificationTopicArn: topics.notifications.topicArn,
         alertTopicArn: topics.alerts.topicArn,
       }),

@@ -168,7 +168,7 @@ export function resetDefaultContainers(): void {
   defaultContainers.clear();
 }
 
-// --- Notifications (added by the polling area) ---
+// --- Notifications (every function that writes a terminal status publishes through these) ---
 
 const snsClients = new WeakMap<Container, SNSClient>();
 const outboxPublishers = new WeakMap<Container, OutboxPublisher>();

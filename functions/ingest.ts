@@ -6,9 +6,10 @@ import { S3RecordingObjects } from '../shared/ingest/object-store.ts';
 import type { RecordingStore } from '../shared/ingest/ports.ts';
 import { S3Presigner } from '../shared/ingest/presign.ts';
 import { SqsIngestRequeue } from '../shared/ingest/sqs-requeue.ts';
+import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
-import { type Container, defaultContainer } from './container.ts';
+import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
 
 /**
  * The ingest function: SQS batches from the ingest queue (S3 notifications, EventBridge "Object
@@ -27,6 +28,9 @@ export interface IngestRuntime {
 /** Parts of the ingest runtime a test may wrap (e.g. a state table that fails once on purpose). */
 export interface IngestRuntimeOverrides {
   readonly recordings?: ((store: RecordingStore) => RecordingStore) | undefined;
+  readonly publisher?:
+    | ((publisher: OutboxPublisher) => Pick<OutboxPublisher, 'publishOrLeavePending'>)
+    | undefined;
 }
 
 /** How long a URL signer's keys read from Secrets Manager are reused: a rotation is picked up within it. */
@@ -40,6 +44,7 @@ export function ingestRuntime(container: Container, overrides: IngestRuntimeOver
   const observability = container.observability;
   const signer = presign.signer;
   const recordings = overrides.recordings?.(container.recordings) ?? container.recordings;
+  const outbox = outboxPublisherOf(container);
   const service = new IngestService({
     settings,
     objects: new S3RecordingObjects(container.s3),
@@ -65,6 +70,7 @@ export function ingestRuntime(container: Container, overrides: IngestRuntimeOver
     clock,
     metrics: observability.metrics,
     logger: observability.logger,
+    publisher: overrides.publisher?.(outbox) ?? outbox,
     random: container.random,
   });
   return { service, observability };

@@ -5,7 +5,6 @@ import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
 import { IngestQueueResubmitter } from '../shared/polling/ingest-resubmitter.ts';
-import { withDurations } from '../shared/polling/metrics.ts';
 import { DynamoPollObservations } from '../shared/polling/observations.ts';
 import { processPollBatch } from '../shared/polling/poll-batch.ts';
 import { PollService, type PollServiceDependencies } from '../shared/polling/poller.ts';
@@ -35,6 +34,21 @@ export interface PollRuntimeOverrides {
   readonly scheduler?: ((scheduler: PollScheduler) => PollScheduler) | undefined;
 }
 
+/**
+ * Where results go: DynamoDB items beside the recordings, and the results bucket for transcripts
+ * and large documents, encrypted with the environment's KMS key (QM_RESULTS_KMS_KEY_ID) when set.
+ */
+export function resultsStoreOf(container: Container): ResultsStore {
+  const { settings, resources } = container.config;
+  return new ResultsStore(container.dynamoDb, container.s3, {
+    tableName: resources.tableName,
+    bucket: resources.resultsBucket,
+    keyPrefix: settings.polling.results.keyPrefix,
+    inlineMaxBytes: settings.polling.results.inlineMaxBytes,
+    kmsKeyId: resources.resultsKmsKeyId,
+  });
+}
+
 /** Assembles the poll core from the container's shared parts. */
 export function pollRuntime(container: Container, overrides: PollRuntimeOverrides = {}): PollRuntime {
   const { settings, resources } = container.config;
@@ -46,12 +60,7 @@ export function pollRuntime(container: Container, overrides: PollRuntimeOverride
     scheduler: overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler,
     zoom: container.zoomClients,
     observations: new DynamoPollObservations(container.dynamoDb, { tableName: resources.tableName }),
-    results: new ResultsStore(container.dynamoDb, container.s3, {
-      tableName: resources.tableName,
-      bucket: resources.resultsBucket,
-      keyPrefix: settings.polling.results.keyPrefix,
-      inlineMaxBytes: settings.polling.results.inlineMaxBytes,
-    }),
+    results: resultsStoreOf(container),
     publisher: overrides.publisher?.(outbox) ?? outbox,
     resubmitter: new IngestQueueResubmitter({
       recordings,
@@ -62,7 +71,7 @@ export function pollRuntime(container: Container, overrides: PollRuntimeOverride
     clock,
     random: container.random,
     logger: observability.logger,
-    metrics: withDurations(observability.metrics),
+    metrics: observability.metrics,
   });
   return { service, observability };
 }
@@ -81,7 +90,7 @@ export function createPollHandler(build: () => PollRuntime) {
     .use(observabilityMiddleware<SQSEvent, SQSBatchResponse>(() => current().observability))
     .handler(async (event) => {
       const { service, observability } = current();
-      return processPollBatch(event, service, observability.logger, withDurations(observability.metrics));
+      return processPollBatch(event, service, observability.logger, observability.metrics);
     });
 }
 

@@ -3,7 +3,6 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
-import { withDurations } from '../shared/polling/metrics.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
 import { Reconciler, type ReconcileSummary } from '../shared/polling/reconciler.ts';
 import { RecordingQueries } from '../shared/recordings/queries.ts';
@@ -11,9 +10,10 @@ import { type Container, defaultContainer, outboxPublisherOf } from './container
 
 /**
  * The reconciler function, on a schedule (every `polling.reconciler.intervalMinutes`): re-queues
- * the polls that went missing, ends the recordings past their deadline, and publishes the
- * notifications still pending (shared/polling/reconciler.ts). It stops taking on work while it
- * still has time to finish what it started; the next run carries on.
+ * the polls that went missing, ends the recordings past their deadline, ends the recordings stuck
+ * before submission (shared/polling/stuck-sweep.ts), and publishes the notifications still
+ * pending (shared/polling/reconciler.ts). It stops taking on work while it still has time to
+ * finish what it started; the next run carries on.
  */
 
 export interface ReconcileRuntime {
@@ -44,7 +44,7 @@ export function reconcileRuntime(
     settings: settings.polling,
     clock,
     logger: observability.logger,
-    metrics: withDurations(observability.metrics),
+    metrics: observability.metrics,
   });
   return { reconciler, observability };
 }

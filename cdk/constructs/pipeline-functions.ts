@@ -183,7 +183,8 @@ export class PipelineFunctions extends Construct {
         "CDK's SQS, DynamoDB, SNS and S3 grants on resources encrypted with the environment key; the resource is that one key.",
       );
     }
-    for (const fn of [poll, reconcile]) {
+    // Ingest publishes its own endings (REJECTED, FAILED, NEEDS_REVIEW) at once; the poller and the reconciler theirs.
+    for (const fn of [ingest, poll, reconcile]) {
       topics.notifications.grantPublish(fn);
       topics.alerts.grantPublish(fn);
     }

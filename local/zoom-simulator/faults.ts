@@ -1,14 +1,18 @@
 /**
  * Fault injection per endpoint: 5xx answers, latency, malformed JSON and dropped connections,
  * drawn from a seeded stream per endpoint (so a scenario replays the same faults for the same
- * call sequence), plus faults forced one by one by a test through the control API.
+ * call sequence), plus faults forced one by one by a test through the control API, among them any
+ * status with any JSON body (an answer of Zoom's the simulator's own logic never gives, such as a
+ * 400 for a request it accepts).
  */
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import type { EndpointName } from './operations.ts';
 import { createRandom, type Random } from './random.ts';
 import type { FaultSpec } from './scenario.ts';
+import type { JsonResponse } from './zoom-errors.ts';
 
-export type FaultKind = 'serverError' | 'malformedJson' | 'dropConnection' | 'latency';
+export type FaultKind = 'serverError' | 'malformedJson' | 'dropConnection' | 'latency' | 'status';
 
 export const forcedFaultSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -20,6 +24,15 @@ export const forcedFaultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('malformedJson') }),
   z.strictObject({ kind: z.literal('dropConnection'), afterHandling: z.boolean().default(false) }),
   z.strictObject({ kind: z.literal('latency'), ms: z.number().int().nonnegative() }),
+  z.strictObject({
+    kind: z.literal('status'),
+    status: z.number().int().min(400).max(599),
+    /** The JSON body; Zoom's `{code, message}` for the status when absent. */
+    body: z.json().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Whether the request takes effect before this answer replaces Zoom's (a 4xx never does). */
+    afterHandling: z.boolean().default(false),
+  }),
 ]);
 
 export type ForcedFault = z.input<typeof forcedFaultSchema>;
@@ -27,7 +40,8 @@ export type ForcedFault = z.input<typeof forcedFaultSchema>;
 export type Failure =
   | { readonly kind: 'serverError'; readonly status: number }
   | { readonly kind: 'malformedJson' }
-  | { readonly kind: 'dropConnection' };
+  | { readonly kind: 'dropConnection' }
+  | { readonly kind: 'status'; readonly response: JsonResponse };
 
 /** What to do to one request: wait, then maybe replace its answer. */
 export interface FaultPlan {
@@ -75,6 +89,12 @@ export class FaultInjector {
         return { latencyMs: forced.ms, failure: undefined, afterHandling: false };
       if (forced.kind === 'malformedJson')
         return { latencyMs: 0, failure: { kind: 'malformedJson' }, afterHandling: true };
+      if (forced.kind === 'status')
+        return {
+          latencyMs: 0,
+          failure: { kind: 'status', response: forcedResponse(forced) },
+          afterHandling: forced.afterHandling,
+        };
       const failure: Failure =
         forced.kind === 'serverError'
           ? { kind: 'serverError', status: forced.status }
@@ -104,6 +124,17 @@ export class FaultInjector {
     this.#streams.set(endpoint, created);
     return created;
   }
+}
+
+/** The answer a forced status fault gives: its body, or Zoom's `{code, message}` for the status. */
+function forcedResponse(
+  fault: Extract<z.output<typeof forcedFaultSchema>, { kind: 'status' }>,
+): JsonResponse {
+  return {
+    status: fault.status,
+    body: fault.body ?? { code: fault.status, message: STATUS_CODES[fault.status] ?? 'Error' },
+    headers: fault.headers,
+  };
 }
 
 function pickFailure(spec: FaultSpec, draw: number, statusDraw: number): Failure | undefined {

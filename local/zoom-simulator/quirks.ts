@@ -146,7 +146,7 @@ export const quirks: readonly Quirk[] = [
   {
     id: 'language-primary-subtag',
     description:
-      'Languages are reported as the bare primary subtag ("en") although they are posted as tags such as "en-US".',
+      'English posted as "en-US" is reported as the bare primary subtag "en". No other cut is documented, and one that names several enum entries (en-GB -> "en", es-MX -> "es") would make a client guess, so none is served.',
     source: 'zoom-qm-api.txt, List interactions and View interaction detail: the examples show "en".',
     breaksSchema: false,
     locations: [
@@ -154,10 +154,7 @@ export const quirks: readonly Quirk[] = [
       { operation: 'getInteraction', parentPath: '', property: 'language' },
       { operation: 'getInteraction', parentPath: '/transcript_body', property: 'language' },
     ],
-    rewrite: (value) =>
-      typeof value === 'string' && value.includes('-')
-        ? { value: value.slice(0, value.indexOf('-')) }
-        : undefined,
+    rewrite: replace('en-US', 'en'),
   },
 ];
 

@@ -28,8 +28,18 @@ export function deploymentIssues(deployment: DeploymentFields): DeploymentIssue[
   ];
 }
 
-function timingIssues({ settings, functions, urlSigner }: DeploymentFields): DeploymentIssue[] {
+function timingIssues({ settings, functions, queues, urlSigner }: DeploymentFields): DeploymentIssue[] {
   const issues: DeploymentIssue[] = [];
+  // A message ingest cannot record as a hold is redelivered until the DLQ takes it: the stuck
+  // sweep must not end a recording before then, plus one maximal SQS delay.
+  const ingestRedeliverySeconds =
+    queues.maxReceiveCount * queues.visibilityTimeoutFactor * functions.ingest.timeoutSeconds + 900;
+  if (settings.polling.reconciler.stuck.afterSeconds <= ingestRedeliverySeconds) {
+    issues.push({
+      path: ['settings', 'polling', 'reconciler', 'stuck', 'afterSeconds'],
+      message: `must be longer than the ingest queue's redeliveries (queues.maxReceiveCount x queues.visibilityTimeoutFactor x functions.ingest.timeoutSeconds + 900 s = ${ingestRedeliverySeconds} s), or the sweep may end a recording ingest is still retrying`,
+    });
+  }
   if (settings.polling.leaseSeconds <= functions.poll.timeoutSeconds) {
     issues.push({
       path: ['settings', 'polling', 'leaseSeconds'],

@@ -34,6 +34,34 @@ const backoffSchema = z.strictObject({
 
 export type BackoffSettings = z.output<typeof backoffSchema>;
 
+/**
+ * The sweep of recordings stuck before submission: RECEIVED, SUBMITTING or RESUBMITTED with no
+ * sign of life for `afterSeconds` (an ingest message that reached the DLQ, a resubmission that
+ * was never taken up, a crash). Ingest records every wait on the recording itself (until when,
+ * and why: a rate limit up to Zoom's daily reset, a sidecar, a transient failure's backoff), and
+ * the sweep measures from the later of the recording's last write and the end of that wait, so a
+ * legitimate wait of any length is never taken for a stuck recording. What the threshold must
+ * still cover is what ingest cannot record: one SQS delay (900 s at most), a function's run, the
+ * ingest queue's redeliveries before its DLQ (maxReceiveCount x visibility timeout: an hour with
+ * the stack's defaults) and any backlog of the ingest queue.
+ */
+const stuckSchema = z.strictObject({
+  /** No write and no recorded wait ending within this long: the recording is stuck. */
+  afterSeconds: z
+    .int()
+    .min(1_800)
+    .max(14 * DAY_SECONDS)
+    .default(6 * 3_600),
+  /** How far back the status index is read (statuses entered more than this long ago are not looked at). */
+  lookbackDays: z.int().min(1).max(365).default(14),
+  /** Bounded work per run: recordings of each status looked at (waiting ones included). */
+  maxExaminedPerRun: z.int().min(1).max(10_000).default(1_000),
+  /** Bounded work per run: stuck recordings ended. */
+  maxEndedPerRun: z.int().min(1).max(5_000).default(100),
+});
+
+export type StuckSweepSettings = z.output<typeof stuckSchema>;
+
 const reconcilerSchema = z.strictObject({
   /** How often the reconciler runs (the CDK schedule's rate). */
   intervalMinutes: z.int().min(1).max(60).default(5),
@@ -48,6 +76,7 @@ const reconcilerSchema = z.strictObject({
    * now (a repeat would be harmless, subscribers drop it by id, but it costs a publish).
    */
   notificationMinAgeSeconds: z.number().min(0).max(3_600).default(60),
+  stuck: stuckSchema.prefault({}),
 });
 
 export type ReconcilerSettings = z.output<typeof reconcilerSchema>;
@@ -119,6 +148,14 @@ export const pollSettingsSchema = z
           message: `must be shorter than deadlineSeconds (${settings.deadlineSeconds})`,
         });
       }
+    }
+    const { stuck } = settings.reconciler;
+    if (stuck.lookbackDays * DAY_SECONDS <= stuck.afterSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['reconciler', 'stuck', 'lookbackDays'],
+        message: `must reach further back than reconciler.stuck.afterSeconds (${stuck.afterSeconds} s)`,
+      });
     }
     if (settings.backoff.capSeconds < settings.backoff.baseSeconds) {
       context.addIssue({

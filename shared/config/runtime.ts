@@ -19,7 +19,15 @@ export const RUNTIME_VARIABLES = {
   resultsBucket: 'QM_RESULTS_BUCKET',
   notificationTopicArn: 'QM_NOTIFICATION_TOPIC_ARN',
   alertTopicArn: 'QM_ALERT_TOPIC_ARN',
+  resultsKmsKeyId: 'QM_RESULTS_KMS_KEY_ID',
 } as const;
+
+/**
+ * A KMS key as S3 takes it for SSE-KMS: a key ARN or alias ARN (what a stack passes, valid across
+ * accounts), a key id (a UUID, or `mrk-` and 32 hex digits for a multi-Region key) or `alias/name`.
+ */
+const KMS_KEY_REFERENCE =
+  /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-zA-Z-]+|alias\/[A-Za-z0-9/_-]+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+)$/;
 
 const resourcesSchema = z.strictObject({
   tableName: z.string().min(3).max(255),
@@ -28,6 +36,15 @@ const resourcesSchema = z.strictObject({
   resultsBucket: z.string().min(3).max(63),
   notificationTopicArn: z.string().startsWith('arn:'),
   alertTopicArn: z.string().startsWith('arn:'),
+  /**
+   * The environment's KMS key, for the objects written to the results bucket (transcripts, large
+   * results): SSE-KMS with this key. Optional: without it SSE-KMS is still requested, with the
+   * account's AWS-managed key for S3.
+   */
+  resultsKmsKeyId: z
+    .string()
+    .regex(KMS_KEY_REFERENCE, 'a KMS key ARN, alias ARN, key id or alias/name')
+    .optional(),
 });
 
 /** The AWS resources of the environment, by name, URL or ARN. */
@@ -51,6 +68,8 @@ export function loadRuntimeConfig(
       resultsBucket: env[RUNTIME_VARIABLES.resultsBucket],
       notificationTopicArn: env[RUNTIME_VARIABLES.notificationTopicArn],
       alertTopicArn: env[RUNTIME_VARIABLES.alertTopicArn],
+      // Set but empty is unset: how a stack or a console clears a variable.
+      resultsKmsKeyId: nonEmpty(env[RUNTIME_VARIABLES.resultsKmsKeyId]),
     },
     'env',
     'runtime configuration (environment variables QM_*)',
@@ -72,7 +91,14 @@ export function toRuntimeVariables(config: RuntimeConfig): Record<string, string
     [RUNTIME_VARIABLES.resultsBucket]: resources.resultsBucket,
     [RUNTIME_VARIABLES.notificationTopicArn]: resources.notificationTopicArn,
     [RUNTIME_VARIABLES.alertTopicArn]: resources.alertTopicArn,
+    ...(resources.resultsKmsKeyId === undefined
+      ? {}
+      : { [RUNTIME_VARIABLES.resultsKmsKeyId]: resources.resultsKmsKeyId }),
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
 }
 
 function readJson(env: Readonly<Record<string, string | undefined>>, name: string): unknown {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { EnvironmentSettings } from '../config/environment.ts';
 import { isRetryable, PermanentError, QmIngestError } from '../errors.ts';
+import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import { recordingKeys, type StructuredLogger } from '../observability/logger.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import type { PollScheduler } from '../polling/ports.ts';
@@ -12,13 +13,13 @@ import { type KeyTemplate, parseKeyTemplate } from './metadata/key-template.ts';
 import { classifyKey, type SkipReason, sidecarKeyOf } from './object-filter.ts';
 import { scrubPersonalData } from './object-key.ts';
 import type { RecordingHead, RecordingObjects } from './object-store.ts';
-import { deliveryTag, IngestMetric, type IngestOutcome, isOwnedBy } from './outcomes.ts';
+import { IngestMetric, type IngestOutcome, isOwnedBy } from './outcomes.ts';
 import type { IngestRequeue, RecordingStore, ZoomAccount, ZoomAccounts } from './ports.ts';
 import { prepareSubmission } from './prepare.ts';
 import type { Presigner } from './presign.ts';
 import { type IngestRetryMessage, RETRY_MESSAGE_KIND, type RetryCause } from './retry-message.ts';
 import { profileFor } from './routing.ts';
-import { type PriorAttempt, RecordingSubmitter, transientDelayMs } from './submit.ts';
+import { mayHavePostedAfter, type PriorAttempt, RecordingSubmitter, transientDelayMs } from './submit.ts';
 import { RecordingEndings } from './terminal.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface IngestServiceDependencies {
   readonly clock: Clock;
   readonly metrics: MetricsPort;
   readonly logger: StructuredLogger;
+  /** Publishes the notification of each terminal status right after it is written (the reconciler retries a failed publish). */
+  readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
   /** Jitter source in [0, 1). */
   readonly random: () => number;
 }
@@ -55,11 +58,10 @@ export interface IngestMessage {
 /** Where one attempt at a recording stands: what the event said, and what earlier attempts learnt. */
 interface Attempt {
   readonly object: ObjectCreated;
-  /** The delivery that owns the recording (see outcomes.ts deliveryTag). */
+  /** The delivery that owns the recording (see outcomes.ts isOwnedBy). */
   readonly origin: string;
   readonly transientFailures: number;
   readonly rateLimited: number;
-  readonly notCreatedSubmission: number | undefined;
   readonly created: IngestRetryMessage['created'];
   /** The recording an earlier attempt claimed, when there was one. */
   readonly recordingId: string | undefined;
@@ -75,7 +77,7 @@ export class IngestService {
   constructor(deps: IngestServiceDependencies) {
     this.#deps = deps;
     this.#submitter = new RecordingSubmitter(deps);
-    this.#endings = new RecordingEndings(deps.recordings, deps.metrics);
+    this.#endings = new RecordingEndings(deps.recordings, deps.metrics, deps.publisher);
     const { keyTemplate } = deps.settings.ingest;
     this.#template = keyTemplate === undefined ? undefined : parseKeyTemplate(keyTemplate);
   }
@@ -115,7 +117,6 @@ export class IngestService {
       origin,
       transientFailures: 0,
       rateLimited: 0,
-      notCreatedSubmission: undefined,
       created: undefined,
       recordingId: undefined,
       logger: logger.child({ bucket: object.bucket, key: scrubPersonalData(object.key), origin }),
@@ -129,7 +130,6 @@ export class IngestService {
       origin: retry.origin,
       transientFailures: retry.transientFailures,
       rateLimited: retry.rateLimited,
-      notCreatedSubmission: retry.notCreatedSubmission,
       created: retry.created,
       recordingId: retry.recordingId,
       logger: logger.child({
@@ -151,18 +151,18 @@ export class IngestService {
   }
 
   async #ingest(attempt: Attempt): Promise<IngestOutcome> {
-    const state: { recording?: Recording } = {};
+    const state: AttemptState = {};
     try {
       return await this.#process(attempt, state);
     } catch (error) {
       if (!isRetryable(error)) {
         throw error;
       }
-      return this.#onTransient(attempt, state.recording, error);
+      return this.#onTransient(attempt, state, error);
     }
   }
 
-  async #process(attempt: Attempt, state: { recording?: Recording }): Promise<IngestOutcome> {
+  async #process(attempt: Attempt, state: AttemptState): Promise<IngestOutcome> {
     const { object } = attempt;
     const ingest = this.#deps.settings.ingest;
     const decision = classifyKey(object.key, ingest);
@@ -200,6 +200,7 @@ export class IngestService {
         { ...attempt, logger },
         account,
         accountId,
+        state,
         claimed.recording,
         priorOf(attempt, claimed.recording),
       );
@@ -211,11 +212,7 @@ export class IngestService {
    * A re-send about a recording an earlier attempt claimed: read directly, so the object no longer
    * being there (or being other bytes now) ends this recording instead of starting another.
    */
-  async #continue(
-    attempt: Attempt,
-    recording: Recording,
-    state: { recording?: Recording },
-  ): Promise<IngestOutcome> {
+  async #continue(attempt: Attempt, recording: Recording, state: AttemptState): Promise<IngestOutcome> {
     const logger = attempt.logger.child(recordingKeys(recording.recordingId));
     if (!isOwnedBy(recording, attempt.origin)) {
       this.#deps.metrics.count(IngestMetric.skipped, 1, { reason: 'duplicate' });
@@ -230,7 +227,7 @@ export class IngestService {
     const prior = priorOf(attempt, recording);
     if (recording.status === 'SUBMITTING' && prior.kind !== 'not-created') {
       // A POST may have happened, or did: its recovery needs Zoom, not the object.
-      return this.#submit(next, account, recording.zoomAccountId, recording, prior);
+      return this.#submit(next, account, recording.zoomAccountId, state, recording, prior);
     }
     const found = await this.#deps.objects.head(recording.bucket, recording.key, recording.versionId);
     const sameBytes = found.found && sameIdentity(contentIdentityOf(found.head), recording.contentIdentity);
@@ -243,7 +240,7 @@ export class IngestService {
       );
     }
     if (recording.status === 'SUBMITTING') {
-      return this.#submit(next, account, recording.zoomAccountId, recording, prior);
+      return this.#submit(next, account, recording.zoomAccountId, state, recording, prior);
     }
     return this.#prepare(next, account, recording.zoomAccountId, recording, found.head, state);
   }
@@ -270,7 +267,8 @@ export class IngestService {
       size: head.ContentLength ?? object.size ?? 0,
       contentType: head.ContentType ?? '',
       receivedAt: object.eventTime,
-      reason: `Announced by ${object.source === 's3' ? 'S3' : 'EventBridge'} ${object.eventName} ${deliveryTag(origin)}`,
+      reason: `Announced by ${object.source === 's3' ? 'S3' : 'EventBridge'} ${object.eventName}`,
+      ownerDelivery: origin,
     });
     const { recording } = result;
     const logger = attempt.logger.child(recordingKeys(recording.recordingId));
@@ -299,7 +297,7 @@ export class IngestService {
     accountId: string,
     recording: Recording,
     head: RecordingHead,
-    state: { recording?: Recording },
+    state: AttemptState,
   ): Promise<IngestOutcome> {
     const { object, logger } = attempt;
     const ingest = this.#deps.settings.ingest;
@@ -322,14 +320,16 @@ export class IngestService {
       return this.#endings.reject(recording, preparation.code, preparation.reason, logger);
     }
     if (preparation.kind === 'wait-for-sidecar') {
-      return this.#requeue(attempt, recording, 'sidecar-wait', preparation.dueAt, {});
+      return this.#requeue(attempt, state, { cause: 'sidecar-wait', dueAt: preparation.dueAt }, {});
     }
     let submitting: Recording;
     try {
       submitting = await this.#deps.recordings.transition(recording, {
         to: 'SUBMITTING',
-        reason: `Submitting to Zoom (submission ${recording.submission}) ${deliveryTag(attempt.origin)}`,
+        reason: `Submitting to Zoom (submission ${recording.submission})`,
         metadata: preparation.metadata,
+        // The POST follows at once: from here a crash may come after it.
+        ingestWork: { ownerDelivery: attempt.origin, mayHavePosted: true },
       });
     } catch (error) {
       if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {
@@ -341,18 +341,20 @@ export class IngestService {
       throw error;
     }
     state.recording = submitting;
-    return this.#submit(attempt, account, accountId, submitting, { kind: 'none' });
+    return this.#submit(attempt, account, accountId, state, submitting, { kind: 'none' });
   }
 
   async #submit(
     attempt: Attempt,
     account: ZoomAccount,
     accountId: string,
+    state: AttemptState,
     recording: Recording,
     prior: PriorAttempt,
   ): Promise<IngestOutcome> {
     const result = await this.#submitter.submit({
       recording,
+      ownerDelivery: attempt.origin,
       account,
       accountId,
       prior,
@@ -362,18 +364,17 @@ export class IngestService {
     if (result.kind === 'done') {
       return result.outcome;
     }
+    state.recording = result.recording;
     return this.#requeue(
       { ...attempt, transientFailures: result.transientFailures },
-      recording,
-      result.cause,
-      result.dueAt,
+      state,
+      { cause: result.cause, dueAt: result.dueAt, mayHavePosted: mayHavePostedAfter(result.prior) },
       {
         rateLimited: attempt.rateLimited + (result.cause === 'rate-limited' ? 1 : 0),
-        ...(result.prior.kind === 'not-created' ? { notCreatedSubmission: recording.submission } : {}),
         ...(result.prior.kind === 'created'
           ? {
               created: {
-                submission: recording.submission,
+                submission: result.recording.submission,
                 interactionId: result.prior.interactionId,
                 urlExpiresAt: result.prior.urlExpiresAt,
               },
@@ -405,11 +406,8 @@ export class IngestService {
     );
   }
 
-  async #onTransient(
-    attempt: Attempt,
-    recording: Recording | undefined,
-    error: unknown,
-  ): Promise<IngestOutcome> {
+  async #onTransient(attempt: Attempt, state: AttemptState, error: unknown): Promise<IngestOutcome> {
+    const { recording } = state;
     const failures = attempt.transientFailures + 1;
     const description = error instanceof QmIngestError ? error.message : String(error);
     if (failures > this.#deps.settings.ingest.retries.transientAttempts) {
@@ -428,35 +426,87 @@ export class IngestService {
     const dueAt =
       this.#deps.clock.now() +
       transientDelayMs(failures, this.#deps.settings.ingest.retries, this.#deps.random);
-    return this.#requeue({ ...attempt, transientFailures: failures }, recording, 'transient', dueAt, {});
+    return this.#requeue(
+      { ...attempt, transientFailures: failures },
+      state,
+      { cause: 'transient', dueAt },
+      {},
+    );
   }
 
+  /**
+   * Puts the recording on the queue to wait. A claimed recording first records the wait on itself
+   * (its ingest work), so the reconciler's sweep of stuck recordings leaves it alone however long
+   * the wait (a daily limit holds it until Zoom's reset at 00:00 UTC); only then is the re-send
+   * sent, so a recording never waits on a message its record does not know about.
+   */
   async #requeue(
     attempt: Attempt,
-    recording: Recording | undefined,
-    cause: RetryCause,
-    dueAt: number,
-    extra: Partial<Pick<IngestRetryMessage, 'rateLimited' | 'notCreatedSubmission' | 'created'>>,
+    state: AttemptState,
+    wait: WaitRequest,
+    extra: Partial<Pick<IngestRetryMessage, 'rateLimited' | 'created'>>,
   ): Promise<IngestOutcome> {
+    const { cause } = wait;
+    const dueAt = Math.ceil(wait.dueAt);
+    if (state.recording !== undefined) {
+      const held = await this.#hold(attempt, state.recording, { until: dueAt, cause }, wait.mayHavePosted);
+      if (held === undefined) {
+        return { kind: 'skipped', reason: 'duplicate', recordingId: state.recording.recordingId };
+      }
+      state.recording = held;
+    }
+    const { recording } = state;
     const message: IngestRetryMessage = {
       kind: RETRY_MESSAGE_KIND,
       version: 1,
       origin: attempt.origin,
       object: attempt.object,
       ...(recording === undefined ? {} : { recordingId: recording.recordingId }),
-      dueAt: Math.ceil(dueAt),
+      dueAt,
       cause,
       transientFailures: attempt.transientFailures,
       rateLimited: extra.rateLimited ?? attempt.rateLimited,
-      ...(extra.notCreatedSubmission === undefined
-        ? {}
-        : { notCreatedSubmission: extra.notCreatedSubmission }),
       ...(extra.created === undefined ? {} : { created: extra.created }),
     };
     await this.#deps.requeue.send(message);
     this.#deps.metrics.count(IngestMetric.delayed, 1, { cause });
     attempt.logger.info('Recording re-sent to wait', { cause, dueAt: new Date(message.dueAt).toISOString() });
     return { kind: 'delayed', recordingId: recording?.recordingId, cause, dueAt: message.dueAt };
+  }
+
+  /**
+   * Records that the owner waits until `waiting.until`. Returns the recording as written, the
+   * recording unchanged when the write failed transiently (the re-send still goes: it is what
+   * carries the recording on, and without the record a wait longer than the sweep's threshold
+   * ends the recording visibly rather than silently), or undefined when another writer moved the
+   * recording first (the reconciler ended it, a duplicate took it on): this delivery stands down.
+   */
+  async #hold(
+    attempt: Attempt,
+    recording: Recording,
+    waiting: { readonly until: number; readonly cause: RetryCause },
+    mayHavePosted: boolean | undefined,
+  ): Promise<Recording | undefined> {
+    try {
+      return await this.#deps.recordings.updateIngestWork(recording, {
+        ownerDelivery: attempt.origin,
+        // Unknown (a failure outside the POST): what the recording says, and "maybe" when it says nothing.
+        mayHavePosted: mayHavePosted ?? recording.ingestWork?.mayHavePosted ?? true,
+        waiting,
+      });
+    } catch (error) {
+      if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {
+        attempt.logger.info('The recording moved on while this delivery worked on it; standing down', {
+          found: error.current.status,
+        });
+        return undefined;
+      }
+      if (!isRetryable(error)) {
+        throw error;
+      }
+      attempt.logger.warn('Recording the wait failed; the recording is re-sent all the same', { error });
+      return recording;
+    }
   }
 
   #skip(reason: SkipReason, logger: StructuredLogger): IngestOutcome {
@@ -476,7 +526,24 @@ function isSuperseded(object: ObjectCreated, head: RecordingHead): boolean {
   );
 }
 
-/** What earlier attempts of this delivery learnt about the current submission's POST. */
+/** What one attempt at a recording knows of it so far: the recording as last read or written. */
+interface AttemptState {
+  recording?: Recording;
+}
+
+/** A wait: why, until when, and (when the POST is what failed) whether it may have reached Zoom. */
+interface WaitRequest {
+  readonly cause: RetryCause;
+  readonly dueAt: number;
+  readonly mayHavePosted?: boolean | undefined;
+}
+
+/**
+ * What is known about the current submission's POST: from this delivery's re-send, that Zoom
+ * created the interaction (only recording it failed); from the recording itself, whether a POST
+ * may have reached Zoom. The recording, not the message, decides "nothing sent": a message
+ * redelivered after a crash cannot know of a POST made after it was sent.
+ */
 function priorOf(attempt: Attempt, recording: Recording): PriorAttempt {
   if (attempt.created !== undefined && attempt.created.submission === recording.submission) {
     return {
@@ -485,10 +552,10 @@ function priorOf(attempt: Attempt, recording: Recording): PriorAttempt {
       urlExpiresAt: attempt.created.urlExpiresAt,
     };
   }
-  if (attempt.notCreatedSubmission === recording.submission) {
+  if (recording.ingestWork?.mayHavePosted === false) {
     return { kind: 'not-created' };
   }
-  // SUBMITTING is written before the POST: a crash may have come after it.
+  // SUBMITTING is written before the POST, and marked before every POST: a crash may have come after it.
   return { kind: 'uncertain' };
 }
 

@@ -63,19 +63,15 @@ export const IngestMetric = {
 } as const;
 
 /**
- * The tag a recording's reason carries while a delivery works on it (RECEIVED, SUBMITTING): the
- * SQS message id of the event that took it on, carried on by its re-sends. A second delivery of
- * the same event (a new message id) finds someone else's tag and stands down; the owner's own
- * redelivery after a crash, or its re-send, finds its own tag and carries on.
+ * Whether the delivery `origin` owns the recording: it is still RECEIVED or SUBMITTING and its
+ * ingest work names that delivery (the SQS message id of the event that took it on, carried on
+ * by its re-sends). A second delivery of the same event (a new message id) finds someone else's
+ * and stands down; the owner's own redelivery after a crash, or its re-send, carries on.
  */
-export function deliveryTag(origin: string): string {
-  return `(delivery ${origin})`;
-}
-
 export function isOwnedBy(recording: Recording, origin: string): boolean {
   return (
     (recording.status === 'RECEIVED' || recording.status === 'SUBMITTING') &&
-    recording.reason.endsWith(deliveryTag(origin))
+    recording.ingestWork?.ownerDelivery === origin
   );
 }
 

@@ -10,7 +10,10 @@ import type { IngestRetryMessage } from './retry-message.ts';
  */
 
 /** The state table operations ingest uses (RecordingRepository in production). */
-export type RecordingStore = Pick<RecordingRepository, 'claim' | 'get' | 'transition' | 'findByInteraction'>;
+export type RecordingStore = Pick<
+  RecordingRepository,
+  'claim' | 'get' | 'transition' | 'updateIngestWork' | 'findByInteraction'
+>;
 
 /** The Zoom operations ingest calls. */
 export type IngestZoomClient = Pick<ZoomQmClient, 'createInteraction' | 'listInteractions'>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INGEST_WAIT_CAUSES } from '../recordings/recording.ts';
 
 /**
  * The message ingest re-sends to its own queue when a recording must wait: a rate limit (Zoom's
@@ -9,8 +10,8 @@ import { z } from 'zod';
 
 export const RETRY_MESSAGE_KIND = 'qm-ingest/retry';
 
-/** Why a recording waits. */
-export const RETRY_CAUSES = ['rate-limited', 'transient', 'sidecar-wait', 'state-write'] as const;
+/** Why a recording waits (the same causes its ingest work records while it waits). */
+export const RETRY_CAUSES = INGEST_WAIT_CAUSES;
 export type RetryCause = (typeof RETRY_CAUSES)[number];
 
 /** One created object, the same whichever event shape announced it (the key decoded). */
@@ -44,7 +45,9 @@ export const ingestRetryMessageSchema = z.strictObject({
   /**
    * The recording this re-send is about, once it is claimed: the next attempt reads it directly,
    * so a recording whose object is deleted or overwritten while it waits is still found (and
-   * ended) rather than mistaken for a new upload.
+   * ended) rather than mistaken for a new upload. Whether the last POST may have reached Zoom is
+   * the recording's own record (its ingest work), never the message's: a redelivered message
+   * cannot know about a POST made after it was sent.
    */
   recordingId: z.string().min(1).optional(),
   /** Not to be worked on before this instant (epoch ms): re-sent until then. */
@@ -54,12 +57,6 @@ export const ingestRetryMessageSchema = z.strictObject({
   transientFailures: z.int().nonnegative(),
   /** Rate-limit refusals so far: counted for the record, never a reason to give up. */
   rateLimited: z.int().nonnegative(),
-  /**
-   * Set when the POST of that submission was refused before Zoom could act on it (a 429, the local
-   * limiter, unreadable credentials): posting again is then safe whatever the account does with
-   * Idempotency-Key.
-   */
-  notCreatedSubmission: z.int().positive().optional(),
   /** Set when Zoom created the interaction but recording it failed: the next attempt only records it. */
   created: z
     .strictObject({

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { EnvironmentSettings } from '../config/environment.ts';
 import { isRetryable, QmIngestError } from '../errors.ts';
+import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import type { StructuredLogger } from '../observability/logger.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import type { PollScheduler } from '../polling/ports.ts';
@@ -51,6 +52,8 @@ export type PriorAttempt =
 export interface SubmitRequest {
   /** In SUBMITTING, owned by the caller. */
   readonly recording: Recording;
+  /** The caller's delivery, which owns the recording (see outcomes.ts isOwnedBy). */
+  readonly ownerDelivery: string;
   readonly account: ZoomAccount;
   readonly accountId: string;
   readonly prior: PriorAttempt;
@@ -68,6 +71,8 @@ export type SubmitResult =
       readonly transientFailures: number;
       /** What the next attempt knows about this one. */
       readonly prior: PriorAttempt;
+      /** The recording as last written: the next write to it expects this one. */
+      readonly recording: Recording;
     };
 
 export interface SubmitterDependencies {
@@ -77,6 +82,7 @@ export interface SubmitterDependencies {
   readonly settings: Pick<EnvironmentSettings, 'ingest' | 'polling'>;
   readonly clock: Clock;
   readonly metrics: MetricsPort;
+  readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
   /** Jitter source in [0, 1). */
   readonly random: () => number;
 }
@@ -87,7 +93,7 @@ export class RecordingSubmitter {
 
   constructor(deps: SubmitterDependencies) {
     this.#deps = deps;
-    this.#endings = new RecordingEndings(deps.recordings, deps.metrics);
+    this.#endings = new RecordingEndings(deps.recordings, deps.metrics, deps.publisher);
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {
@@ -101,19 +107,24 @@ export class RecordingSubmitter {
     return this.#post(request);
   }
 
-  async #post(request: SubmitRequest): Promise<SubmitResult> {
-    const { recording, account, logger } = request;
+  async #post(unarmed: SubmitRequest): Promise<SubmitResult> {
     let presigned: Awaited<ReturnType<Presigner['presignGet']>>;
     try {
       presigned = await this.#deps.presigner.presignGet({
-        bucket: recording.bucket,
-        key: recording.key,
-        versionId: recording.versionId,
+        bucket: unarmed.recording.bucket,
+        key: unarmed.recording.key,
+        versionId: unarmed.recording.versionId,
       });
     } catch (error) {
       // Nothing was sent: posting again later is safe.
-      return this.#onError(request, error, 'createInteraction', false);
+      return this.#onError(unarmed, error, 'createInteraction', false);
     }
+    const armed = await this.#arm(unarmed);
+    if (armed.kind === 'result') {
+      return armed.result;
+    }
+    const request = armed.request;
+    const { recording, account, logger } = request;
     const body = createInteractionRequest(recording.metadata, presigned.url);
     const idempotencyKey = idempotencyKeyOf(recording.recordingId, recording.submission);
     logger.info('Submitting to Zoom', {
@@ -131,6 +142,38 @@ export class RecordingSubmitter {
     }
     this.#countCall(account, 'createInteraction');
     return this.#record(request, interactionId, presigned.expiresAt);
+  }
+
+  /**
+   * Before a POST that follows one which created nothing (a 429, the poller's hand-over), the
+   * recording is marked as possibly posted: a crash after this POST must never be read as "nothing
+   * sent", which would post again on an account that ignores Idempotency-Key, or end FAILED where
+   * Zoom may hold an interaction. The first POST needs no mark: SUBMITTING was written with it.
+   */
+  async #arm(
+    request: SubmitRequest,
+  ): Promise<
+    | { readonly kind: 'request'; readonly request: SubmitRequest }
+    | { readonly kind: 'result'; readonly result: SubmitResult }
+  > {
+    const { recording, logger } = request;
+    if (recording.ingestWork?.mayHavePosted !== false) {
+      return { kind: 'request', request };
+    }
+    try {
+      const armed = await this.#deps.recordings.updateIngestWork(recording, {
+        ownerDelivery: request.ownerDelivery,
+        mayHavePosted: true,
+      });
+      return { kind: 'request', request: { ...request, recording: armed } };
+    } catch (error) {
+      if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {
+        logger.info('The recording moved on before the POST; standing down', { found: error.current.status });
+        return { kind: 'result', result: standDown(recording) };
+      }
+      // Nothing was sent: posting again later is safe.
+      return { kind: 'result', result: await this.#onError(request, error, 'createInteraction', false) };
+    }
   }
 
   /** Records the interaction: SUBMITTED, the first poll scheduled. */
@@ -154,10 +197,7 @@ export class RecordingSubmitter {
         logger.info('Another delivery recorded the submission first; standing down', {
           found: error.current.status,
         });
-        return {
-          kind: 'done',
-          outcome: { kind: 'skipped', reason: 'duplicate', recordingId: recording.recordingId },
-        };
+        return standDown(recording);
       }
       if (!isRetryable(error)) {
         throw error;
@@ -166,7 +206,7 @@ export class RecordingSubmitter {
         interactionId,
         error,
       });
-      return this.#retry('state-write', request.transientFailures + 1, {
+      return this.#retry(request, 'state-write', request.transientFailures + 1, {
         kind: 'created',
         interactionId,
         urlExpiresAt,
@@ -319,6 +359,7 @@ export class RecordingSubmitter {
       dueAt,
       transientFailures: request.transientFailures,
       prior,
+      recording: request.recording,
     };
   }
 
@@ -352,10 +393,10 @@ export class RecordingSubmitter {
       );
     }
     logger.warn('Transient failure; the recording is retried later', { operation, failures, error });
-    return this.#retry('transient', failures, prior);
+    return this.#retry(request, 'transient', failures, prior);
   }
 
-  #retry(cause: RetryCause, failures: number, prior: PriorAttempt): SubmitResult {
+  #retry(request: SubmitRequest, cause: RetryCause, failures: number, prior: PriorAttempt): SubmitResult {
     return {
       kind: 'retry',
       cause,
@@ -364,6 +405,7 @@ export class RecordingSubmitter {
         transientDelayMs(failures, this.#deps.settings.ingest.retries, this.#deps.random),
       transientFailures: failures,
       prior,
+      recording: request.recording,
     };
   }
 
@@ -384,6 +426,19 @@ export class RecordingSubmitter {
       this.#countCall(account, operation);
     }
   }
+}
+
+/** Another writer moved the recording (a duplicate delivery, the reconciler's sweep): this one stands down. */
+function standDown(recording: Recording): SubmitResult {
+  return {
+    kind: 'done',
+    outcome: { kind: 'skipped', reason: 'duplicate', recordingId: recording.recordingId },
+  };
+}
+
+/** Whether a POST of the submission may have reached Zoom, after an attempt that ended as `prior` says. */
+export function mayHavePostedAfter(prior: PriorAttempt): boolean {
+  return prior.kind === 'uncertain' || prior.kind === 'created';
 }
 
 /** A failure while getting credentials or a token: the call itself never left. */

@@ -66,9 +66,10 @@ function childCapable(logger: PowertoolsLogger): ChildCapableLogger {
 }
 
 /**
- * Counts as EMF. A count without dimensions is buffered and flushed at the end of the invocation
- * (one line for all of them); a count with dimensions is written at once as its own line, so
- * counts split by different dimensions never share a dimension set.
+ * Counts (unit Count) and durations (unit Milliseconds) as EMF. A data point without dimensions
+ * is buffered and flushed at the end of the invocation (one line for all of them); one with
+ * dimensions is written at once as its own line, so points split by different dimensions never
+ * share a dimension set.
  */
 export class PowertoolsMetrics implements MetricsPort {
   readonly #metrics: Metrics;
@@ -78,12 +79,25 @@ export class PowertoolsMetrics implements MetricsPort {
   }
 
   count(name: string, value = 1, dimensions: MetricDimensions = {}): void {
+    this.#add(name, MetricUnit.Count, value, dimensions);
+  }
+
+  duration(name: string, milliseconds: number, dimensions: MetricDimensions = {}): void {
+    this.#add(name, MetricUnit.Milliseconds, milliseconds, dimensions);
+  }
+
+  #add(
+    name: string,
+    unit: typeof MetricUnit.Count | typeof MetricUnit.Milliseconds,
+    value: number,
+    dimensions: MetricDimensions,
+  ): void {
     if (Object.keys(dimensions).length === 0) {
-      this.#metrics.addMetric(name, MetricUnit.Count, value);
+      this.#metrics.addMetric(name, unit, value);
       return;
     }
     const single = this.#metrics.singleMetric();
     single.addDimensions({ ...dimensions });
-    single.addMetric(name, MetricUnit.Count, value);
+    single.addMetric(name, unit, value);
   }
 }

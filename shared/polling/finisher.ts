@@ -3,6 +3,7 @@ import type { PollSettings } from '../config/polling.ts';
 import { type Logger, silentLogger } from '../logging.ts';
 import { finishedDetails } from '../notify/details.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
+import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
 import { StaleWriteError } from '../recordings/errors.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { Recording } from '../recordings/recording.ts';
@@ -13,7 +14,7 @@ import type { ResultsStore } from '../results/results-store.ts';
 import { resultsTag } from '../results/storage-plan.ts';
 import type { AutomatedEvaluation, EvaluationDetail, InteractionDetail } from '../zoom/schemas.ts';
 import type { PollFinalStatus } from './decision.ts';
-import { type MetricsRecorder, noMetrics, PollMetric } from './metrics.ts';
+import { PollMetric } from './metrics.ts';
 import { interactionIdOf, isLostRace, pollLogFields } from './poll-recording.ts';
 import type { PollZoomReader } from './zoom-reader.ts';
 
@@ -52,7 +53,7 @@ export interface RecordingFinisherDependencies {
   readonly settings: PollSettings;
   readonly clock: Clock;
   readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsRecorder | undefined;
+  readonly metrics?: MetricsPort | undefined;
 }
 
 const FINISH_METRICS: Readonly<Record<PollFinalStatus, string>> = {
@@ -66,7 +67,7 @@ const FINISH_METRICS: Readonly<Record<PollFinalStatus, string>> = {
 export class RecordingFinisher {
   readonly #deps: RecordingFinisherDependencies;
   readonly #logger: Logger;
-  readonly #metrics: MetricsRecorder;
+  readonly #metrics: MetricsPort;
 
   constructor(dependencies: RecordingFinisherDependencies) {
     this.#deps = dependencies;

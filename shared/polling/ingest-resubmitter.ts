@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.ts';
-import { deliveryTag } from '../ingest/outcomes.ts';
 import type { IngestRequeue } from '../ingest/ports.ts';
 import { type IngestRetryMessage, RETRY_MESSAGE_KIND } from '../ingest/retry-message.ts';
 import type { Recording } from '../recordings/recording.ts';
@@ -8,13 +7,15 @@ import type { Resubmitter } from './ports.ts';
 
 /**
  * The automatic resubmission, handed to ingest through its own queue. The poller moves the
- * recording SUBMITTED -> SUBMITTING (a new submission number) with a reason that names a delivery
- * of its own, then puts an ingest re-send on the ingest queue for that delivery, marked as "nothing
- * posted yet for this submission". The ingest function takes it up like any re-send it made
- * itself: it finds the recording in SUBMITTING owned by that delivery and submits it with a fresh
- * presigned URL and the new submission's Idempotency-Key, with all of ingest's handling of rate
- * limits, transient failures and Zoom's answers. The POST runs where every POST runs, under the
- * ingest function's concurrency and the account's HEAVY limit.
+ * recording SUBMITTED -> SUBMITTING (a new submission number) owned by a delivery of its own,
+ * recorded as "nothing posted yet for this submission", then puts an ingest re-send for that
+ * delivery on the ingest queue, naming the recording by id. The ingest function takes it up like
+ * any re-send it made itself: it reads the recording by id (so an object overwritten meanwhile is
+ * the end of this recording, never the start of another from the new bytes), finds it owned by
+ * that delivery and submits it with a fresh presigned URL and the new submission's
+ * Idempotency-Key, with all of ingest's handling of rate limits, transient failures and Zoom's
+ * answers. The POST runs where every POST runs, under the ingest function's concurrency and the
+ * account's HEAVY limit.
  */
 
 /** The delivery that owns a resubmission: one per recording and submission, so a retried hand-over is the same one. */
@@ -36,10 +37,13 @@ export class IngestQueueResubmitter implements Resubmitter {
   }
 
   async resubmit(claimed: Recording, reason: string): Promise<Recording> {
-    const origin = resubmissionOrigin(claimed.recordingId, claimed.submission + 1);
     const next = await this.#deps.recordings.transition(claimed, {
       to: 'SUBMITTING',
-      reason: `${reason} ${deliveryTag(origin)}`,
+      reason,
+      ingestWork: {
+        ownerDelivery: resubmissionOrigin(claimed.recordingId, claimed.submission + 1),
+        mayHavePosted: false,
+      },
     });
     await this.handOver(next);
     return next;
@@ -50,12 +54,13 @@ export class IngestQueueResubmitter implements Resubmitter {
   }
 }
 
-/** The ingest re-send that resubmits a SUBMITTING recording now. */
+/** The ingest re-send that resubmits a SUBMITTING recording now, naming it by id. */
 export function resubmissionMessage(recording: Recording, now: number): IngestRetryMessage {
   return {
     kind: RETRY_MESSAGE_KIND,
     version: 1,
     origin: resubmissionOrigin(recording.recordingId, recording.submission),
+    recordingId: recording.recordingId,
     object: {
       source: 's3',
       eventName: 'Resubmission',
@@ -69,6 +74,5 @@ export function resubmissionMessage(recording: Recording, now: number): IngestRe
     cause: 'transient',
     transientFailures: 0,
     rateLimited: 0,
-    notCreatedSubmission: recording.submission,
   };
 }

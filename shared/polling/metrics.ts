@@ -1,29 +1,8 @@
-import type { MetricDimensions, MetricsPort } from '../observability/metrics.ts';
-
 /**
- * The metrics the poller, the reconciler and the publisher emit: the project's metrics port
- * (counts, CloudWatch EMF through Powertools in Lambda) plus durations, which the drop-to-result
- * time needs. Names are the ones the dashboard and alarms use, so they are constants here.
+ * The names of the metrics the poller, the reconciler and the publisher emit through the
+ * project's metrics port (counts and durations; CloudWatch EMF through Powertools in Lambda).
+ * Names are the ones the dashboard and alarms use, so they are constants here.
  */
-export interface MetricsRecorder extends MetricsPort {
-  /** Records one duration, in milliseconds. */
-  duration(name: string, milliseconds: number, dimensions?: MetricDimensions): void;
-}
-
-export const noMetrics: MetricsRecorder = { count: () => {}, duration: () => {} };
-
-/**
- * A recorder over the project's metrics port, which has counts only: a duration is written as the
- * value of its metric (whose name says the unit, e.g. `DropToResultMs`), so CloudWatch still gives
- * its percentiles (drop-to-result p50/p95). To be replaced by a duration of the port itself when
- * it has one.
- */
-export function withDurations(port: MetricsPort): MetricsRecorder {
-  return {
-    count: (name, value, dimensions) => port.count(name, value, dimensions),
-    duration: (name, milliseconds, dimensions) => port.count(name, milliseconds, dimensions),
-  };
-}
 
 export const PollMetric = {
   /** A recording finished EVALUATED / EVALUATION_FAILED / NO_EVALUATION / TIMED_OUT / FAILED. */
@@ -50,6 +29,8 @@ export const PollMetric = {
   /** Reconciler: overdue polls re-queued, recordings ended past their deadline. */
   requeuedPolls: 'RequeuedPolls',
   reconcilerTimedOut: 'ReconcilerTimedOut',
+  /** Reconciler: recordings stuck before submission ended, by `stuckIn` and `endedAs` (FAILED or NEEDS_REVIEW). */
+  stuckEnded: 'StuckRecordingsEnded',
   /** Outbox: notifications published, and publishes that failed (retried by the reconciler). */
   notificationsPublished: 'NotificationsPublished',
   alertsPublished: 'AlertsPublished',

@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { isRetryable } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import { type MetricsRecorder, PollMetric } from './metrics.ts';
+import type { MetricsPort } from '../observability/metrics.ts';
+import { PollMetric } from './metrics.ts';
 import { type PollMessage, pollMessageSchema } from './poll-message.ts';
 import type { PollOutcome, PollService } from './poller.ts';
 
@@ -18,7 +19,7 @@ export async function processPollBatch(
   event: SQSEvent,
   service: Pick<PollService, 'poll'>,
   logger: Logger,
-  metrics: MetricsRecorder,
+  metrics: MetricsPort,
 ): Promise<SQSBatchResponse> {
   const results = await Promise.all(
     event.Records.map(async (record) => ({
@@ -38,7 +39,7 @@ async function handleRecord(
   record: SQSRecord,
   service: Pick<PollService, 'poll'>,
   logger: Logger,
-  metrics: MetricsRecorder,
+  metrics: MetricsPort,
 ): Promise<boolean> {
   const message = readMessage(record);
   if (message === undefined) {

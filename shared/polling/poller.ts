@@ -3,6 +3,7 @@ import type { PollSettings } from '../config/polling.ts';
 import { isRetryable, PermanentError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logging.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
+import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { isAutomaticResubmission } from '../recordings/state-machine.ts';
@@ -22,7 +23,7 @@ import {
   automatedStatesFromList,
 } from './evaluations.ts';
 import { RecordingFinisher } from './finisher.ts';
-import { type MetricsRecorder, noMetrics, PollMetric } from './metrics.ts';
+import { PollMetric } from './metrics.ts';
 import type { PollObservations } from './observations.ts';
 import type { PollMessage } from './poll-message.ts';
 import { interactionIdOf, isLostRace, pollLogFields } from './poll-recording.ts';
@@ -71,7 +72,7 @@ export interface PollServiceDependencies {
   readonly clock: Clock;
   readonly random?: RandomSource | undefined;
   readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsRecorder | undefined;
+  readonly metrics?: MetricsPort | undefined;
 }
 
 /** What one poll read from Zoom and decided. */
@@ -85,7 +86,7 @@ export class PollService {
   readonly #deps: PollServiceDependencies;
   readonly #random: RandomSource;
   readonly #logger: Logger;
-  readonly #metrics: MetricsRecorder;
+  readonly #metrics: MetricsPort;
   readonly #finisher: RecordingFinisher;
 
   constructor(dependencies: PollServiceDependencies) {

@@ -4,14 +4,16 @@ import { type Logger, silentLogger } from '../logging.ts';
 import { finishedDetails } from '../notify/details.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import { recordingKeys } from '../observability/logger.ts';
-import { RecordingNotFoundError, StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
+import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { RecordingQueries } from '../recordings/queries.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { formatDuration } from './decision.ts';
-import { type MetricsRecorder, noMetrics, PollMetric } from './metrics.ts';
+import { PollMetric } from './metrics.ts';
+import { isLostRace } from './poll-recording.ts';
 import type { PollScheduler } from './ports.ts';
+import { StuckRecordingSweep, type StuckSweepSummary } from './stuck-sweep.ts';
 
 /**
  * The safety net, run on a schedule. Every SUBMITTED recording carries its next poll's due time in
@@ -19,19 +21,21 @@ import type { PollScheduler } from './ports.ts';
  * a lost message, a crash between the state write and the enqueue, a poller that died holding a
  * poll, a message in the DLQ. It re-queues those through the repository (the poll sequence moves
  * on, so the lost message, should it come back, is stale) and ends those past their deadline
- * TIMED_OUT: nothing stays SUBMITTED forever. It then publishes the notifications still pending in
- * the outbox. Work per run is bounded (counts, and the time the function has left).
+ * TIMED_OUT: nothing stays SUBMITTED forever. It then ends the recordings stuck before submission
+ * (stuck-sweep.ts: nothing stays RECEIVED, SUBMITTING or RESUBMITTED forever either), and
+ * publishes the notifications still pending in the outbox. Work per run is bounded (counts, and
+ * the time the function has left).
  */
 
 export interface ReconcilerDependencies {
-  readonly queries: Pick<RecordingQueries, 'duePolls'>;
+  readonly queries: Pick<RecordingQueries, 'duePolls' | 'byStatus'>;
   readonly repository: Pick<RecordingRepository, 'schedulePoll' | 'transition'>;
   readonly scheduler: PollScheduler;
   readonly publisher: Pick<OutboxPublisher, 'publishPending' | 'publishOrLeavePending'>;
   readonly settings: PollSettings;
   readonly clock: Clock;
   readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsRecorder | undefined;
+  readonly metrics?: MetricsPort | undefined;
 }
 
 export interface ReconcileOptions {
@@ -39,7 +43,7 @@ export interface ReconcileOptions {
   readonly shouldStop?: (() => boolean) | undefined;
 }
 
-export interface ReconcileSummary {
+export interface ReconcileSummary extends StuckSweepSummary {
   /** Overdue polls put back on the queue. */
   readonly requeued: number;
   /** Recordings ended TIMED_OUT past their deadline. */
@@ -57,12 +61,22 @@ type ItemOutcome = 'requeued' | 'timedOut' | 'skipped' | 'failed';
 export class Reconciler {
   readonly #deps: ReconcilerDependencies;
   readonly #logger: Logger;
-  readonly #metrics: MetricsRecorder;
+  readonly #metrics: MetricsPort;
+  readonly #stuck: StuckRecordingSweep;
 
   constructor(dependencies: ReconcilerDependencies) {
     this.#deps = dependencies;
     this.#logger = dependencies.logger ?? silentLogger;
     this.#metrics = dependencies.metrics ?? noMetrics;
+    this.#stuck = new StuckRecordingSweep({
+      queries: dependencies.queries,
+      repository: dependencies.repository,
+      publisher: dependencies.publisher,
+      settings: dependencies.settings.reconciler.stuck,
+      clock: dependencies.clock,
+      logger: this.#logger,
+      metrics: this.#metrics,
+    });
   }
 
   async run(options: ReconcileOptions = {}): Promise<ReconcileSummary> {
@@ -77,6 +91,7 @@ export class Reconciler {
       handled += 1;
       counts[await this.#reconcile(recording)] += 1;
     }
+    const stuck = await this.#stuck.run(options.shouldStop);
     const notifications = await this.#deps.publisher.publishPending({
       limit: reconciler.maxNotificationsPerRun,
       createdBefore: this.#deps.clock.now() - reconciler.notificationMinAgeSeconds * 1_000,
@@ -86,6 +101,7 @@ export class Reconciler {
     this.#metrics.count(PollMetric.reconcilerTimedOut, counts.timedOut);
     const summary: ReconcileSummary = {
       ...counts,
+      ...stuck,
       notificationsPublished: notifications.published,
       notificationsFailed: notifications.failed,
     };
@@ -116,11 +132,7 @@ export class Reconciler {
       });
       return 'requeued';
     } catch (error) {
-      if (
-        error instanceof StaleWriteError ||
-        error instanceof TransitionConflictError ||
-        error instanceof RecordingNotFoundError
-      ) {
+      if (isLostRace(error)) {
         return 'skipped';
       }
       this.#logger.error('Overdue poll not reconciled; the next run tries again', {

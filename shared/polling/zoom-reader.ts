@@ -1,8 +1,9 @@
 import type { ZoomProfile } from '../config/zoom-profile.ts';
+import type { MetricsPort } from '../observability/metrics.ts';
 import { ZoomNotFoundError, ZoomRateLimitedError } from '../zoom/errors.ts';
 import type { ZoomOperation } from '../zoom/operations.ts';
 import type { AutomatedEvaluation, EvaluationDetail, InteractionDetail } from '../zoom/schemas.ts';
-import { type MetricsRecorder, PollMetric } from './metrics.ts';
+import { PollMetric } from './metrics.ts';
 import type { ZoomQmReader } from './ports.ts';
 
 /**
@@ -18,12 +19,12 @@ export const MAX_EVALUATION_PAGES = 10;
 export class PollZoomReader {
   readonly #profile: ZoomProfile;
   readonly #client: ZoomQmReader;
-  readonly #metrics: MetricsRecorder;
+  readonly #metrics: MetricsPort;
   #calls = 0;
 
   constructor(
     access: { readonly profile: ZoomProfile; readonly client: ZoomQmReader },
-    metrics: MetricsRecorder,
+    metrics: MetricsPort,
   ) {
     this.#profile = access.profile;
     this.#client = access.client;

@@ -8,8 +8,12 @@ import { RECORDING_STATUSES } from './state-machine.ts';
  * error instead of flowing on half-typed).
  */
 
-/** The schema version this release writes. Items with a higher version were written by a newer release. */
-export const RECORDING_SCHEMA_VERSION = 1;
+/**
+ * The schema version this release writes. Items with a higher version were written by a newer
+ * release and are refused. Version 1 items (before ingest's work had a field of its own) are read
+ * as they are: they have no `ingestWork`, and any write of a transition upgrades them.
+ */
+export const RECORDING_SCHEMA_VERSION = 2;
 
 const epochMillis = z.number().int().nonnegative();
 
@@ -44,6 +48,41 @@ export const recordingMetadataSchema = z.object({
 export type RecordingMetadata = z.infer<typeof recordingMetadataSchema>;
 
 const statusSchema = z.enum(RECORDING_STATUSES);
+
+/** Why ingest holds a recording it owns until a delayed re-send of its own comes back. */
+export const INGEST_WAIT_CAUSES = ['rate-limited', 'transient', 'sidecar-wait', 'state-write'] as const;
+export type IngestWaitCause = (typeof INGEST_WAIT_CAUSES)[number];
+
+/**
+ * Ingest's own record of its work on a recording, kept while the recording is RECEIVED or
+ * SUBMITTING and removed when it leaves them. It is written only by conditional writes (the claim,
+ * the transition to SUBMITTING, RecordingRepository.updateIngestWork), each moving the
+ * write sequence on, so whoever decides on an older view of it (a duplicate delivery, the
+ * reconciler's sweep of stuck recordings) finds its write refused.
+ */
+export const ingestWorkSchema = z.object({
+  /**
+   * The delivery that owns the recording: the SQS message id of the event that took it on, carried
+   * by its re-sends (or the poller's resubmission, or an operator's retry). A second delivery of
+   * the same event has another id, finds the recording owned and stands down; the owner's own
+   * redelivery or re-send carries on.
+   */
+  ownerDelivery: z.string().min(1),
+  /**
+   * Whether a POST of the current submission may have reached Zoom. False only while none was sent
+   * or the last one was refused before Zoom acted on it (a 429, the local limiter, no token): the
+   * next POST is then safe on any account, and a recording stuck here provably created nothing.
+   * Set to true before every POST, so a crash after it is never mistaken for "nothing sent".
+   */
+  mayHavePosted: z.boolean(),
+  /**
+   * While the owner waits for its delayed re-send (a rate limit up to Zoom's daily reset, a sidecar
+   * still to come, a transient failure's backoff): when the re-send is due, and why. A waiting
+   * recording is not stuck, however long ago its status changed.
+   */
+  waiting: z.object({ until: epochMillis, cause: z.enum(INGEST_WAIT_CAUSES) }).optional(),
+});
+export type IngestWork = z.infer<typeof ingestWorkSchema>;
 
 /** One transition in a recording's history. `from` is null for the entry that created the recording. */
 export const historyEntrySchema = z.object({
@@ -87,7 +126,7 @@ export const resultsReferenceSchema = z.object({
 export type ResultsReference = z.infer<typeof resultsReferenceSchema>;
 
 export const recordingSchema = z.object({
-  schemaVersion: z.literal(RECORDING_SCHEMA_VERSION),
+  schemaVersion: z.int().min(1).max(RECORDING_SCHEMA_VERSION),
   recordingId: z.string().min(1),
   zoomAccountId: z.string().min(1),
   /** The configured Zoom profile that owns the recording's bucket/prefix. */
@@ -112,10 +151,12 @@ export const recordingSchema = z.object({
   urlExpiresAt: epochMillis.optional(),
   metadata: recordingMetadataSchema,
   poll: pollStateSchema,
-  /** Why the recording is in its status, in words a person can act on. */
+  /** Why the recording is in its status, in words a person can act on (never parsed by code). */
   reason: z.string(),
   history: z.array(historyEntrySchema),
   results: resultsReferenceSchema.optional(),
+  /** Present while ingest works on the recording (RECEIVED, SUBMITTING); see {@link ingestWorkSchema}. */
+  ingestWork: ingestWorkSchema.optional(),
 });
 export type Recording = z.infer<typeof recordingSchema>;
 
@@ -133,6 +174,8 @@ export interface NewRecording {
   readonly metadata?: RecordingMetadata | undefined;
   /** Why the recording was created (e.g. the event that announced it). */
   readonly reason: string;
+  /** The ingest delivery that takes the recording on (see {@link IngestWork.ownerDelivery}). */
+  readonly ownerDelivery?: string | undefined;
 }
 
 /** An item in the table that does not match the schema this release reads. */

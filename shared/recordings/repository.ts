@@ -26,8 +26,10 @@ import {
   StaleWriteError,
   TransitionConflictError,
 } from './errors.ts';
+import { planIngestWork } from './ingest-work.ts';
 import { toNotificationItem } from './outbox.ts';
 import {
+  type IngestWork,
   type NewRecording,
   parseRecording,
   RECORDING_SCHEMA_VERSION,
@@ -99,7 +101,7 @@ export class RecordingRepository {
    * one of any number of concurrent callers claims it; the others get the existing recording.
    */
   async claim(input: NewRecording): Promise<ClaimResult> {
-    const recording = this.#newRecording(input);
+    const recording = newRecordingOf(input, this.#clock.now());
     try {
       await this.#client.send(
         new PutCommand({
@@ -242,26 +244,13 @@ export class RecordingRepository {
         nextPollDueAt: schedule.nextPollDueAt,
       },
     };
-    const names = new ExpressionAttributes();
-    const set = [
+    return this.#setIfExpected(current.recordingId, expected, 'scheduling a poll', (names) => [
       `${names.name('poll')} = ${names.value(next.poll)}`,
       `${names.name('updatedAt')} = ${names.value(next.updatedAt)}`,
       ...Object.entries(duePollAttributes(next)).map(
         ([attribute, value]) => `${names.name(attribute)} = ${names.value(value)}`,
       ),
-    ];
-    return this.#update(
-      {
-        TableName: this.#tableName,
-        Key: recordingKey(current.recordingId),
-        UpdateExpression: updateExpression(set),
-        ConditionExpression: expectationCondition(names, expected),
-        ...names.toInput(),
-      },
-      current.recordingId,
-      expected,
-      'scheduling a poll',
-    );
+    ]);
   }
 
   /**
@@ -302,40 +291,21 @@ export class RecordingRepository {
     }
   }
 
-  #newRecording(input: NewRecording): Recording {
-    if (input.reason.trim() === '') {
-      throw new RecordingRequestError('A new recording needs a reason (e.g. the event that announced it)');
-    }
-    const now = this.#clock.now();
-    const { reason } = input;
-    const candidate = {
-      schemaVersion: RECORDING_SCHEMA_VERSION,
-      recordingId: recordingIdOf(input),
-      zoomAccountId: input.zoomAccountId,
-      profile: input.profile,
-      bucket: input.bucket,
-      key: input.key,
-      contentIdentity: input.contentIdentity,
-      versionId: input.versionId,
-      size: input.size,
-      contentType: input.contentType,
-      status: 'RECEIVED',
-      submission: 1,
-      autoResubmissions: 0,
-      statusChangedAt: now,
-      receivedAt: input.receivedAt,
-      updatedAt: now,
-      metadata: input.metadata ?? {},
-      poll: { pollSeq: 0, attempts: 0 },
-      reason,
-      history: [{ at: now, from: null, to: 'RECEIVED', reason, submission: 1 }],
-    };
-    const result = recordingSchema.safeParse(candidate);
-    if (!result.success) {
-      const fields = result.error.issues.map((issue) => issue.path.join('.'));
-      throw new RecordingRequestError(`A new recording is invalid at: ${fields.join(', ')}`);
-    }
-    return result.data;
+  /**
+   * Rewrites ingest's record of its work on a recording it owns (RECEIVED or SUBMITTING): that it
+   * waits for a re-send until `waiting.until`, or that a POST is about to be made. Conditional on
+   * the recording being as `current` says, and it moves the write sequence on, so a writer that
+   * decided on the recording before this (a duplicate delivery, the reconciler's sweep of stuck
+   * recordings) is refused: StaleWriteError or TransitionConflictError, as for a transition.
+   */
+  async updateIngestWork(current: Recording, work: IngestWork): Promise<Recording> {
+    const { expected, next } = planIngestWork(current, work, this.#clock.now());
+    return this.#setIfExpected(current.recordingId, expected, "recording ingest's work", (names) => [
+      `${names.name('ingestWork')} = ${names.value(next.ingestWork)}`,
+      `${names.name('schemaVersion')} = ${names.value(next.schemaVersion)}`,
+      `${names.name('updatedAt')} = ${names.value(next.updatedAt)}`,
+      `${names.path('poll', 'pollSeq')} = ${names.value(next.poll.pollSeq)}`,
+    ]);
   }
 
   async #require(recordingId: string): Promise<Recording> {
@@ -352,6 +322,7 @@ export class RecordingRepository {
     const assign = (attribute: string, value: unknown) => `${names.name(attribute)} = ${names.value(value)}`;
     const indexes = recordingIndexAttributes(next);
     const set = [
+      assign('schemaVersion', next.schemaVersion),
       assign('status', next.status),
       assign('submission', next.submission),
       assign('autoResubmissions', next.autoResubmissions),
@@ -363,18 +334,43 @@ export class RecordingRepository {
       `${names.name('history')} = list_append(${names.name('history')}, ${names.value([plan.historyEntry])})`,
       ...(next.interactionId === undefined ? [] : [assign('interactionId', next.interactionId)]),
       ...(next.urlExpiresAt === undefined ? [] : [assign('urlExpiresAt', next.urlExpiresAt)]),
+      ...(next.ingestWork === undefined ? [] : [assign('ingestWork', next.ingestWork)]),
       ...Object.entries(indexes.set).map(([attribute, value]) => assign(attribute, value)),
     ];
+    const remove = [...indexes.remove, ...(next.ingestWork === undefined ? ['ingestWork'] : [])];
     return {
       TableName: this.#tableName,
       Key: recordingKey(next.recordingId),
       UpdateExpression: updateExpression(
         set,
-        indexes.remove.map((attribute) => names.name(attribute)),
+        remove.map((attribute) => names.name(attribute)),
       ),
       ConditionExpression: expectationCondition(names, plan.expected),
       ...names.toInput(),
     };
+  }
+
+  /** Sets attributes of a recording with one update that holds only if it is still as `expected`. */
+  #setIfExpected(
+    recordingId: string,
+    expected: Expectation,
+    operation: string,
+    assignments: (names: ExpressionAttributes) => string[],
+  ): Promise<Recording> {
+    const names = new ExpressionAttributes();
+    const set = assignments(names);
+    return this.#update(
+      {
+        TableName: this.#tableName,
+        Key: recordingKey(recordingId),
+        UpdateExpression: updateExpression(set),
+        ConditionExpression: expectationCondition(names, expected),
+        ...names.toInput(),
+      },
+      recordingId,
+      expected,
+      operation,
+    );
   }
 
   async #update(
@@ -460,4 +456,47 @@ export function refusalFor(
     return new StaleWriteError(found, 'poll', expected.pollSeq);
   }
   return new TransitionConflictError(found, expected.status);
+}
+
+/**
+ * A new recording in RECEIVED, as a claim writes it (owned by `input.ownerDelivery` when given),
+ * checked against the schema: a request the schema refuses is a caller's mistake, named by field.
+ */
+export function newRecordingOf(input: NewRecording, now: number): Recording {
+  if (input.reason.trim() === '') {
+    throw new RecordingRequestError('A new recording needs a reason (e.g. the event that announced it)');
+  }
+  const { reason } = input;
+  const candidate = {
+    schemaVersion: RECORDING_SCHEMA_VERSION,
+    recordingId: recordingIdOf(input),
+    zoomAccountId: input.zoomAccountId,
+    profile: input.profile,
+    bucket: input.bucket,
+    key: input.key,
+    contentIdentity: input.contentIdentity,
+    versionId: input.versionId,
+    size: input.size,
+    contentType: input.contentType,
+    status: 'RECEIVED',
+    submission: 1,
+    autoResubmissions: 0,
+    statusChangedAt: now,
+    receivedAt: input.receivedAt,
+    updatedAt: now,
+    metadata: input.metadata ?? {},
+    poll: { pollSeq: 0, attempts: 0 },
+    reason,
+    history: [{ at: now, from: null, to: 'RECEIVED', reason, submission: 1 }],
+    ingestWork:
+      input.ownerDelivery === undefined
+        ? undefined
+        : { ownerDelivery: input.ownerDelivery, mayHavePosted: false },
+  };
+  const result = recordingSchema.safeParse(candidate);
+  if (!result.success) {
+    const fields = result.error.issues.map((issue) => issue.path.join('.'));
+    throw new RecordingRequestError(`A new recording is invalid at: ${fields.join(', ')}`);
+  }
+  return result.data;
 }

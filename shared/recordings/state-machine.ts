@@ -8,8 +8,11 @@ import { PermanentError } from '../errors.ts';
  * SUBMITTING  -> SUBMITTED | REJECTED | FAILED | NEEDS_REVIEW
  * SUBMITTED   -> SUBMITTING (one automatic resubmission) | EVALUATED | EVALUATION_FAILED
  *                | NO_EVALUATION | TIMED_OUT | FAILED
- * FAILED | TIMED_OUT | REJECTED | NEEDS_REVIEW -> RESUBMITTED (operator retry) -> SUBMITTING
+ * FAILED | TIMED_OUT | REJECTED | NEEDS_REVIEW -> RESUBMITTED (operator retry) -> SUBMITTING | FAILED
  * ```
+ *
+ * RESUBMITTED -> FAILED ends an operator's retry that was never taken up (the reconciler's sweep
+ * of stuck recordings): nothing of its submission was sent, so FAILED says exactly that.
  *
  * The repository enforces it with conditional writes; this module is pure, so the table, the
  * submission numbering and the resubmission limit are unit-tested without DynamoDB.
@@ -51,7 +54,7 @@ export const TRANSITIONS: Readonly<Record<RecordingStatus, readonly RecordingSta
   RECEIVED: ['SUBMITTING', 'REJECTED', 'FAILED'],
   SUBMITTING: ['SUBMITTED', 'REJECTED', 'FAILED', 'NEEDS_REVIEW'],
   SUBMITTED: ['SUBMITTING', 'EVALUATED', 'EVALUATION_FAILED', 'NO_EVALUATION', 'TIMED_OUT', 'FAILED'],
-  RESUBMITTED: ['SUBMITTING'],
+  RESUBMITTED: ['SUBMITTING', 'FAILED'],
   FAILED: ['RESUBMITTED'],
   TIMED_OUT: ['RESUBMITTED'],
   REJECTED: ['RESUBMITTED'],

@@ -1,6 +1,13 @@
 import { RecordingRequestError } from './errors.ts';
 import { type Notification, type NotificationDraft, pendingNotificationFor } from './notification.ts';
-import type { HistoryEntry, PollState, Recording, RecordingMetadata } from './recording.ts';
+import {
+  type HistoryEntry,
+  type IngestWork,
+  type PollState,
+  RECORDING_SCHEMA_VERSION,
+  type Recording,
+  type RecordingMetadata,
+} from './recording.ts';
 import { applyTransition, isTerminal, type TerminalStatus } from './state-machine.ts';
 
 /**
@@ -43,6 +50,13 @@ export interface TerminalTransition extends TransitionCommon {
 
 export interface IntermediateTransition extends TransitionCommon {
   readonly to: 'SUBMITTING' | 'RESUBMITTED';
+  /**
+   * For SUBMITTING: the ingest delivery that takes the submission on, and whether its POST is
+   * made right away (ingest) or only handed over (the poller's resubmission: nothing sent yet).
+   * Without it, no delivery owns the recording. Leaving RECEIVED or SUBMITTING any other way
+   * removes ingest's record of its work.
+   */
+  readonly ingestWork?: Pick<IngestWork, 'ownerDelivery' | 'mayHavePosted'> | undefined;
   readonly notification?: never;
 }
 
@@ -78,6 +92,7 @@ export function planTransition(current: Recording, transition: Transition, now: 
   const next: Recording = {
     ...current,
     ...counters,
+    schemaVersion: RECORDING_SCHEMA_VERSION,
     status: transition.to,
     statusChangedAt: now,
     updatedAt: now,
@@ -85,6 +100,7 @@ export function planTransition(current: Recording, transition: Transition, now: 
     history: [...current.history, historyEntry],
     metadata: transition.metadata ?? current.metadata,
     poll: nextPollState(current.poll, transition),
+    ingestWork: nextIngestWork(transition),
     ...(transition.to === 'SUBMITTED'
       ? { interactionId: transition.interactionId, urlExpiresAt: transition.urlExpiresAt }
       : {}),
@@ -122,6 +138,15 @@ function nextPollState(poll: PollState, transition: Transition): PollState {
   return { ...rest, pollSeq };
 }
 
+/** Ingest's record of its work starts afresh with each SUBMITTING and ends with it (waiting never carries over). */
+function nextIngestWork(transition: Transition): IngestWork | undefined {
+  if (transition.to !== 'SUBMITTING' || transition.ingestWork === undefined) {
+    return undefined;
+  }
+  const { ownerDelivery, mayHavePosted } = transition.ingestWork;
+  return { ownerDelivery, mayHavePosted };
+}
+
 function assertWellFormed(transition: Transition): void {
   if (transition.reason.trim() === '') {
     throw new RecordingRequestError(`A transition to ${transition.to} needs a reason`);
@@ -134,6 +159,11 @@ function assertWellFormed(transition: Transition): void {
     }
   } else if (transition.notification !== undefined) {
     throw new RecordingRequestError(`${transition.to} is not terminal: it publishes no notification`);
+  }
+  if (transition.to === 'RESUBMITTED' && transition.ingestWork !== undefined) {
+    throw new RecordingRequestError(
+      'RESUBMITTED is owned by no ingest delivery: hand it over with SUBMITTING',
+    );
   }
   if (transition.to === 'SUBMITTED') {
     assertSubmitted(transition);

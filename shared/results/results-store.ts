@@ -27,8 +27,8 @@ export const RESULTS_ITEM_TYPE = 'RESULTS';
 export interface ResultsStoreOptions extends StorageOptions {
   readonly tableName: string;
   /**
-   * The KMS key objects are encrypted with. Without one, SSE-KMS is still requested and S3 uses
-   * the account's default key for S3; the stack passes the environment's key.
+   * The KMS key objects are encrypted with (QM_RESULTS_KMS_KEY_ID). Without one, SSE-KMS is still
+   * requested and S3 uses the account's AWS-managed key for S3; the stack passes the environment's key.
    */
   readonly kmsKeyId?: string | undefined;
 }

@@ -1,10 +1,11 @@
 /**
  * Zoom QM's enum-like strings, and how qm-ingest reads them. Zoom is not consistent with its own
  * enums: its examples say "Manual scoring" (enum: Manual), "Cancled" and "Canceled", "Auto Complete"
- * and "Auto complete", "Completed" for an automated evaluation (enum: COMPLETED), language "en"
- * (enum: en-US). So values are matched to their canonical spelling ignoring case and separators,
- * known misspellings are mapped, and a value still unknown is kept as it came (not rejected: a new
- * status must not stop the pipeline) and reported, so it can be counted and alerted on.
+ * and "Auto complete", "Completed" for an automated evaluation (enum: COMPLETED), channel "VOICE"
+ * (enum: AUDIO), language "en" (enum: en-US). So values are matched to their canonical spelling
+ * ignoring case and separators, known misspellings are mapped, and a value still unknown is kept
+ * as it came (not rejected: a new status must not stop the pipeline) and reported, so it can be
+ * counted and alerted on.
  */
 
 declare const unknownEnumValueBrand: unique symbol;
@@ -80,7 +81,10 @@ export function isKnown<TKnown extends string>(
 }
 
 export const INTERACTION_CHANNEL_TYPES = vocabulary(['VIDEO', 'MANUAL', 'SMS', 'AUDIO', 'WEB_CHAT']);
-export const EVALUATION_CHANNEL_TYPES = vocabulary(['VIDEO', 'AUDIO', 'MANUAL', 'MESSAGE']);
+/** The list evaluations example's channel_type is "VOICE", a spelling of AUDIO outside the enum. */
+export const EVALUATION_CHANNEL_TYPES = vocabulary(['VIDEO', 'AUDIO', 'MANUAL', 'MESSAGE'], {
+  VOICE: 'AUDIO',
+});
 export const EVALUATION_TYPES = vocabulary(['Manual', 'Automated'], { 'Manual scoring': 'Manual' });
 export const AUTOMATED_EVALUATION_STATUSES = vocabulary(['COMPLETED', 'PROCESSING', 'FAILED']);
 /** The query enum's spelling is canonical; list responses say "Cancled". */
@@ -99,30 +103,52 @@ export const SCREEN_RECORDING_STATUSES = vocabulary(['UNAVAILABLE', 'AVAILABLE',
 export const SPEAKER_ROLES = vocabulary(['rep', 'customer']);
 export const TOPIC_TYPES = vocabulary(['predefined', 'discovered']);
 export const DIRECTIONS = vocabulary(['inbound', 'outbound']);
-/** POST /qm/interactions' `primary_language` enum. Responses say "en" for English: read as en-US. */
-export const LANGUAGES = vocabulary(
-  [
-    'en-GB',
-    'en-US',
-    'ar',
-    'da-DK',
-    'de-DE',
-    'es-ES',
-    'es-MX',
-    'fr-CA',
-    'fr-FR',
-    'it-IT',
-    'ja',
-    'ko-KR',
-    'nl-NL',
-    'pt-BR',
-    'pt-PT',
-    'ru',
-    'zh-CN',
-    'zh-HK',
-  ],
-  { en: 'en-US' },
-);
+/** POST /qm/interactions' `primary_language` enum. */
+const LANGUAGE_TAGS = [
+  'en-GB',
+  'en-US',
+  'ar',
+  'da-DK',
+  'de-DE',
+  'es-ES',
+  'es-MX',
+  'fr-CA',
+  'fr-FR',
+  'it-IT',
+  'ja',
+  'ko-KR',
+  'nl-NL',
+  'pt-BR',
+  'pt-PT',
+  'ru',
+  'zh-CN',
+  'zh-HK',
+] as const;
+
+/**
+ * A language reported as its bare primary subtag reads as the one tag of the enum with that
+ * subtag ("de" is de-DE), never as a guess between several: "es", "fr", "pt" and "zh" stay
+ * unknown (reported). "en" names two tags, but Zoom's own examples report "en" for English
+ * recordings posted as en-US, so it reads as en-US.
+ */
+export function primarySubtagReadings<const TTag extends string>(
+  tags: readonly TTag[],
+): Record<string, TTag> {
+  const bySubtag = Map.groupBy(tags, (tag) => tag.split('-')[0] ?? tag);
+  const readings: Record<string, TTag> = {};
+  for (const [subtag, candidates] of bySubtag) {
+    const [only] = candidates;
+    if (candidates.length === 1 && only !== undefined && only !== subtag) {
+      readings[subtag] = only;
+    }
+  }
+  return readings;
+}
+
+export const LANGUAGES = vocabulary(LANGUAGE_TAGS, {
+  ...primarySubtagReadings(LANGUAGE_TAGS),
+  en: 'en-US',
+});
 
 /** Known values of a vocabulary, as a type. */
 export type KnownValue<TVocabulary> = TVocabulary extends Vocabulary<infer TKnown> ? TKnown : never;

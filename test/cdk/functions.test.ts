@@ -26,6 +26,12 @@ describe.each(['dev', 'staging', 'prod'])('the functions of %s', (name) => {
     resourceNamed(environment().template, type, property, environment().stack.resolve(value));
   const fn = (role: (typeof FUNCTION_ROLES)[number]) =>
     named('AWS::Lambda::Function', 'FunctionName', environment().stack.resources.names.functions[role]);
+  /** The environment's one KMS key, which also encrypts the results objects. */
+  const environmentKeyLogicalId = () => {
+    const [key, ...others] = resourcesOf(environment().template, 'AWS::KMS::Key');
+    expect(others).toEqual([]);
+    return key?.logicalId ?? '';
+  };
   const variablesOf = (role: (typeof FUNCTION_ROLES)[number]) =>
     (fn(role).properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
 
@@ -100,6 +106,7 @@ describe.each(['dev', 'staging', 'prod'])('the functions of %s', (name) => {
         [RUNTIME_VARIABLES.alertTopicArn]: refOf(
           named('AWS::SNS::Topic', 'TopicName', names.alertTopic).logicalId,
         ),
+        [RUNTIME_VARIABLES.resultsKmsKeyId]: arnOf(environmentKeyLogicalId()),
         POWERTOOLS_SERVICE_NAME: role,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: deployment.functions.logLevel,
@@ -120,6 +127,8 @@ describe.each(['dev', 'staging', 'prod'])('the functions of %s', (name) => {
         [RUNTIME_VARIABLES.resultsBucket]: `qm-${name}-results-111122223333-eu-west-1`,
         [RUNTIME_VARIABLES.notificationTopicArn]: `arn:aws:sns:eu-west-1:111122223333:qm-ingest-${name}-notifications`,
         [RUNTIME_VARIABLES.alertTopicArn]: `arn:aws:sns:eu-west-1:111122223333:qm-ingest-${name}-alerts`,
+        [RUNTIME_VARIABLES.resultsKmsKeyId]:
+          'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       } as Record<string, string>;
 
       // Act

@@ -151,7 +151,7 @@ function environmentOf(name: string) {
 const sorted = (grants: string[]) => [...new Set(grants)].sort();
 
 describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name) => {
-  it('lets ingest read recordings (to presign them), the state table, both queues and the Zoom credentials', () => {
+  it('lets ingest read recordings (to presign them), the state table, both queues, the Zoom credentials, and publish its endings', () => {
     // Prepare
     const env = environmentOf(name);
 
@@ -170,6 +170,7 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.presign,
         ...env.listRecordings,
         ...env.table,
+        ...env.publish,
         ...env.secrets,
       ]),
     );

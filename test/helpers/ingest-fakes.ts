@@ -19,15 +19,16 @@ import type { IngestRetryMessage } from '../../shared/ingest/retry-message.ts';
 import type { LogAttributes } from '../../shared/logging.ts';
 import type { StructuredLogger } from '../../shared/observability/logger.ts';
 import type { PollScheduler } from '../../shared/polling/ports.ts';
+import { planIngestWork } from '../../shared/recordings/ingest-work.ts';
 import type { Notification } from '../../shared/recordings/notification.ts';
-import {
-  type NewRecording,
-  RECORDING_SCHEMA_VERSION,
-  type Recording,
-  recordingSchema,
-} from '../../shared/recordings/recording.ts';
+import type { IngestWork, NewRecording, Recording } from '../../shared/recordings/recording.ts';
 import { recordingIdOf } from '../../shared/recordings/recording-id.ts';
-import { type ClaimResult, refusalFor } from '../../shared/recordings/repository.ts';
+import {
+  type ClaimResult,
+  type Expectation,
+  newRecordingOf,
+  refusalFor,
+} from '../../shared/recordings/repository.ts';
 import { planTransition, type Transition } from '../../shared/recordings/transition.ts';
 import type { CreateInteractionOptions } from '../../shared/zoom/client.ts';
 import type { CreateInteractionRequest, ListInteractionsQuery } from '../../shared/zoom/requests.ts';
@@ -67,6 +68,8 @@ export class InMemoryRecordingStore implements RecordingStore {
   readonly notifications: Notification[] = [];
   /** Called before each transition is applied; throwing from it makes that write fail. */
   beforeTransition: ((transition: Transition) => void) | undefined;
+  /** Called before each rewrite of ingest's work is applied; throwing from it makes that write fail. */
+  beforeIngestWork: ((work: IngestWork) => void) | undefined;
   readonly #clock: { now(): number };
 
   constructor(clock: { now(): number }) {
@@ -74,56 +77,45 @@ export class InMemoryRecordingStore implements RecordingStore {
   }
 
   async claim(input: NewRecording): Promise<ClaimResult> {
-    const recordingId = recordingIdOf(input);
-    const existing = this.items.get(recordingId);
+    const existing = this.items.get(recordingIdOf(input));
     if (existing !== undefined) {
       return { claimed: false, recording: existing };
     }
-    const now = this.#clock.now();
-    const recording = recordingSchema.parse({
-      schemaVersion: RECORDING_SCHEMA_VERSION,
-      recordingId,
-      zoomAccountId: input.zoomAccountId,
-      profile: input.profile,
-      bucket: input.bucket,
-      key: input.key,
-      contentIdentity: input.contentIdentity,
-      versionId: input.versionId,
-      size: input.size,
-      contentType: input.contentType,
-      status: 'RECEIVED',
-      submission: 1,
-      autoResubmissions: 0,
-      statusChangedAt: now,
-      receivedAt: input.receivedAt,
-      updatedAt: now,
-      metadata: input.metadata ?? {},
-      poll: { pollSeq: 0, attempts: 0 },
-      reason: input.reason,
-      history: [{ at: now, from: null, to: 'RECEIVED', reason: input.reason, submission: 1 }],
-    });
-    this.items.set(recordingId, recording);
+    const recording = newRecordingOf(input, this.#clock.now());
+    this.items.set(recording.recordingId, recording);
     return { claimed: true, recording };
   }
 
   async transition(current: Recording, transition: Transition): Promise<Recording> {
     this.beforeTransition?.(transition);
     const plan = planTransition(current, transition, this.#clock.now());
-    const stored = this.items.get(current.recordingId);
-    const { expected } = plan;
+    this.#expect(current.recordingId, plan.expected);
+    this.items.set(current.recordingId, plan.next);
+    if (plan.notification !== undefined) {
+      this.notifications.push(plan.notification);
+    }
+    return plan.next;
+  }
+
+  async updateIngestWork(current: Recording, work: IngestWork): Promise<Recording> {
+    this.beforeIngestWork?.(work);
+    const plan = planIngestWork(current, work, this.#clock.now());
+    this.#expect(current.recordingId, plan.expected);
+    this.items.set(current.recordingId, plan.next);
+    return plan.next;
+  }
+
+  /** The condition every write carries: the recording is still as the writer read it. */
+  #expect(recordingId: string, expected: Expectation): void {
+    const stored = this.items.get(recordingId);
     if (
       stored === undefined ||
       stored.status !== expected.status ||
       stored.submission !== expected.submission ||
       stored.poll.pollSeq !== expected.pollSeq
     ) {
-      throw refusalFor(current.recordingId, expected, stored);
+      throw refusalFor(recordingId, expected, stored);
     }
-    this.items.set(current.recordingId, plan.next);
-    if (plan.notification !== undefined) {
-      this.notifications.push(plan.notification);
-    }
-    return plan.next;
   }
 
   async get(recordingId: string): Promise<Recording | undefined> {
@@ -336,6 +328,21 @@ export class CapturingStructuredLogger implements StructuredLogger {
     this.lines.push({ level, message, fields: Object.assign({}, this.#keys, ...extras) });
   }
 }
+
+/** The QM_* variables of a function's container in unit tests (nothing behind them is called). */
+export const UNIT_RUNTIME_ENV = {
+  QM_SETTINGS: JSON.stringify({
+    name: 'unit',
+    zoomProfiles: [{ name: 'main', secretName: 'qm-ingest/unit/zoom' }],
+    defaultProfile: 'main',
+  }),
+  QM_TABLE_NAME: 'qm-ingest-unit-state',
+  QM_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
+  QM_POLL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/poll',
+  QM_RESULTS_BUCKET: 'qm-ingest-unit-results',
+  QM_NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:notifications',
+  QM_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+} as const;
 
 /** Validated environment settings for tests: one Zoom profile, a key template, the rest defaults. */
 export function testSettings(overrides: Partial<EnvironmentSettingsInput> = {}) {

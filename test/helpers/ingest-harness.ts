@@ -18,6 +18,7 @@ import {
   testSettings,
   zoomAccounts,
 } from './ingest-fakes.ts';
+import { RecordingPublisher } from './polling-publisher.ts';
 
 /**
  * The ingest core wired to in-memory fakes, for unit tests of its decisions: deliver a message,
@@ -44,6 +45,7 @@ export function ingestHarness(options: HarnessOptions = {}) {
   const metrics = new InMemoryMetrics();
   const logger = new CapturingStructuredLogger();
   const presigner = new FakePresigner(clock);
+  const publisher = new RecordingPublisher();
   const settings = testSettings(options.settings);
   const service = new IngestService({
     settings,
@@ -56,6 +58,7 @@ export function ingestHarness(options: HarnessOptions = {}) {
     clock,
     metrics,
     logger,
+    publisher,
     random: () => 0.5,
   });
   let messages = 0;
@@ -105,6 +108,7 @@ export function ingestHarness(options: HarnessOptions = {}) {
     metrics,
     logger,
     presigner,
+    publisher,
     settings,
     service,
     putObject,

@@ -36,6 +36,7 @@ import {
   type TestQueueWithDlq,
   uniqueName,
 } from './local-stack.ts';
+import { createTestTopics, type TestTopics } from './polling-topics.ts';
 
 /**
  * The ingest path end to end on the local servers, as it runs in AWS: a bucket whose
@@ -64,6 +65,8 @@ export interface IngestPipelineOptions {
 export interface IngestPipeline {
   readonly clients: LocalAwsClients;
   readonly bucket: string;
+  /** The notification and alert topics, with what was published to them (no reconciler runs here). */
+  readonly topics: TestTopics;
   readonly ingestQueue: TestQueueWithDlq;
   readonly pollQueue: TestQueue;
   readonly tableName: string;
@@ -103,7 +106,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
     ...(clock === undefined ? {} : { clock }),
   });
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 5;
-  const [bucket, ingestQueue, pollQueue, secret] = await Promise.all([
+  const [bucket, ingestQueue, pollQueue, topics, secret] = await Promise.all([
     createTestBucket(clients.s3, 'recordings'),
     createTestQueueWithDlq(clients.sqs, {
       prefix: 'ingest',
@@ -111,6 +114,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
       maxReceiveCount: options.maxReceiveCount ?? 3,
     }),
     createTestQueue(clients.sqs, { prefix: 'poll' }),
+    createTestTopics(clients.sns),
     createTestSecret(
       clients.secretsManager,
       JSON.stringify(
@@ -160,8 +164,8 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
     [RUNTIME_VARIABLES.ingestQueueUrl]: ingestQueue.queueUrl,
     [RUNTIME_VARIABLES.pollQueueUrl]: pollQueue.queueUrl,
     [RUNTIME_VARIABLES.resultsBucket]: bucket,
-    [RUNTIME_VARIABLES.notificationTopicArn]: 'arn:aws:sns:us-east-1:000000000000:unused-notifications',
-    [RUNTIME_VARIABLES.alertTopicArn]: 'arn:aws:sns:us-east-1:000000000000:unused-alerts',
+    [RUNTIME_VARIABLES.notificationTopicArn]: topics.notificationTopicArn,
+    [RUNTIME_VARIABLES.alertTopicArn]: topics.alertTopicArn,
   };
   const logger = new CapturingStructuredLogger();
   const metrics = new InMemoryMetrics();
@@ -217,6 +221,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
   return {
     clients,
     bucket,
+    topics,
     ingestQueue,
     pollQueue,
     tableName,

@@ -44,10 +44,8 @@ import {
   createTestQueue,
   createTestQueueWithDlq,
   createTestSecret,
-  createTestTopic,
   type LocalAwsClients,
   localAwsClients,
-  localPublished,
   receiveMessages,
   type TestQueue,
   type TestQueueWithDlq,
@@ -55,6 +53,7 @@ import {
 } from './local-stack.ts';
 import { inMemoryObservability, type PollingLogs } from './polling-observability.ts';
 import { POLLING_TEST_SCENARIO } from './polling-scenario.ts';
+import { createTestTopics } from './polling-topics.ts';
 
 /**
  * The polling half of the pipeline on the local servers, as it runs in AWS: the real poll handler
@@ -83,6 +82,8 @@ export const FAST_POLLING: PollSettingsInput = {
     notificationMinAgeSeconds: 1,
     maxPollsPerRun: 50,
     maxNotificationsPerRun: 50,
+    // The shortest look back: the sweep reads every status shard of each day, every second here.
+    stuck: { lookbackDays: 1 },
   },
 };
 
@@ -122,7 +123,10 @@ export interface PollingPipeline {
   /** Uploads a recording under `key`, submits it to the simulator and starts its polling. */
   submit(key: string, options?: SubmitOptions): Promise<Recording>;
   recording(recordingId: string): Promise<Recording>;
-  /** Waits until the recording is in a terminal status (or `status`), and returns it. */
+  /**
+   * Waits until the recording is in a terminal status and its notification is published (the
+   * outbox entry SENT: by the writer at once, or by the reconciler after a crash), and returns it.
+   */
   waitForEnd(recordingId: string, timeoutMs?: number): Promise<Recording>;
   /** The results the recording points at. */
   results(recording: Recording): Promise<RecordingResults>;
@@ -141,21 +145,12 @@ export interface PollingPipeline {
 export async function startPollingPipeline(options: PollingPipelineOptions = {}): Promise<PollingPipeline> {
   const clients = localAwsClients();
   const simulator = await startZoomSimulator({ scenario: options.scenario ?? POLLING_TEST_SCENARIO });
-  const [
-    recordingsBucket,
-    resultsBucket,
-    pollQueue,
-    ingestQueue,
-    notificationTopicArn,
-    alertTopicArn,
-    secret,
-  ] = await Promise.all([
+  const [recordingsBucket, resultsBucket, pollQueue, ingestQueue, topics, secret] = await Promise.all([
     createTestBucket(clients.s3, 'recordings'),
     createTestBucket(clients.s3, 'results'),
     createTestQueueWithDlq(clients.sqs, { prefix: 'poll', visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
     createTestQueue(clients.sqs, { prefix: 'ingest' }),
-    createTestTopic(clients.sns, 'notifications'),
-    createTestTopic(clients.sns, 'alerts'),
+    createTestTopics(clients.sns),
     createTestSecret(
       clients.secretsManager,
       JSON.stringify({
@@ -194,8 +189,8 @@ export async function startPollingPipeline(options: PollingPipelineOptions = {})
     QM_INGEST_QUEUE_URL: ingestQueue.queueUrl,
     QM_POLL_QUEUE_URL: pollQueue.queueUrl,
     QM_RESULTS_BUCKET: resultsBucket,
-    QM_NOTIFICATION_TOPIC_ARN: notificationTopicArn,
-    QM_ALERT_TOPIC_ARN: alertTopicArn,
+    QM_NOTIFICATION_TOPIC_ARN: topics.notificationTopicArn,
+    QM_ALERT_TOPIC_ARN: topics.alertTopicArn,
   };
   const observability = inMemoryObservability();
   const container = new Container({ serviceName: 'poll', env, overrides: { observability } });
@@ -253,11 +248,9 @@ export async function startPollingPipeline(options: PollingPipelineOptions = {})
   });
   const presigningClient = createS3Client();
   const zoom = container.zoomClients.forProfile('main');
-  const published = async (topicArn: string, recordingId: string | undefined) =>
-    (await localPublished<SnsPublishRecord>('sns')).filter(
-      (record) =>
-        record.topicArn === topicArn && (recordingId === undefined || record.message.includes(recordingId)),
-    );
+
+  const outboxEntryOf = (finished: Recording): Promise<Notification | undefined> =>
+    outbox.get(finished.recordingId, notificationIdOf(finished.recordingId, finished.submission));
 
   const recording = async (recordingId: string): Promise<Recording> => {
     const found = await repository.get(recordingId);
@@ -340,10 +333,11 @@ export async function startPollingPipeline(options: PollingPipelineOptions = {})
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const current = await recording(recordingId);
-        if (isTerminal(current.status)) return current;
+        const published = isTerminal(current.status) && (await outboxEntryOf(current))?.state === 'SENT';
+        if (published) return current;
         if (Date.now() > deadline) {
           throw new Error(
-            `Recording ${recordingId} still ${current.status} (${current.reason}) after ${timeoutMs} ms: ${JSON.stringify(current.poll)}`,
+            `Recording ${recordingId} still ${current.status} (${current.reason}), or its notification unpublished, after ${timeoutMs} ms: ${JSON.stringify(current.poll)}`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -360,10 +354,9 @@ export async function startPollingPipeline(options: PollingPipelineOptions = {})
       );
       return head.ContentLength ?? 0;
     },
-    notifications: (recordingId) => published(notificationTopicArn, recordingId),
-    alerts: (recordingId) => published(alertTopicArn, recordingId),
-    outboxEntry: (finished) =>
-      outbox.get(finished.recordingId, notificationIdOf(finished.recordingId, finished.submission)),
+    notifications: topics.notifications,
+    alerts: topics.alerts,
+    outboxEntry: outboxEntryOf,
     dlqMessages: () => receiveMessages(clients.sqs, pollQueue.dlq.queueUrl, 10, 1_000),
     async stop() {
       await schedule.stop();

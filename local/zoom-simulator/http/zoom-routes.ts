@@ -153,6 +153,11 @@ async function serveWithFaults(
     return;
   }
   if (plan.afterHandling) handle();
+  if (failure.kind === 'status') {
+    deps.counters.recordCall(endpoint, failure.response.status);
+    writeJson(response, failure.response);
+    return;
+  }
   if (failure.kind === 'dropConnection') {
     deps.counters.recordCall(endpoint, 'dropped');
     response.socket?.destroy();

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notificationIdOf } from '../../../shared/recordings/notification.ts';
+import { OutboxRepository } from '../../../shared/recordings/outbox.ts';
 import type { Recording } from '../../../shared/recordings/recording.ts';
 import { s3EventBody } from '../../helpers/ingest-fakes.ts';
 import { type IngestPipeline, startIngestPipeline, tappedFetch } from '../../helpers/ingest-pipeline.ts';
@@ -9,28 +11,18 @@ import { createTestBucket } from '../../helpers/local-stack.ts';
 /**
  * Every bad input ends REJECTED with its reason, and no interaction is created: the checks that
  * never reach Zoom make no POST at all; Zoom's own refusals (400, 404) make the one POST Zoom
- * refused.
+ * refused. Each rejection's notification and alert are published by ingest itself, at once (no
+ * reconciler runs here).
  */
 
-/** Zoom's documented validation answer, for a recording the simulator itself would accept. */
-const zoomRejects = tappedFetch((request) =>
-  request.method === 'POST' && request.body?.includes('zoom-refuses')
-    ? new Response(
-        JSON.stringify({
-          code: 300,
-          message: 'Validation Failed.',
-          errors: [{ field: 'queue_id', message: 'Invalid queue.' }],
-        }),
-        { status: 400, headers: { 'Content-Type': 'application/json' } },
-      )
-    : undefined,
-);
+/** Every request to Zoom, with the status it got. */
+const zoomRequests = tappedFetch();
 
 let pipeline: IngestPipeline;
 
 beforeAll(async () => {
   pipeline = await startIngestPipeline({
-    fetch: zoomRejects.fetch,
+    fetch: zoomRequests.fetch,
     ingest: { maxRecordingBytes: 4096, sidecar: { waitSeconds: 2, recheckSeconds: 1 } },
     scenario: {
       directory: {
@@ -57,7 +49,7 @@ async function ended(key: string): Promise<Recording> {
 }
 
 function postsFor(key: string) {
-  return zoomRejects
+  return zoomRequests
     .posts()
     .filter((post) => post.body?.includes(encodeURIComponent(key).replaceAll('%2F', '/')));
 }
@@ -142,8 +134,19 @@ describe('bad input', () => {
   });
 
   it('a Zoom 400 ends REJECTED with the fields Zoom names, and no interaction', async () => {
-    // Prepare
+    // Prepare: Zoom's documented validation answer, for a recording the simulator itself would accept.
     const key = 'calls/2026-11-24/jane.doe@example.com/inbound-zoom-refuses.mp3';
+    pipeline.simulator.control.forceFaults('addInteraction', [
+      {
+        kind: 'status',
+        status: 400,
+        body: {
+          code: 300,
+          message: 'Validation Failed.',
+          errors: [{ field: 'queue_id', message: 'Invalid queue.' }],
+        },
+      },
+    ]);
 
     // Act
     await pipeline.put(key, randomBytes(512));
@@ -185,6 +188,33 @@ describe('bad input', () => {
     expect(recording.reason).not.toContain('nobody@example.com');
     expect(postsFor(key).map((post) => post.status)).toEqual([404]);
     expect(interactionsFor(key)).toBe(0);
+  });
+
+  it("publishes a rejection's notification and alert at once, from ingest itself", async () => {
+    // Prepare
+    const key = 'calls/2026-11-24/jane.doe@example.com/inbound-empty-notified.mp3';
+
+    // Act
+    await pipeline.put(key, new Uint8Array());
+    const recording = await ended(key);
+
+    // Assess
+    expect(recording.status).toBe('REJECTED');
+    const outbox = new OutboxRepository(pipeline.clients.dynamodb, { tableName: pipeline.tableName });
+    const entry = await outbox.get(recording.recordingId, notificationIdOf(recording.recordingId, 1));
+    expect(entry?.state).toBe('SENT');
+    const [notification] = await pipeline.topics.notifications(recording.recordingId);
+    expect(JSON.parse(notification?.message ?? '{}')).toMatchObject({
+      notificationId: `${recording.recordingId}-1`,
+      status: 'REJECTED',
+      reason: recording.reason,
+      details: { code: 'zero-bytes', source: 'ingest' },
+      key: expect.stringContaining('[email]'),
+    });
+    const [alert] = await pipeline.topics.alerts(recording.recordingId);
+    expect(alert?.subject).toBe('qm-ingest itest: recording REJECTED');
+    expect(alert?.message).toContain(`Recording ${recording.recordingId} ended REJECTED`);
+    expect(alert?.message).not.toContain('jane.doe@example.com');
   });
 
   it('sent nothing to the DLQ', async () => {

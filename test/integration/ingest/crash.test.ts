@@ -15,6 +15,7 @@ function crashingOnceAfterPost(store: RecordingStore): RecordingStore {
   return {
     claim: (input) => store.claim(input),
     get: (recordingId) => store.get(recordingId),
+    updateIngestWork: (current, work) => store.updateIngestWork(current, work),
     findByInteraction: (accountId, interactionId) => store.findByInteraction(accountId, interactionId),
     transition: async (current, transition) => {
       if (transition.to === 'SUBMITTED' && !crashed) {

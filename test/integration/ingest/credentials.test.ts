@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IngestPipeline, startIngestPipeline } from '../../helpers/ingest-pipeline.ts';
+import { eventually, type IngestPipeline, startIngestPipeline } from '../../helpers/ingest-pipeline.ts';
 
 /** Credentials Zoom no longer accepts (a rotated or revoked client secret) fail fast, alert-worthy, with no loop. */
 
@@ -30,6 +30,12 @@ describe('revoked Zoom credentials', () => {
     const [recording] = await pipeline.waitForRecordings((all) =>
       all.some((item) => item.key === key && item.status === 'FAILED'),
     );
+    // The message is deleted once the handler returns, after it published the alert: no re-send, no retry loop.
+    await eventually(
+      async () => (await pipeline.ingestQueueDepth()) === 0,
+      10_000,
+      'the ingest queue to drain',
+    );
 
     // Assess
     expect(recording?.reason).toMatch(
@@ -40,7 +46,7 @@ describe('revoked Zoom credentials', () => {
     expect(snapshot.calls.requestToken.byStatus).toEqual({ '400': 1 });
     expect(snapshot.calls.addInteraction.total).toBe(0);
     expect(pipeline.metrics.total('RecordingsFailed', { reason: 'zoom-credentials' })).toBe(1);
-    expect(await pipeline.ingestQueueDepth()).toBe(0);
+    expect(await pipeline.topics.alerts(recording?.recordingId)).toHaveLength(1);
     expect(await pipeline.dlqMessages()).toEqual([]);
   });
 });

@@ -96,10 +96,16 @@ describe('rate limits', () => {
 
     // Assess
     expect(resends().slice(0, 2)).toMatchObject([
-      { cause: 'rate-limited', dueAt: reset, notCreatedSubmission: 1 },
-      { cause: 'rate-limited', dueAt: reset, notCreatedSubmission: 1 },
+      { cause: 'rate-limited', dueAt: reset, recordingId: held?.recordingId },
+      { cause: 'rate-limited', dueAt: reset, recordingId: held?.recordingId },
     ]);
     expect(held?.status).toBe('SUBMITTING');
+    // The hold is on the recording itself, so the reconciler's sweep of stuck recordings leaves it be;
+    // and nothing reached Zoom, so posting again at the reset is safe on any account.
+    expect(held?.ingestWork).toMatchObject({
+      mayHavePosted: false,
+      waiting: { until: reset, cause: 'rate-limited' },
+    });
     expect(refusedBeforeReset).toBe(1);
     expect(pipeline.simulator.inspect().rateLimited.daily.HEAVY).toBe(1);
     expect(recordings.filter((item) => item.status === 'SUBMITTED')).toHaveLength(2);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingQueries } from '../../../shared/recordings/queries.ts';
 import { type PollingPipeline, startPollingPipeline } from '../../helpers/polling-pipeline.ts';
 
 /**
@@ -48,5 +50,43 @@ describe('the automatic resubmission', () => {
       submission: 2,
       status: 'EVALUATED',
     });
+  });
+
+  it('ends a resubmission whose object was overwritten meanwhile, by recording id: no recording from the new bytes', async () => {
+    // Prepare: Zoom cannot download the first submission; then the key gets other bytes.
+    const key = `calls/resubmission/overwritten-${randomUUID()}.mp3`;
+    const submitted = await pipeline.submit(key, { downloadKey: `${key}.gone`, urlExpiresAt: Date.now() });
+    await pipeline.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: submitted.bucket,
+        Key: key,
+        Body: Buffer.alloc(4_096, 9),
+        ContentType: 'audio/mpeg',
+      }),
+    );
+
+    // Act
+    const finished = await pipeline.waitForEnd(submitted.recordingId);
+
+    // Assess
+    expect(finished).toMatchObject({ status: 'REJECTED', submission: 2 });
+    expect(finished.reason).toContain('deleted or overwritten before qm-ingest could submit it');
+    const queries = new RecordingQueries(pipeline.clients.dynamodb, {
+      tableName: pipeline.config.resources.tableName,
+    });
+    const atKey: string[] = [];
+    for await (const recording of queries.byAccount(submitted.zoomAccountId, {
+      from: submitted.receivedAt - 60_000,
+      to: Date.now() + 60_000,
+    })) {
+      if (recording.key === key) atKey.push(recording.recordingId);
+    }
+    expect(atKey).toEqual([submitted.recordingId]);
+    const interactions = pipeline.simulator
+      .inspect()
+      .interactions.filter((interaction) =>
+        interaction.downloadUrl?.includes(encodeURIComponent(key.split('/').at(-1) ?? '')),
+      );
+    expect(interactions).toHaveLength(1);
   });
 });

@@ -117,6 +117,48 @@ describe('zoom simulator: fault injection', () => {
     expect(sim.inspect().interactions).toHaveLength(1);
   });
 
+  it('answers with a forced status and body, before the request takes effect', async () => {
+    // Prepare
+    const { sim, token } = await start();
+    const validation = {
+      code: 300,
+      message: 'Validation Failed.',
+      errors: [{ field: 'queue_id', message: 'Invalid queue.' }],
+    };
+    sim.control.forceFaults('addInteraction', [
+      { kind: 'status', status: 400, body: validation },
+      { kind: 'status', status: 409, headers: { 'Retry-After': '7' } },
+    ]);
+    const body = interactionBody(recordings.url('/ok/refused.mp3'));
+
+    // Act
+    const refused = await postInteraction(sim, token, body);
+    const conflict = await callApi(sim, token, '/qm/interactions', { method: 'POST', body });
+    const accepted = await postInteraction(sim, token, body);
+
+    // Assess
+    expect(refused).toEqual({ status: 400, body: validation });
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('retry-after')).toBe('7');
+    expect(await conflict.json()).toEqual({ code: 409, message: 'Conflict' });
+    expect(accepted.status).toBe(201);
+    expect(sim.inspect().interactions).toHaveLength(1);
+    expect(sim.inspect().calls.addInteraction.byStatus).toEqual({ '400': 1, '409': 1, '201': 1 });
+    expect(sim.inspect().faults.addInteraction).toEqual({ status: 2 });
+  });
+
+  it('refuses a forced status that is not an error', async () => {
+    // Prepare
+    const { sim } = await start();
+
+    // Act
+    const invalid = () => sim.control.forceFaults('addInteraction', [{ kind: 'status', status: 201 }]);
+
+    // Assess
+    expect(invalid).toThrow(/status/);
+    expect(sim.inspect().faults).toEqual({});
+  });
+
   it('faults the token endpoint too', async () => {
     // Prepare
     const { sim } = await start();

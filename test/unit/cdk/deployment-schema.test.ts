@@ -158,6 +158,11 @@ describe('parseDeployment: rules across fields', () => {
       'deployment.settings.polling.leaseSeconds: must be longer than functions.poll.timeoutSeconds (120)',
     ],
     [
+      'a stuck-recording sweep sooner than the ingest queue gives up redelivering',
+      { ...withSettings({ polling: { reconciler: { stuck: { afterSeconds: 1800 } } } }) },
+      "deployment.settings.polling.reconciler.stuck.afterSeconds: must be longer than the ingest queue's redeliveries (queues.maxReceiveCount x queues.visibilityTimeoutFactor x functions.ingest.timeoutSeconds + 900 s = 4500 s)",
+    ],
+    [
       'a reconciler that runs longer than its interval',
       { ...minimal(), functions: { reconcile: { timeoutSeconds: 301 } } },
       "deployment.functions.reconcile.timeoutSeconds: must not exceed the reconciler's interval (300 s)",

@@ -14,6 +14,7 @@ const RESOURCES = {
   ingestQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/qm-ingest-dev-ingest',
   pollQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/qm-ingest-dev-poll',
   resultsBucket: 'qm-dev-results-123456789012-eu-west-1',
+  resultsKmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   notificationTopicArn: 'arn:aws:sns:eu-west-1:123456789012:qm-ingest-dev-notifications',
   alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:qm-ingest-dev-alerts',
 };

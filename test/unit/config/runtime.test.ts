@@ -68,3 +68,50 @@ describe('loadRuntimeConfig', () => {
     );
   });
 });
+
+describe('the results KMS key (QM_RESULTS_KMS_KEY_ID)', () => {
+  it.each([
+    'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    'arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/qm-ingest-dev',
+    '1234abcd-12ab-34cd-56ef-1234567890ab',
+    'mrk-1234abcd12ab34cd56ef1234567890ab',
+    'alias/qm-ingest/dev',
+  ])('takes %s, and hands it on through the variables the stack sets', (keyId) => {
+    // Prepare
+    const env = { ...validEnv, QM_RESULTS_KMS_KEY_ID: keyId };
+
+    // Act
+    const config = loadRuntimeConfig(env);
+    const variables = toRuntimeVariables(config);
+
+    // Assess
+    expect(config.resources.resultsKmsKeyId).toBe(keyId);
+    expect(variables['QM_RESULTS_KMS_KEY_ID']).toBe(keyId);
+  });
+
+  it('is optional: absent or empty, none is set and none is handed on', () => {
+    // Act
+    const absent = loadRuntimeConfig(validEnv);
+    const empty = loadRuntimeConfig({ ...validEnv, QM_RESULTS_KMS_KEY_ID: '' });
+
+    // Assess
+    expect(absent.resources.resultsKmsKeyId).toBeUndefined();
+    expect(empty.resources.resultsKmsKeyId).toBeUndefined();
+    expect(Object.keys(toRuntimeVariables(absent))).not.toContain('QM_RESULTS_KMS_KEY_ID');
+  });
+
+  it.each([
+    ['an S3 bucket ARN', 'arn:aws:s3:::qm-ingest-dev-results'],
+    ['a key name without its alias/ prefix', 'qm-ingest-dev'],
+    ['a truncated key id', '1234abcd-12ab'],
+  ])('refuses %s, naming the field', (_label, keyId) => {
+    // Prepare
+    const env = { ...validEnv, QM_RESULTS_KMS_KEY_ID: keyId };
+
+    // Act / Assess
+    expect(() => loadRuntimeConfig(env)).toThrow(ConfigError);
+    expect(() => loadRuntimeConfig(env)).toThrow(
+      /env\.resultsKmsKeyId: a KMS key ARN, alias ARN, key id or alias\/name/,
+    );
+  });
+});

@@ -2,21 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Container, defaultContainer, resetDefaultContainers } from '../../../functions/container.ts';
 import { ConfigError } from '../../../shared/errors.ts';
 import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
-import { CapturingStructuredLogger, TestClock } from '../../helpers/ingest-fakes.ts';
+import { CapturingStructuredLogger, TestClock, UNIT_RUNTIME_ENV } from '../../helpers/ingest-fakes.ts';
 
-const env = {
-  QM_SETTINGS: JSON.stringify({
-    name: 'unit',
-    zoomProfiles: [{ name: 'main', secretName: 'qm-ingest/unit/zoom' }],
-    defaultProfile: 'main',
-  }),
-  QM_TABLE_NAME: 'qm-ingest-unit-state',
-  QM_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
-  QM_POLL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/poll',
-  QM_RESULTS_BUCKET: 'qm-ingest-unit-results',
-  QM_NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:notifications',
-  QM_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
-};
+const env = UNIT_RUNTIME_ENV;
 
 const observability = {
   logger: new CapturingStructuredLogger(),

@@ -184,7 +184,7 @@ describe('parseQueueMessage', () => {
       cause: 'rate-limited',
       transientFailures: 0,
       rateLimited: 1,
-      notCreatedSubmission: 1,
+      recordingId: 'rec-1',
     };
 
     // Act

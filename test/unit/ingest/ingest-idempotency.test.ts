@@ -250,5 +250,8 @@ describe('ingest: a crash between the POST and its record never makes a second i
     expect(outcomes).toMatchObject([
       { kind: 'needs-review', reason: expect.stringContaining('the interaction may exist') },
     ]);
+    expect(harness.publisher.published).toMatchObject([
+      { status: 'NEEDS_REVIEW', details: { code: 'possible-duplicate', alertWorthy: true } },
+    ]);
   });
 });

@@ -39,7 +39,25 @@ describe('ingest: bad input ends REJECTED with its reason, and nothing is posted
     expect(harness.recordings.notifications).toMatchObject([
       { status: 'REJECTED', reason, details: { code, alertWorthy: true, source: 'ingest' } },
     ]);
+    // Published at once, not left for the reconciler.
+    expect(harness.publisher.published).toEqual(harness.recordings.notifications);
     expect(harness.metrics.total(IngestMetric.rejected, { reason: code })).toBe(1);
+  });
+
+  it('keeps the rejection when publishing its notification fails: the outbox entry waits for the reconciler', async () => {
+    // Prepare
+    const harness = ingestHarness();
+    harness.putObject(DEFAULT_KEY, { ContentLength: 0 });
+    harness.publisher.succeeds = false;
+
+    // Act
+    const outcomes = await harness.drop();
+
+    // Assess
+    expect(outcomes).toMatchObject([{ kind: 'rejected', code: 'zero-bytes' }]);
+    expect(harness.recordings.only().status).toBe('REJECTED');
+    expect(harness.recordings.notifications).toMatchObject([{ status: 'REJECTED', state: 'PENDING' }]);
+    expect(harness.publisher.published).toEqual([]);
   });
 
   it('records an object deleted before ingest as REJECTED, once per upload', async () => {

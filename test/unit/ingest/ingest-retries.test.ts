@@ -43,9 +43,15 @@ describe('ingest: rate limits wait, never fail', () => {
       },
     ]);
     expect(waiting.status).toBe('SUBMITTING');
+    // The refusal is on the recording itself: nothing reached Zoom, and it waits until the re-send is due.
+    expect(waiting.ingestWork).toEqual({
+      ownerDelivery: 'message-1',
+      mayHavePosted: false,
+      waiting: { until: start + 1_000 + 2_500, cause: 'rate-limited' },
+    });
     expect(harness.requeue.sent[0]).toMatchObject({
       cause: 'rate-limited',
-      notCreatedSubmission: 1,
+      recordingId: waiting.recordingId,
       rateLimited: 1,
     });
     // The refused POST created nothing, so even an account that ignores the key is posted to again.
@@ -71,6 +77,7 @@ describe('ingest: rate limits wait, never fail', () => {
     await harness.drop();
     harness.clock.advance(900_000);
     const early = await harness.deliverLastRequeue();
+    const held = harness.recordings.only();
     harness.clock.set(reset + 10_000);
     const due = await harness.deliverLastRequeue();
 
@@ -79,6 +86,13 @@ describe('ingest: rate limits wait, never fail', () => {
     expect(harness.requeue.sent[0]?.dueAt).toBe(reset + 2_500);
     expect(harness.requeue.sent[1]).toEqual(harness.requeue.sent[0]);
     expect(early).toMatchObject([{ kind: 'delayed', cause: 'rate-limited', dueAt: reset + 2_500 }]);
+    // The hold is on the recording until the reset (re-sends before it leave it be), so the
+    // reconciler's sweep of stuck recordings leaves it alone.
+    expect(held.ingestWork).toEqual({
+      ownerDelivery: 'message-1',
+      mayHavePosted: false,
+      waiting: { until: reset + 2_500, cause: 'rate-limited' },
+    });
     expect(harness.zoom.posts).toHaveLength(2);
     expect(due.map((outcome) => outcome.kind)).toEqual(['submitted']);
     expect(harness.recordings.only().status).toBe('SUBMITTED');
@@ -171,6 +185,7 @@ describe('ingest: transient failures are retried within a budget', () => {
       status: 'FAILED',
       details: { alertWorthy: true, code: 'zoom-credentials' },
     });
+    expect(harness.publisher.published).toEqual(harness.recordings.notifications);
   });
 });
 

@@ -9,10 +9,10 @@ import {
   type MessagePublisher,
   SnsMessagePublisher,
 } from '../../../shared/notify/sns-publisher.ts';
+import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
 import { PollMetric } from '../../../shared/polling/metrics.ts';
 import { type Notification, pendingNotificationFor } from '../../../shared/recordings/notification.ts';
 import type { TerminalStatus } from '../../../shared/recordings/state-machine.ts';
-import { RecordedMetrics } from '../polling/support/fakes.ts';
 import { aSubmittedRecording } from '../polling/support/fixtures.ts';
 
 const topics = {
@@ -111,7 +111,7 @@ describe('publishing from the outbox', () => {
     // Prepare
     const channels = new FakeChannels();
     const outbox = new FakeOutbox(aNotification('EVALUATED'));
-    const metrics = new RecordedMetrics();
+    const metrics = new InMemoryMetrics();
     const publisher = new OutboxPublisher({ outbox, publisher: channels, environment: 'prod', metrics });
 
     // Act
@@ -142,7 +142,7 @@ describe('publishing from the outbox', () => {
     const channels = new FakeChannels();
     channels.failing = 'alert';
     const outbox = new FakeOutbox(aNotification('FAILED'));
-    const metrics = new RecordedMetrics();
+    const metrics = new InMemoryMetrics();
     const publisher = new OutboxPublisher({ outbox, publisher: channels, environment: 'prod', metrics });
 
     // Act

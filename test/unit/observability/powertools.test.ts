@@ -106,6 +106,30 @@ describe('Powertools-backed observability', () => {
     expect(received._aws.CloudWatchMetrics[0]?.Namespace).toBe('QmIngest');
   });
 
+  it('writes durations as EMF in milliseconds, so CloudWatch gives their percentiles', () => {
+    // Prepare
+    const observability = createPowertoolsObservability({ serviceName: 'poll', environment: 'test' });
+    observability.startInvocation(context);
+
+    // Act
+    observability.metrics.duration('DropToResultMs', 4_250);
+    observability.metrics.duration('DropToResultMs', 1_500, { status: 'EVALUATED' });
+    const beforeEnd = lines().filter((line) => '_aws' in line);
+    observability.endInvocation();
+    const afterEnd = lines().filter((line) => '_aws' in line);
+
+    // Assess
+    const unitOf = (line: Record<string, unknown> | undefined) =>
+      (
+        line as { _aws: { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] } } | undefined
+      )?._aws.CloudWatchMetrics[0]?.Metrics.find((metric) => metric.Name === 'DropToResultMs')?.Unit;
+    const dimensioned = beforeEnd.find((line) => line['status'] === 'EVALUATED');
+    expect(dimensioned).toMatchObject({ DropToResultMs: 1_500, environment: 'test' });
+    expect(unitOf(dimensioned)).toBe('Milliseconds');
+    const buffered = afterEnd.find((line) => line['DropToResultMs'] === 4_250);
+    expect(unitOf(buffered)).toBe('Milliseconds');
+  });
+
   it('counts a cold start once per on-demand execution environment', () => {
     // Prepare
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
@@ -136,5 +160,20 @@ describe('InMemoryMetrics', () => {
     expect(metrics.total('ZoomCalls')).toBe(4);
     expect(metrics.total('ZoomCalls', { label: 'HEAVY' })).toBe(2);
     expect(metrics.total('ZoomRateLimited')).toBe(0);
+  });
+
+  it('keeps durations apart from counts, with their dimensions', () => {
+    // Prepare
+    const metrics = new InMemoryMetrics();
+
+    // Act
+    metrics.duration('DropToResultMs', 4_250, { status: 'EVALUATED' });
+    metrics.duration('DropToResultMs', 900, { status: 'TIMED_OUT' });
+    metrics.count('DropToResultMs');
+
+    // Assess
+    expect(metrics.durations('DropToResultMs')).toEqual([4_250, 900]);
+    expect(metrics.durations('DropToResultMs', { status: 'TIMED_OUT' })).toEqual([900]);
+    expect(metrics.total('DropToResultMs')).toBe(1);
   });
 });

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { runningOutOfTime } from '../../../functions/reconcile.ts';
-import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
-import { PollMetric, withDurations } from '../../../shared/polling/metrics.ts';
 
 describe('the reconciler function', () => {
   it('stops taking on work once a quarter of its time is left', () => {
@@ -33,23 +31,5 @@ describe('the reconciler function', () => {
 
     // Assess
     expect([before, after]).toEqual([false, true]);
-  });
-});
-
-describe('durations on the count-only metrics port', () => {
-  it('are written as the value of their metric', () => {
-    // Prepare
-    const port = new InMemoryMetrics();
-    const metrics = withDurations(port);
-
-    // Act
-    metrics.duration(PollMetric.dropToResult, 4_250, { status: 'EVALUATED' });
-    metrics.count('Evaluated');
-
-    // Assess
-    expect(port.points).toEqual([
-      { name: 'DropToResultMs', value: 4_250, dimensions: { status: 'EVALUATED' } },
-      { name: 'Evaluated', value: 1, dimensions: {} },
-    ]);
   });
 });

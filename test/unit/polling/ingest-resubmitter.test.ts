@@ -34,13 +34,16 @@ describe('the automatic resubmission handed to ingest', () => {
 
     // Assess
     expect(next).toMatchObject({ status: 'SUBMITTING', submission: 2, autoResubmissions: 1 });
-    expect(next.reason).toBe(
-      `Zoom never processed it (delivery ${resubmissionOrigin(recording.recordingId, 2)})`,
-    );
+    expect(next.reason).toBe('Zoom never processed it');
+    expect(next.ingestWork).toEqual({
+      ownerDelivery: resubmissionOrigin(recording.recordingId, 2),
+      mayHavePosted: false,
+    });
     expect(isOwnedBy(next, resubmissionOrigin(recording.recordingId, 2))).toBe(true);
+    expect(isOwnedBy(next, resubmissionOrigin(recording.recordingId, 1))).toBe(false);
   });
 
-  it("puts an ingest re-send on ingest's queue: due now, that delivery, nothing posted yet for the submission", async () => {
+  it("puts an ingest re-send on ingest's queue: due now, that delivery, naming the recording by id", async () => {
     // Prepare
     const { clock, recording, requeue, resubmitter } = harness();
 
@@ -53,6 +56,7 @@ describe('the automatic resubmission handed to ingest', () => {
       kind: 'qm-ingest/retry',
       version: 1,
       origin: resubmissionOrigin(recording.recordingId, 2),
+      recordingId: recording.recordingId,
       object: {
         source: 's3',
         eventName: 'Resubmission',
@@ -66,7 +70,6 @@ describe('the automatic resubmission handed to ingest', () => {
       cause: 'transient',
       transientFailures: 0,
       rateLimited: 0,
-      notCreatedSubmission: 2,
     });
   });
 

@@ -1,12 +1,12 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../shared/errors.ts';
+import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
 import { PollMetric } from '../../../shared/polling/metrics.ts';
 import { processPollBatch } from '../../../shared/polling/poll-batch.ts';
 import type { PollMessage } from '../../../shared/polling/poll-message.ts';
 import type { PollOutcome } from '../../../shared/polling/poller.ts';
 import { CapturingLogger } from '../zoom/support/capturing-logger.ts';
-import { RecordedMetrics } from './support/fakes.ts';
 
 function sqsRecord(messageId: string, body: string): SQSRecord {
   return {
@@ -48,7 +48,7 @@ describe('a batch of poll messages', () => {
     const logger = new CapturingLogger();
 
     // Act
-    const response = await processPollBatch(event, service, logger, new RecordedMetrics());
+    const response = await processPollBatch(event, service, logger, new InMemoryMetrics());
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
@@ -64,7 +64,7 @@ describe('a batch of poll messages', () => {
     ['a poll without its sequence', JSON.stringify({ kind: 'poll', recordingId: 'r', dueAt: 5 })],
   ])('drops a message that is %s, with an error log, and never retries it', async (_label, body) => {
     // Prepare
-    const metrics = new RecordedMetrics();
+    const metrics = new InMemoryMetrics();
     const logger = new CapturingLogger();
     const service = {
       poll: async (): Promise<PollOutcome> => {

@@ -204,10 +204,9 @@ describe('a poll that finishes the recording', () => {
     });
     expect(poller.recordings.outbox).toEqual([notification]);
     expect(poller.metrics.total(PollMetric.evaluated)).toBe(1);
-    expect(poller.metrics.durations).toContainEqual({
-      name: PollMetric.dropToResult,
-      milliseconds: poller.clock.now() - recording.receivedAt,
-    });
+    expect(poller.metrics.durations(PollMetric.dropToResult)).toEqual([
+      poller.clock.now() - recording.receivedAt,
+    ]);
   });
 
   it('one automated evaluation failed: EVALUATION_FAILED', async () => {

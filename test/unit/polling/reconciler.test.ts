@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../shared/errors.ts';
+import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
 import { PollMetric } from '../../../shared/polling/metrics.ts';
 import { Reconciler } from '../../../shared/polling/reconciler.ts';
 import type { Notification } from '../../../shared/recordings/notification.ts';
 import type { Recording } from '../../../shared/recordings/recording.ts';
-import { RecordedMetrics, RecordingPublisher, RecordingScheduler, TestClock } from './support/fakes.ts';
+import { RecordingPublisher } from '../../helpers/polling-publisher.ts';
+import { RecordingScheduler, TestClock } from './support/fakes.ts';
 import { aSubmittedRecording, HOUR, MINUTE, pollSettings, SUBMITTED_AT } from './support/fixtures.ts';
 import { InMemoryRecordings } from './support/in-memory-recordings.ts';
+import { statusIndexOf } from './support/status-index.ts';
 
 /**
- * The due-poll index over the recordings as they were when listed (an index lags its items):
- * SUBMITTED ones due by `dueBy`, most overdue first.
+ * The due-poll and status indexes over the recordings as they were when listed (an index lags its
+ * items): SUBMITTED ones due by `dueBy`, most overdue first; those of a status within a range.
  */
-function duePollsOf(listed: readonly Recording[]) {
+function indexesOf(listed: readonly Recording[]) {
   return {
     async *duePolls(dueBy: number): AsyncGenerator<Recording> {
       yield* listed
@@ -21,6 +24,7 @@ function duePollsOf(listed: readonly Recording[]) {
         )
         .sort((left, right) => (left.poll.nextPollDueAt ?? 0) - (right.poll.nextPollDueAt ?? 0));
     },
+    byStatus: statusIndexOf(listed),
   };
 }
 
@@ -38,7 +42,7 @@ function reconcilerHarness(recordings: readonly Recording[], now: number) {
   const store = new InMemoryRecordings(clock, ...recordings);
   const scheduler = new RecordingScheduler();
   const publisher = new PendingOutbox();
-  const metrics = new RecordedMetrics();
+  const metrics = new InMemoryMetrics();
   const settings = pollSettings({
     reconciler: {
       overdueSlackSeconds: 120,
@@ -48,7 +52,7 @@ function reconcilerHarness(recordings: readonly Recording[], now: number) {
     },
   });
   const reconciler = new Reconciler({
-    queries: duePollsOf(recordings),
+    queries: indexesOf(recordings),
     repository: store,
     scheduler,
     publisher,
@@ -182,5 +186,26 @@ describe('the reconciler', () => {
     // Assess
     expect(harness.publisher.pendingRuns).toEqual([{ limit: 50, createdBefore: now - MINUTE }]);
     expect(summary).toMatchObject({ notificationsPublished: 2, notificationsFailed: 1 });
+  });
+
+  it('also ends the recordings stuck before submission, reporting them in its summary', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + 8 * HOUR;
+    const stuck = aSubmittedRecording({
+      recordingId: 'stuck',
+      status: 'SUBMITTING',
+      statusChangedAt: SUBMITTED_AT,
+      updatedAt: SUBMITTED_AT,
+      ingestWork: { ownerDelivery: 'message-1', mayHavePosted: true },
+    });
+    const harness = reconcilerHarness([stuck, dueAt('lost', now - 10 * MINUTE, now + HOUR)], now);
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(summary).toMatchObject({ requeued: 1, stuckEnded: 1, stuckLeftAlone: 0 });
+    expect(harness.store.current('stuck').status).toBe('NEEDS_REVIEW');
+    expect(harness.publisher.published.map((notification) => notification.status)).toEqual(['NEEDS_REVIEW']);
   });
 });

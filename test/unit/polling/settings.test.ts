@@ -30,6 +30,7 @@ describe('the polling settings', () => {
         maxPollsPerRun: 200,
         maxNotificationsPerRun: 200,
         notificationMinAgeSeconds: 60,
+        stuck: { afterSeconds: 21_600, lookbackDays: 14, maxExaminedPerRun: 1_000, maxEndedPerRun: 100 },
       },
       results: { inlineMaxBytes: 300_000, keyPrefix: 'results/', fetchManualEvaluationDetails: true },
     });
@@ -71,6 +72,16 @@ describe('the polling settings', () => {
       'a key prefix without its slash',
       { results: { keyPrefix: 'results' } },
       'environment.polling.results.keyPrefix',
+    ],
+    [
+      'a stuck threshold shorter than one SQS delay and one function run',
+      { reconciler: { stuck: { afterSeconds: 600 } } },
+      'environment.polling.reconciler.stuck.afterSeconds',
+    ],
+    [
+      'a stuck sweep that does not look back past its threshold',
+      { reconciler: { stuck: { afterSeconds: 2 * 86_400, lookbackDays: 2 } } },
+      'environment.polling.reconciler.stuck.lookbackDays: must reach further back than reconciler.stuck.afterSeconds',
     ],
     ['an unknown field', { pollEvery: 5 }, 'environment.polling: Unrecognized key'],
   ])('refuse %s, naming the field', (_label, polling, field) => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseZoomProfile } from '../../../shared/config/zoom-profile.ts';
+import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
 import { PollMetric } from '../../../shared/polling/metrics.ts';
 import type { ZoomQmReader } from '../../../shared/polling/ports.ts';
 import { PollZoomReader } from '../../../shared/polling/zoom-reader.ts';
 import { ZoomRateLimitedError } from '../../../shared/zoom/errors.ts';
-import { RecordedMetrics, ScriptedZoom } from './support/fakes.ts';
+import { ScriptedZoom } from './support/fakes.ts';
 import { automatedList, interactionDetail } from './support/fixtures.ts';
 
 const profile = parseZoomProfile({ name: 'main', secretName: 'qm/main' });
@@ -30,7 +31,7 @@ describe('the poller reading Zoom', () => {
         throw new Error('not called');
       },
     };
-    const metrics = new RecordedMetrics();
+    const metrics = new InMemoryMetrics();
     const reader = new PollZoomReader({ profile, client }, metrics);
 
     // Act
@@ -46,7 +47,7 @@ describe('the poller reading Zoom', () => {
   it('answers undefined for a 404, an ordinary answer while Zoom has not analysed the recording', async () => {
     // Prepare
     const zoom = new ScriptedZoom();
-    const metrics = new RecordedMetrics();
+    const metrics = new InMemoryMetrics();
     const reader = new PollZoomReader({ profile, client: zoom }, metrics);
 
     // Act
@@ -68,7 +69,7 @@ describe('the poller reading Zoom', () => {
         { retryAfterMs: 1_000, kind: 'qps', label: 'MEDIUM', source },
       );
     zoom.failNext('getInteraction', refusal('zoom'), refusal('local-limiter'));
-    const metrics = new RecordedMetrics();
+    const metrics = new InMemoryMetrics();
     const reader = new PollZoomReader({ profile, client: zoom }, metrics);
 
     // Act
@@ -88,7 +89,7 @@ describe('the poller reading Zoom', () => {
       secretName: 'qm/main',
       operationLabels: { listAutomatedEvaluations: 'MEDIUM' },
     });
-    const metrics = new RecordedMetrics();
+    const metrics = new InMemoryMetrics();
     const reader = new PollZoomReader({ profile: relabelled, client: new ScriptedZoom() }, metrics);
 
     // Act

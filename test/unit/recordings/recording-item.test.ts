@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecording } from '../../../shared/recordings/recording.ts';
+import { parseRecording, RECORDING_SCHEMA_VERSION } from '../../../shared/recordings/recording.ts';
 import { recordingIndexAttributes, toRecordingItem } from '../../../shared/recordings/recording-item.ts';
 import { agentKeyOf } from '../../../shared/table/keys.ts';
 import { aRecording } from './recording-fixtures.ts';
@@ -126,14 +126,45 @@ describe('recording items', () => {
     expect(attempt).not.toThrow(/secret-value/);
   });
 
+  it('reads an item of schema version 1 (before ingest kept a record of its work) as it is', () => {
+    // Prepare
+    const { ingestWork: _none, ...item } = toRecordingItem(aRecording({ status: 'SUBMITTING' }));
+
+    // Act
+    const parsed = parseRecording({ ...item, schemaVersion: 1 });
+
+    // Assess
+    expect(parsed).toMatchObject({ schemaVersion: 1, status: 'SUBMITTING' });
+    expect(parsed.ingestWork).toBeUndefined();
+  });
+
+  it("round-trips ingest's record of its work", () => {
+    // Prepare
+    const recording = aRecording({
+      ingestWork: {
+        ownerDelivery: 'm-1',
+        mayHavePosted: false,
+        waiting: { until: 9, cause: 'rate-limited' },
+      },
+    });
+
+    // Act
+    const parsed = parseRecording(toRecordingItem(recording));
+
+    // Assess
+    expect(parsed.ingestWork).toEqual(recording.ingestWork);
+  });
+
   it('refuses an item written by a newer release with a hint to upgrade', () => {
     // Prepare
-    const item = { ...toRecordingItem(aRecording()), schemaVersion: 2 };
+    const item = { ...toRecordingItem(aRecording()), schemaVersion: RECORDING_SCHEMA_VERSION + 1 };
 
     // Act
     const attempt = () => parseRecording(item);
 
     // Assess
-    expect(attempt).toThrow('Recording rec-0001 has schema version 2; this release reads up to 1: upgrade');
+    expect(attempt).toThrow(
+      `Recording rec-0001 has schema version ${RECORDING_SCHEMA_VERSION + 1}; this release reads up to ${RECORDING_SCHEMA_VERSION}: upgrade`,
+    );
   });
 });

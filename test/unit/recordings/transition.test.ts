@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingRequestError } from '../../../shared/recordings/errors.ts';
+import { planIngestWork } from '../../../shared/recordings/ingest-work.ts';
+import { RECORDING_SCHEMA_VERSION } from '../../../shared/recordings/recording.ts';
 import { IllegalTransitionError } from '../../../shared/recordings/state-machine.ts';
 import { planTransition, type Transition } from '../../../shared/recordings/transition.ts';
 import { aRecording } from './recording-fixtures.ts';
@@ -244,5 +246,117 @@ describe('planTransition', () => {
 
     // Assess
     expect(attempt).toThrow('The notification for recording rec-0001 is invalid at: details.when');
+  });
+});
+
+describe("ingest's record of its work across transitions", () => {
+  const owner = { ownerDelivery: 'message-1', mayHavePosted: true };
+
+  it('starts afresh with SUBMITTING: the owner and whether a POST follows, never an old wait', () => {
+    // Prepare
+    const current = aRecording({
+      schemaVersion: 1,
+      ingestWork: {
+        ownerDelivery: 'message-1',
+        mayHavePosted: false,
+        waiting: { until: 5_000, cause: 'sidecar-wait' },
+      },
+    });
+
+    // Act
+    const plan = planTransition(current, { to: 'SUBMITTING', reason: 'ready', ingestWork: owner }, 2_000);
+
+    // Assess
+    expect(plan.next.ingestWork).toEqual(owner);
+    expect(plan.next.schemaVersion).toBe(RECORDING_SCHEMA_VERSION);
+  });
+
+  it.each([
+    [
+      'SUBMITTED',
+      {
+        to: 'SUBMITTED',
+        reason: 'r',
+        interactionId: 'IX-1',
+        urlExpiresAt: 9,
+        poll: { nextPollDueAt: 5, deadlineAt: 9 },
+      },
+    ],
+    ['REJECTED', { to: 'REJECTED', reason: 'r', notification: { details: {} } }],
+  ] as const)('ends when the recording leaves SUBMITTING for %s', (_to, transition) => {
+    // Prepare
+    const current = aRecording({
+      status: 'SUBMITTING',
+      ingestWork: owner,
+      poll: { pollSeq: 1, attempts: 0 },
+    });
+
+    // Act
+    const plan = planTransition(current, transition as Transition, 2_000);
+
+    // Assess
+    expect(plan.next.ingestWork).toBeUndefined();
+  });
+
+  it('refuses an owner on RESUBMITTED: the retry is owned only once handed over as SUBMITTING', () => {
+    // Prepare
+    const current = aRecording({ status: 'FAILED' });
+
+    // Act
+    const attempt = () =>
+      planTransition(current, { to: 'RESUBMITTED', reason: 'operator retry', ingestWork: owner }, 2_000);
+
+    // Assess
+    expect(attempt).toThrow(RecordingRequestError);
+    expect(attempt).toThrow('RESUBMITTED is owned by no ingest delivery');
+  });
+});
+
+describe('planIngestWork', () => {
+  it('replaces the work, moves the write sequence on and upgrades the item, checked against the recording as read', () => {
+    // Prepare
+    const current = aRecording({ schemaVersion: 1, status: 'SUBMITTING', poll: { pollSeq: 3, attempts: 0 } });
+    const work = {
+      ownerDelivery: 'message-1',
+      mayHavePosted: false,
+      waiting: { until: 9_000, cause: 'rate-limited' as const },
+    };
+
+    // Act
+    const plan = planIngestWork(current, work, 4_000);
+
+    // Assess
+    expect(plan.expected).toEqual({ status: 'SUBMITTING', submission: 1, pollSeq: 3 });
+    expect(plan.next).toMatchObject({
+      schemaVersion: RECORDING_SCHEMA_VERSION,
+      status: 'SUBMITTING',
+      updatedAt: 4_000,
+      statusChangedAt: current.statusChangedAt,
+      poll: { pollSeq: 4 },
+      ingestWork: work,
+    });
+    expect(plan.next.history).toEqual(current.history);
+  });
+
+  it('refuses a recording ingest no longer works on', () => {
+    // Prepare
+    const current = aRecording({ status: 'SUBMITTED' });
+
+    // Act
+    const attempt = () => planIngestWork(current, { ownerDelivery: 'message-1', mayHavePosted: true }, 4_000);
+
+    // Assess
+    expect(attempt).toThrow('Ingest works only on RECEIVED or SUBMITTING recordings; rec-0001 is SUBMITTED');
+  });
+
+  it('refuses work that does not match its schema, naming the field', () => {
+    // Prepare
+    const current = aRecording();
+
+    // Act
+    const attempt = () => planIngestWork(current, { ownerDelivery: '', mayHavePosted: false }, 4_000);
+
+    // Assess
+    expect(attempt).toThrow("Ingest's record of its work is invalid at: ownerDelivery");
   });
 });

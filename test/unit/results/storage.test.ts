@@ -8,10 +8,13 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { Container } from '../../../functions/container.ts';
+import { resultsStoreOf } from '../../../functions/poll.ts';
 import { PermanentError, RetryableError } from '../../../shared/errors.ts';
 import { type CollectedResults, collectResults } from '../../../shared/results/collect.ts';
 import { ResultsStore } from '../../../shared/results/results-store.ts';
 import { planResultsStorage, resultsTag } from '../../../shared/results/storage-plan.ts';
+import { UNIT_RUNTIME_ENV } from '../../helpers/ingest-fakes.ts';
 import { automatedList, interactionDetail } from '../polling/support/fixtures.ts';
 
 const options = { bucket: 'qm-results', keyPrefix: 'results/', inlineMaxBytes: 300_000 };
@@ -181,5 +184,37 @@ describe('the results store', () => {
     // Act / Assess
     await expect(store.save(collectedWithTranscript(100), 's1-p1')).rejects.toThrow(RetryableError);
     await expect(store.read('rec-1', { kind: 'item', sk: 'RECORDING' })).rejects.toThrow(PermanentError);
+  });
+});
+
+describe("the poll function's results store", () => {
+  const s3 = mockClient(S3Client);
+  const env = UNIT_RUNTIME_ENV;
+
+  beforeEach(() => {
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
+  });
+
+  it.each([
+    [
+      'with the key QM_RESULTS_KMS_KEY_ID names',
+      'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ],
+    ["with the account's AWS-managed key when none is named", undefined],
+  ])('encrypts transcripts with SSE-KMS %s', async (_label, keyId) => {
+    // Prepare
+    const container = new Container({
+      serviceName: 'poll',
+      env: keyId === undefined ? env : { ...env, QM_RESULTS_KMS_KEY_ID: keyId },
+    });
+
+    // Act
+    await resultsStoreOf(container).save(collectedWithTranscript(2_000), 's1-p1');
+
+    // Assess
+    const input = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ Bucket: 'qm-ingest-unit-results', ServerSideEncryption: 'aws:kms' });
+    expect(input?.SSEKMSKeyId).toBe(keyId);
   });
 });

@@ -8,7 +8,7 @@ describe('zoom simulator: the quirks list', () => {
     const body = {
       language: 'en-US',
       transcript_body: {
-        language: 'de-DE',
+        language: 'en-GB',
         speakers: [
           { speaker_id: '0', role: 'rep', email_address: 'rep@example.com' },
           { speaker_id: '1', role: 'customer', email_address: '' },
@@ -32,7 +32,7 @@ describe('zoom simulator: the quirks list', () => {
     expect(body).toEqual({
       language: 'en',
       transcript_body: {
-        language: 'de',
+        language: 'en-GB',
         speakers: [
           { speaker_id: '0', role: 'rep', email_address: 'rep@example.com' },
           { speaker_id: '1', role: 'customer', email_address: null },

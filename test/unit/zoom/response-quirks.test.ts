@@ -139,6 +139,11 @@ describe("Zoom's documented inconsistencies are read as the canonical value", ()
   it.each([
     ['EN_us', 'en-US'],
     ['zh-hk', 'zh-HK'],
+    ['de', 'de-DE'],
+    ['DA', 'da-DK'],
+    ['ko', 'ko-KR'],
+    ['ja', 'ja'],
+    ['EN', 'en-US'],
   ])('language "%s" reads as %s', (raw, canonical) => {
     // Prepare
     const { schemas } = schemasWithReports();
@@ -151,6 +156,36 @@ describe("Zoom's documented inconsistencies are read as the canonical value", ()
 
     // Assess
     expect(detail.language).toBe(canonical);
+  });
+
+  it.each(['es', 'fr', 'pt', 'zh'])(
+    'a bare primary subtag that names more than one language ("%s") is kept as it came and reported',
+    (raw) => {
+      // Prepare
+      const { schemas, reports } = schemasWithReports();
+
+      // Act
+      const detail = schemas.interactionDetail.parse({
+        interaction_info: { interaction_id: 'int-1' },
+        language: raw,
+      });
+
+      // Assess
+      expect(detail.language).toBe(raw);
+      expect(reports).toEqual([{ field: 'interaction.language', value: raw }]);
+    },
+  );
+
+  it('evaluation channel "VOICE" (the list example\'s spelling) reads as AUDIO', () => {
+    // Prepare
+    const { schemas, reports } = schemasWithReports();
+
+    // Act
+    const page = schemas.evaluationListPage.parse({ data: [{ id: 'ev-1', channel_type: 'voice' }] });
+
+    // Assess
+    expect(page.data[0]?.channel_type).toBe('AUDIO');
+    expect(reports).toEqual([]);
   });
 
   it('a transcript speaker with email_address null (an external user) is accepted', () => {

@@ -1,6 +1,5 @@
 import type { Clock } from '../../../../shared/clock.ts';
 import { parseZoomProfile } from '../../../../shared/config/zoom-profile.ts';
-import type { MetricsRecorder } from '../../../../shared/polling/metrics.ts';
 import type { PollObservations } from '../../../../shared/polling/observations.ts';
 import type {
   PollScheduler,
@@ -8,7 +7,6 @@ import type {
   ZoomAccounts,
   ZoomQmReader,
 } from '../../../../shared/polling/ports.ts';
-import type { Notification } from '../../../../shared/recordings/notification.ts';
 import type { Recording } from '../../../../shared/recordings/recording.ts';
 import type { RecordingRepository } from '../../../../shared/recordings/repository.ts';
 import type { CollectedResults } from '../../../../shared/results/collect.ts';
@@ -157,18 +155,6 @@ export class InMemoryResults implements Pick<ResultsStore, 'save'> {
   }
 }
 
-export class RecordingPublisher {
-  readonly published: Notification[] = [];
-  succeeds = true;
-
-  async publishOrLeavePending(notification: Notification): Promise<boolean> {
-    if (this.succeeds) {
-      this.published.push(notification);
-    }
-    return this.succeeds;
-  }
-}
-
 /** Moves the recording as the real one does, and records the hand-overs to ingest. */
 export class RecordingResubmitter implements Resubmitter {
   readonly handedOver: Recording[] = [];
@@ -193,33 +179,5 @@ export class RecordingResubmitter implements Resubmitter {
       throw failure;
     }
     this.handedOver.push(recording);
-  }
-}
-
-/** A metrics recorder that keeps every data point. */
-export class RecordedMetrics implements MetricsRecorder {
-  readonly counts: {
-    readonly name: string;
-    readonly value: number;
-    readonly dimensions: Record<string, string>;
-  }[] = [];
-  readonly durations: { readonly name: string; readonly milliseconds: number }[] = [];
-
-  count(name: string, value = 1, dimensions: Readonly<Record<string, string>> = {}): void {
-    this.counts.push({ name, value, dimensions: { ...dimensions } });
-  }
-
-  duration(name: string, milliseconds: number): void {
-    this.durations.push({ name, milliseconds });
-  }
-
-  total(name: string, dimensions: Readonly<Record<string, string>> = {}): number {
-    return this.counts
-      .filter(
-        (point) =>
-          point.name === name &&
-          Object.entries(dimensions).every(([key, value]) => point.dimensions[key] === value),
-      )
-      .reduce((sum, point) => sum + point.value, 0);
   }
 }

@@ -1,13 +1,13 @@
 import type { PollSettingsInput } from '../../../../shared/config/polling.ts';
+import { InMemoryMetrics } from '../../../../shared/observability/metrics.ts';
 import type { PollMessage } from '../../../../shared/polling/poll-message.ts';
 import { PollService } from '../../../../shared/polling/poller.ts';
 import type { Recording } from '../../../../shared/recordings/recording.ts';
+import { RecordingPublisher } from '../../../helpers/polling-publisher.ts';
 import { CapturingLogger } from '../../zoom/support/capturing-logger.ts';
 import {
   InMemoryObservations,
   InMemoryResults,
-  RecordedMetrics,
-  RecordingPublisher,
   RecordingResubmitter,
   RecordingScheduler,
   ScriptedZoom,
@@ -37,7 +37,7 @@ export function pollHarness(options: { recording?: Recording; settings?: PollSet
   const results = new InMemoryResults();
   const publisher = new RecordingPublisher();
   const resubmitter = new RecordingResubmitter(recordings);
-  const metrics = new RecordedMetrics();
+  const metrics = new InMemoryMetrics();
   const logger = new CapturingLogger();
   const settings = pollSettings({ ...TEST_POLL_SETTINGS, ...options.settings });
   const service = new PollService({

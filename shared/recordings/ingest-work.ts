@@ -1,0 +1,42 @@
+import { RecordingRequestError } from './errors.ts';
+import { type IngestWork, ingestWorkSchema, RECORDING_SCHEMA_VERSION, type Recording } from './recording.ts';
+import type { Expectation } from './repository.ts';
+
+/**
+ * A rewrite of ingest's record of its work on a recording it owns (a wait, or a POST about to be
+ * made), checked and computed without the table: the repository turns the plan into one
+ * conditional write, and the in-memory stores of the unit tests apply the same plan.
+ */
+export interface IngestWorkPlan {
+  /** What the write expects to find: the recording exactly as the writer read it. */
+  readonly expected: Expectation;
+  readonly next: Recording;
+}
+
+/**
+ * Checks `work` for `current` (RECEIVED or SUBMITTING only: nothing else is ingest's) and returns
+ * the recording after the write: the work replaced, the write sequence moved on (so any writer
+ * that decided on the recording before it is refused), the item upgraded to this schema version.
+ */
+export function planIngestWork(current: Recording, work: IngestWork, now: number): IngestWorkPlan {
+  if (current.status !== 'RECEIVED' && current.status !== 'SUBMITTING') {
+    throw new RecordingRequestError(
+      `Ingest works only on RECEIVED or SUBMITTING recordings; ${current.recordingId} is ${current.status}`,
+    );
+  }
+  const parsed = ingestWorkSchema.safeParse(work);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(ingestWork)');
+    throw new RecordingRequestError(`Ingest's record of its work is invalid at: ${fields.join(', ')}`);
+  }
+  return {
+    expected: { status: current.status, submission: current.submission, pollSeq: current.poll.pollSeq },
+    next: {
+      ...current,
+      schemaVersion: RECORDING_SCHEMA_VERSION,
+      updatedAt: now,
+      poll: { ...current.poll, pollSeq: current.poll.pollSeq + 1 },
+      ingestWork: parsed.data,
+    },
+  };
+}
