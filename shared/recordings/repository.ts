@@ -220,30 +220,7 @@ export class RecordingRepository {
    * message that carried the previous sequence, and any duplicate of it, is stale from now on.
    */
   async schedulePoll(current: Recording, schedule: PollSchedule): Promise<Recording> {
-    if (current.status !== 'SUBMITTED') {
-      throw new RecordingRequestError(
-        `Polls are scheduled only for SUBMITTED recordings; ${current.recordingId} is ${current.status}`,
-      );
-    }
-    if (!Number.isInteger(schedule.nextPollDueAt) || schedule.nextPollDueAt < 0) {
-      throw new RecordingRequestError('A poll schedule needs nextPollDueAt as epoch milliseconds');
-    }
-    assertPollWithinDeadline(schedule.nextPollDueAt, current.poll.deadlineAt);
-    const expected = {
-      status: current.status,
-      submission: current.submission,
-      pollSeq: schedule.pollSeq ?? current.poll.pollSeq,
-    };
-    const next: Recording = {
-      ...current,
-      updatedAt: this.#clock.now(),
-      poll: {
-        ...current.poll,
-        pollSeq: current.poll.pollSeq + 1,
-        attempts: current.poll.attempts + (schedule.countsAsAttempt ? 1 : 0),
-        nextPollDueAt: schedule.nextPollDueAt,
-      },
-    };
+    const { expected, next } = planPollSchedule(current, schedule, this.#clock.now());
     return this.#setIfExpected(current.recordingId, expected, 'scheduling a poll', (names) => [
       `${names.name('poll')} = ${names.value(next.poll)}`,
       `${names.name('updatedAt')} = ${names.value(next.updatedAt)}`,
@@ -456,6 +433,45 @@ export function refusalFor(
     return new StaleWriteError(found, 'poll', expected.pollSeq);
   }
   return new TransitionConflictError(found, expected.status);
+}
+
+/**
+ * The write that schedules the next poll of a SUBMITTED recording, decided without I/O so every
+ * store (and the in-memory one of the tests) schedules alike: what the stored recording must still
+ * be, and the recording with its poll sequence moved on and, for a counted poll, one more attempt.
+ * A recording not SUBMITTED, or a due time that is not epoch milliseconds within the deadline, is
+ * the caller's mistake.
+ */
+export function planPollSchedule(
+  current: Recording,
+  schedule: PollSchedule,
+  now: number,
+): { readonly expected: Expectation; readonly next: Recording } {
+  if (current.status !== 'SUBMITTED') {
+    throw new RecordingRequestError(
+      `Polls are scheduled only for SUBMITTED recordings; ${current.recordingId} is ${current.status}`,
+    );
+  }
+  if (!Number.isInteger(schedule.nextPollDueAt) || schedule.nextPollDueAt < 0) {
+    throw new RecordingRequestError('A poll schedule needs nextPollDueAt as epoch milliseconds');
+  }
+  assertPollWithinDeadline(schedule.nextPollDueAt, current.poll.deadlineAt);
+  const expected = {
+    status: current.status,
+    submission: current.submission,
+    pollSeq: schedule.pollSeq ?? current.poll.pollSeq,
+  };
+  const next: Recording = {
+    ...current,
+    updatedAt: now,
+    poll: {
+      ...current.poll,
+      pollSeq: current.poll.pollSeq + 1,
+      attempts: current.poll.attempts + (schedule.countsAsAttempt ? 1 : 0),
+      nextPollDueAt: schedule.nextPollDueAt,
+    },
+  };
+  return { expected, next };
 }
 
 /**

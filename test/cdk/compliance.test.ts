@@ -2,28 +2,17 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nagPacks } from '../../cdk/nag.ts';
 import { secretFindings } from './helpers/secret-scan.ts';
-import {
-  configuredDeployments,
-  SYNTHESIS_TIMEOUT_MS,
-  type Synthesis,
-  synthesize,
-} from './helpers/synthesize.ts';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import { resourcesOf } from './helpers/template.ts';
 
 /**
  * Compliance of every configured environment: cdk-nag's AwsSolutions and Serverless packs with
  * narrow acknowledgements only, and no secret value anywhere in a template.
  */
-let synthesis: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize(configuredDeployments());
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => synthesis?.dispose());
+const synthesis = synthesizedPerFile();
 
 interface Acknowledgement {
   readonly path: string;

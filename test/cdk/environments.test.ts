@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STACK_OUTPUTS, stackNameOf } from '../../shared/config/resources.ts';
-import {
-  configuredDeployments,
-  SYNTHESIS_TIMEOUT_MS,
-  type Synthesis,
-  synthesize,
-} from './helpers/synthesize.ts';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
+import { configuredDeployments } from './helpers/synthesize.ts';
 import { physicalNames, resourcesOf } from './helpers/template.ts';
 
-let synthesis: Synthesis;
-let sameEnvironmentTwice: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize(configuredDeployments());
+const synthesis = synthesizedPerFile();
+const sameEnvironmentTwice = synthesizedPerFile(() => {
   const dev = configuredDeployments().find((deployment) => deployment.settings.name === 'dev');
   if (dev === undefined) throw new Error('no dev environment');
-  sameEnvironmentTwice = synthesize([dev, { ...dev }]);
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => {
-  synthesis?.dispose();
-  sameEnvironmentTwice?.dispose();
+  return [dev, { ...dev }];
 });
 
 describe('every configured environment', () => {

@@ -1,17 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDeployment } from '../../cdk/environments.ts';
-import { SYNTHESIS_TIMEOUT_MS, type Synthesis, synthesize } from './helpers/synthesize.ts';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import { arnOf, refOf, resourceNamed, resourcesOf } from './helpers/template.ts';
 
 /** staging brings its own bucket (events through EventBridge) and signs URLs with a dedicated IAM user. */
-let synthesis: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize([loadDeployment('staging')]);
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => synthesis?.dispose());
+const synthesis = synthesizedPerFile(() => [loadDeployment('staging')]);
 
 const staging = () => synthesis.get('staging');
 const named = (type: string, property: string, value: string) =>

@@ -1,24 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FUNCTION_ROLES } from '../../shared/config/resources.ts';
 import { loadRuntimeConfig, RUNTIME_VARIABLES } from '../../shared/config/runtime.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
-import {
-  configuredDeployments,
-  SYNTHESIS_TIMEOUT_MS,
-  type Synthesis,
-  synthesize,
-} from './helpers/synthesize.ts';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import { arnOf, type Properties, refOf, resourceNamed, resourcesOf } from './helpers/template.ts';
 
-let synthesis: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize(configuredDeployments());
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => synthesis?.dispose());
+const synthesis = synthesizedPerFile();
 
 describe.each(['dev', 'staging', 'prod'])('the functions of %s', (name) => {
   const environment = () => synthesis.get(name);

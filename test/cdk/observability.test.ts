@@ -1,21 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PIPELINE_METRICS } from '../../cdk/observability/metric-catalog.ts';
-import {
-  configuredDeployments,
-  SYNTHESIS_TIMEOUT_MS,
-  type Synthesis,
-  synthesize,
-} from './helpers/synthesize.ts';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import { arnOf, type Properties, refOf, resourceNamed, resourcesOf } from './helpers/template.ts';
 
-let synthesis: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize(configuredDeployments());
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => synthesis?.dispose());
+const synthesis = synthesizedPerFile();
 
 const alarmsOf = (name: string) =>
   new Map(

@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FunctionRole } from '../../shared/config/resources.ts';
-import {
-  configuredDeployments,
-  SYNTHESIS_TIMEOUT_MS,
-  type Synthesis,
-  synthesize,
-} from './helpers/synthesize.ts';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import {
   arnOf,
   asArray,
@@ -18,13 +13,7 @@ import {
   resourcesOf,
 } from './helpers/template.ts';
 
-let synthesis: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize(configuredDeployments());
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => synthesis?.dispose());
+const synthesis = synthesizedPerFile();
 
 const DYNAMODB_READ_WRITE = [
   'dynamodb:BatchGetItem',

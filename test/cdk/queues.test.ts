@@ -1,20 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  configuredDeployments,
-  SYNTHESIS_TIMEOUT_MS,
-  type Synthesis,
-  synthesize,
-} from './helpers/synthesize.ts';
+import { describe, expect, it } from 'vitest';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import { arnOf, resourceNamed, resourcesOf } from './helpers/template.ts';
 
-let synthesis: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize(configuredDeployments());
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => synthesis?.dispose());
+const synthesis = synthesizedPerFile();
 
 const environments = () => [...synthesis.environments.values()];
 

@@ -1,21 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stateTableDefinition } from '../../shared/table/definition.ts';
-import {
-  configuredDeployments,
-  SYNTHESIS_TIMEOUT_MS,
-  type Synthesis,
-  synthesize,
-} from './helpers/synthesize.ts';
+import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import { arnOf, resourceNamed, resourcesOf, type TemplateResource } from './helpers/template.ts';
 
-let synthesis: Synthesis;
-
-beforeAll(() => {
-  synthesis = synthesize(configuredDeployments());
-}, SYNTHESIS_TIMEOUT_MS);
-
-afterAll(() => synthesis?.dispose());
+const synthesis = synthesizedPerFile();
 
 const template = (name: string) => synthesis.get(name).template;
 const keyOf = (name: string) => resourcesOf(template(name), 'AWS::KMS::Key')[0] as TemplateResource;

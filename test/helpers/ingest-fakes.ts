@@ -16,8 +16,6 @@ import type {
 } from '../../shared/ingest/ports.ts';
 import type { ObjectVersion, PresignedUrl, Presigner } from '../../shared/ingest/presign.ts';
 import type { IngestRetryMessage } from '../../shared/ingest/retry-message.ts';
-import type { LogAttributes } from '../../shared/logging.ts';
-import type { StructuredLogger } from '../../shared/observability/logger.ts';
 import type { PollScheduler } from '../../shared/polling/ports.ts';
 import { planIngestWork } from '../../shared/recordings/ingest-work.ts';
 import type { Notification } from '../../shared/recordings/notification.ts';
@@ -278,54 +276,6 @@ export class FakePresigner implements Presigner {
       url: `https://${object.bucket}.s3.eu-west-1.amazonaws.com/${encodeURIComponent(object.key)}?${version}X-Amz-Signature=deadbeefsignature`,
       expiresAt: this.#clock.now() + this.#lifetimeMs,
     };
-  }
-}
-
-export interface LoggedLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly fields: LogAttributes;
-}
-
-/** A structured logger that keeps every line with its child keys merged in. */
-export class CapturingStructuredLogger implements StructuredLogger {
-  readonly lines: LoggedLine[];
-  readonly #keys: LogAttributes;
-
-  constructor(lines: LoggedLine[] = [], keys: LogAttributes = {}) {
-    this.lines = lines;
-    this.#keys = keys;
-  }
-
-  debug(message: string, ...extras: LogAttributes[]): void {
-    this.#write('debug', message, extras);
-  }
-
-  info(message: string, ...extras: LogAttributes[]): void {
-    this.#write('info', message, extras);
-  }
-
-  warn(message: string, ...extras: LogAttributes[]): void {
-    this.#write('warn', message, extras);
-  }
-
-  error(message: string, ...extras: LogAttributes[]): void {
-    this.#write('error', message, extras);
-  }
-
-  child(keys: LogAttributes): StructuredLogger {
-    return new CapturingStructuredLogger(this.lines, { ...this.#keys, ...keys });
-  }
-
-  /** Everything logged, as one string to search for leaks. */
-  text(): string {
-    return JSON.stringify(this.lines, (_key, value: unknown) =>
-      value instanceof Error ? value.message : value,
-    );
-  }
-
-  #write(level: LoggedLine['level'], message: string, extras: readonly LogAttributes[]): void {
-    this.lines.push({ level, message, fields: Object.assign({}, this.#keys, ...extras) });
   }
 }
 

@@ -8,7 +8,6 @@ import {
   aZoomAccount,
   CapturingPollScheduler,
   CapturingRequeue,
-  CapturingStructuredLogger,
   FakeObjects,
   FakePresigner,
   FakeZoomClient,
@@ -19,6 +18,7 @@ import {
   zoomAccounts,
 } from './ingest-fakes.ts';
 import { RecordingPublisher } from './polling-publisher.ts';
+import { CapturingStructuredLogger } from './shared-logging.ts';
 
 /**
  * The ingest core wired to in-memory fakes, for unit tests of its decisions: deliver a message,

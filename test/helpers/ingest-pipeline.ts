@@ -12,17 +12,14 @@ import {
 } from '../../local/zoom-simulator/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { EnvironmentSettingsInput } from '../../shared/config/environment.ts';
-import { RUNTIME_VARIABLES } from '../../shared/config/runtime.ts';
 import type { ZoomProfileInput } from '../../shared/config/zoom-profile.ts';
-import type { LambdaObservability } from '../../shared/observability/lambda-observability.ts';
-import { InMemoryMetrics } from '../../shared/observability/metrics.ts';
+import type { InMemoryMetrics } from '../../shared/observability/metrics.ts';
 import { parseRecording, type Recording } from '../../shared/recordings/recording.ts';
 import { createStateTable } from '../../shared/table/create-table.ts';
 import { stateTableDefinition } from '../../shared/table/definition.ts';
 import { documentClientOf } from '../../shared/table/document-client.ts';
 import { ItemType } from '../../shared/table/keys.ts';
 import type { FetchFn } from '../../shared/zoom/http.ts';
-import { CapturingStructuredLogger } from './ingest-fakes.ts';
 import {
   connectBucketToQueue,
   createTestBucket,
@@ -36,7 +33,10 @@ import {
   type TestQueueWithDlq,
   uniqueName,
 } from './local-stack.ts';
+import { inMemoryObservability } from './polling-observability.ts';
 import { createTestTopics, type TestTopics } from './polling-topics.ts';
+import type { CapturingStructuredLogger } from './shared-logging.ts';
+import { runtimeEnvironment, simulatorProfile, simulatorSecret } from './shared-pipeline.ts';
 
 /**
  * The ingest path end to end on the local servers, as it runs in AWS: a bucket whose
@@ -117,13 +117,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
     createTestTopics(clients.sns),
     createTestSecret(
       clients.secretsManager,
-      JSON.stringify(
-        options.secret ?? {
-          account_id: simulator.credentials.accountId,
-          client_id: simulator.credentials.clientId,
-          client_secret: simulator.credentials.clientSecret,
-        },
-      ),
+      JSON.stringify(options.secret ?? simulatorSecret(simulator)),
       'zoom',
     ),
   ]);
@@ -134,22 +128,8 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
 
   const settings: EnvironmentSettingsInput = {
     name: 'itest',
-    zoomProfiles: [
-      {
-        name: 'main',
-        secretName: secret.name,
-        apiBaseUrl: simulator.apiBaseUrl,
-        oauthUrl: simulator.oauthUrl,
-        // Generous local limits: the simulator's limits are the ones under test.
-        planLimits: {
-          LIGHT: { perSecond: 200 },
-          MEDIUM: { perSecond: 200 },
-          HEAVY: { perSecond: 200, perDay: 1_000_000 },
-        },
-        limitFraction: 1,
-        ...options.profile,
-      },
-    ],
+    // Generous local limits: the simulator's limits are the ones under test.
+    zoomProfiles: [simulatorProfile(simulator, secret.name, 200, options.profile)],
     defaultProfile: 'main',
     ingest: {
       recordingPrefixes: ['calls/'],
@@ -158,23 +138,16 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
     },
     ...(options.polling === undefined ? {} : { polling: options.polling }),
   };
-  const env = {
-    [RUNTIME_VARIABLES.settings]: JSON.stringify(settings),
-    [RUNTIME_VARIABLES.tableName]: tableName,
-    [RUNTIME_VARIABLES.ingestQueueUrl]: ingestQueue.queueUrl,
-    [RUNTIME_VARIABLES.pollQueueUrl]: pollQueue.queueUrl,
-    [RUNTIME_VARIABLES.resultsBucket]: bucket,
-    [RUNTIME_VARIABLES.notificationTopicArn]: topics.notificationTopicArn,
-    [RUNTIME_VARIABLES.alertTopicArn]: topics.alertTopicArn,
-  };
-  const logger = new CapturingStructuredLogger();
-  const metrics = new InMemoryMetrics();
-  const observability: LambdaObservability = {
-    logger,
-    metrics,
-    startInvocation: () => {},
-    endInvocation: () => {},
-  };
+  const env = runtimeEnvironment({
+    settings,
+    tableName,
+    ingestQueueUrl: ingestQueue.queueUrl,
+    pollQueueUrl: pollQueue.queueUrl,
+    resultsBucket: bucket,
+    topics,
+  });
+  const observability = inMemoryObservability();
+  const { logger, metrics } = observability;
   const container = new Container({
     serviceName: 'ingest',
     env,

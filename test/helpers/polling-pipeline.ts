@@ -51,9 +51,11 @@ import {
   type TestQueueWithDlq,
   uniqueName,
 } from './local-stack.ts';
-import { inMemoryObservability, type PollingLogs } from './polling-observability.ts';
+import { inMemoryObservability } from './polling-observability.ts';
 import { POLLING_TEST_SCENARIO } from './polling-scenario.ts';
 import { createTestTopics } from './polling-topics.ts';
+import type { CapturingStructuredLogger } from './shared-logging.ts';
+import { runtimeEnvironment, simulatorProfile, simulatorSecret } from './shared-pipeline.ts';
 
 /**
  * The polling half of the pipeline on the local servers, as it runs in AWS: the real poll handler
@@ -118,7 +120,7 @@ export interface PollingPipeline {
   readonly config: RuntimeConfig;
   readonly pollQueue: TestQueueWithDlq;
   readonly ingestQueue: TestQueue;
-  readonly logs: PollingLogs;
+  readonly logs: CapturingStructuredLogger;
   readonly metrics: InMemoryMetrics;
   /** Uploads a recording under `key`, submits it to the simulator and starts its polling. */
   submit(key: string, options?: SubmitOptions): Promise<Recording>;
@@ -151,47 +153,24 @@ export async function startPollingPipeline(options: PollingPipelineOptions = {})
     createTestQueueWithDlq(clients.sqs, { prefix: 'poll', visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
     createTestQueue(clients.sqs, { prefix: 'ingest' }),
     createTestTopics(clients.sns),
-    createTestSecret(
-      clients.secretsManager,
-      JSON.stringify({
-        account_id: simulator.credentials.accountId,
-        client_id: simulator.credentials.clientId,
-        client_secret: simulator.credentials.clientSecret,
-      }),
-      'zoom',
-    ),
+    createTestSecret(clients.secretsManager, JSON.stringify(simulatorSecret(simulator)), 'zoom'),
   ]);
   const tableName = uniqueName('state');
   await createStateTable(clients.dynamodb, stateTableDefinition, tableName);
   const settings: EnvironmentSettingsInput = {
     name: 'itest',
-    zoomProfiles: [
-      {
-        name: 'main',
-        secretName: secret.name,
-        apiBaseUrl: simulator.apiBaseUrl,
-        oauthUrl: simulator.oauthUrl,
-        planLimits: {
-          LIGHT: { perSecond: 500 },
-          MEDIUM: { perSecond: 500 },
-          HEAVY: { perSecond: 500, perDay: 1_000_000 },
-        },
-        limitFraction: 1,
-        ...options.profile,
-      },
-    ],
+    zoomProfiles: [simulatorProfile(simulator, secret.name, 500, options.profile)],
     defaultProfile: 'main',
     polling: { ...FAST_POLLING, ...options.polling },
   };
-  const env = {
-    QM_SETTINGS: JSON.stringify(settings),
-    QM_TABLE_NAME: tableName,
-    QM_INGEST_QUEUE_URL: ingestQueue.queueUrl,
-    QM_POLL_QUEUE_URL: pollQueue.queueUrl,
-    QM_RESULTS_BUCKET: resultsBucket,
-    QM_NOTIFICATION_TOPIC_ARN: topics.notificationTopicArn,
-    QM_ALERT_TOPIC_ARN: topics.alertTopicArn,
-  };
+  const env = runtimeEnvironment({
+    settings,
+    tableName,
+    ingestQueueUrl: ingestQueue.queueUrl,
+    pollQueueUrl: pollQueue.queueUrl,
+    resultsBucket,
+    topics,
+  });
   const observability = inMemoryObservability();
   const container = new Container({ serviceName: 'poll', env, overrides: { observability } });
   const config = container.config;

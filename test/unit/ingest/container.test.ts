@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Container, defaultContainer, resetDefaultContainers } from '../../../functions/container.ts';
 import { ConfigError } from '../../../shared/errors.ts';
 import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
-import { CapturingStructuredLogger, TestClock, UNIT_RUNTIME_ENV } from '../../helpers/ingest-fakes.ts';
+import { TestClock, UNIT_RUNTIME_ENV } from '../../helpers/ingest-fakes.ts';
+import { CapturingStructuredLogger } from '../../helpers/shared-logging.ts';
 
 const env = UNIT_RUNTIME_ENV;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandler, type IngestRuntime, processBatch } from '../../../functions/ingest.ts';
 import type { IngestService } from '../../../shared/ingest/ingest-service.ts';
 import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
-import { CapturingStructuredLogger } from '../../helpers/ingest-fakes.ts';
+import { CapturingStructuredLogger } from '../../helpers/shared-logging.ts';
 
 function record(messageId: string, body: string): SQSRecord {
   return {

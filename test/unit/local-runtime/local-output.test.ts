@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BannerInfo, clockTime, formatBanner, formatEvent } from '../../../cli/local-output.ts';
 import type { RuntimeEvent } from '../../../local/runtime/index.ts';
+import type { RecordingFinishedMessage } from '../../../shared/notify/messages.ts';
 import type { Recording } from '../../../shared/recordings/recording.ts';
 
 const info: BannerInfo = {
@@ -28,6 +29,33 @@ const info: BannerInfo = {
 
 const recording = { recordingId: 'rec1', key: 'calls/2026-11-25/a.wav' } as Recording;
 const at = new Date(2026, 10, 25, 9, 5, 7).getTime();
+
+/** The outcome event of a recording's notification: the fields a test is about over a local rec1. */
+function outcomeEvent(fields: Partial<RecordingFinishedMessage>): RuntimeEvent {
+  return {
+    kind: 'outcome',
+    receivedAt: at,
+    message: {
+      schemaVersion: 1,
+      type: 'qm-ingest.recording.finished',
+      notificationId: 'rec1-1',
+      environment: 'local',
+      recordingId: 'rec1',
+      bucket: 'b',
+      key: 'calls/a.wav',
+      zoomAccountId: 'acc',
+      profile: 'simulator',
+      submission: 1,
+      interactionId: 'int1',
+      queueId: null,
+      status: 'EVALUATED',
+      reason: 'The automated evaluation completed',
+      occurredAt: '2026-11-25T09:05:07.000Z',
+      details: {},
+      ...fields,
+    },
+  };
+}
 
 describe('formatBanner', () => {
   it('prints the endpoints as export lines, endpoints first', () => {
@@ -113,28 +141,10 @@ describe('formatEvent', () => {
 
   it('shows an evaluated outcome with its scores and interaction, under the real key', () => {
     // Prepare
-    const event: RuntimeEvent = {
-      kind: 'outcome',
-      receivedAt: at,
-      message: {
-        schemaVersion: 1,
-        type: 'qm-ingest.recording.finished',
-        notificationId: 'rec1-1',
-        environment: 'local',
-        recordingId: 'rec1',
-        bucket: 'b',
-        key: 'calls/[email]/a.wav',
-        zoomAccountId: 'acc',
-        profile: 'simulator',
-        submission: 1,
-        interactionId: 'int1',
-        queueId: null,
-        status: 'EVALUATED',
-        reason: 'The automated evaluation completed',
-        occurredAt: '2026-11-25T09:05:07.000Z',
-        details: { evaluations: [{ score: 9, totalScore: 30 }] },
-      },
-    };
+    const event = outcomeEvent({
+      key: 'calls/[email]/a.wav',
+      details: { evaluations: [{ score: 9, totalScore: 30 }] },
+    });
 
     // Act / Assess
     expect(formatEvent(event, context)).toBe(
@@ -144,28 +154,15 @@ describe('formatEvent', () => {
 
   it('shows a rejection with its code and reason, under the masked key when the real one is unknown', () => {
     // Prepare
-    const event: RuntimeEvent = {
-      kind: 'outcome',
-      receivedAt: at,
-      message: {
-        schemaVersion: 1,
-        type: 'qm-ingest.recording.finished',
-        notificationId: 'rec2-1',
-        environment: 'local',
-        recordingId: 'rec2',
-        bucket: 'b',
-        key: 'calls/[email]/b.wav',
-        zoomAccountId: 'acc',
-        profile: 'simulator',
-        submission: 1,
-        interactionId: null,
-        queueId: null,
-        status: 'REJECTED',
-        reason: 'The object is empty (0 bytes)',
-        occurredAt: '2026-11-25T09:05:07.000Z',
-        details: { code: 'zero-bytes' },
-      },
-    };
+    const event = outcomeEvent({
+      notificationId: 'rec2-1',
+      recordingId: 'rec2',
+      key: 'calls/[email]/b.wav',
+      interactionId: null,
+      status: 'REJECTED',
+      reason: 'The object is empty (0 bytes)',
+      details: { code: 'zero-bytes' },
+    });
 
     // Act / Assess
     expect(formatEvent(event, context)).toBe(
@@ -175,28 +172,11 @@ describe('formatEvent', () => {
 
   it('shows a failed evaluation by its reason, not by the scores it lacks', () => {
     // Prepare
-    const event: RuntimeEvent = {
-      kind: 'outcome',
-      receivedAt: at,
-      message: {
-        schemaVersion: 1,
-        type: 'qm-ingest.recording.finished',
-        notificationId: 'rec1-1',
-        environment: 'local',
-        recordingId: 'rec1',
-        bucket: 'b',
-        key: 'calls/a.wav',
-        zoomAccountId: 'acc',
-        profile: 'simulator',
-        submission: 1,
-        interactionId: 'int1',
-        queueId: null,
-        status: 'EVALUATION_FAILED',
-        reason: '1 of 1 automated evaluations failed in Zoom',
-        occurredAt: '2026-11-25T09:05:07.000Z',
-        details: { evaluations: [{ type: 'automated', status: 'FAILED' }] },
-      },
-    };
+    const event = outcomeEvent({
+      status: 'EVALUATION_FAILED',
+      reason: '1 of 1 automated evaluations failed in Zoom',
+      details: { evaluations: [{ type: 'automated', status: 'FAILED' }] },
+    });
 
     // Act / Assess
     expect(formatEvent(event, context)).toBe(

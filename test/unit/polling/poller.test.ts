@@ -22,6 +22,30 @@ function rateLimited(retryAfterMs: number, source: 'zoom' | 'local-limiter' = 'z
   );
 }
 
+/** A harness whose recording Zoom has evaluated: one automated evaluation completed, the interaction analysed. */
+function evaluatedPoller(): ReturnType<typeof pollHarness> {
+  const poller = pollHarness();
+  poller.zoom.automated = automatedList([{ status: 'COMPLETED' }]);
+  poller.zoom.detail = interactionDetail();
+  return poller;
+}
+
+/** A harness whose recording (poll sequence 3, `attempts` polls made) is next due at `dueAt`, its deadline a day after submission. */
+function pollerDueAt(dueAt: number, attempts: number): ReturnType<typeof pollHarness> {
+  return pollHarness({
+    recording: aSubmittedRecording({
+      poll: { pollSeq: 3, attempts, nextPollDueAt: dueAt, deadlineAt: SUBMITTED_AT + 24 * HOUR },
+    }),
+  });
+}
+
+/** A harness whose recording is due at its deadline after `attempts` polls, with the clock there. */
+function pollerAtDeadline(attempts: number): ReturnType<typeof pollHarness> {
+  const poller = pollerDueAt(SUBMITTED_AT + 24 * HOUR, attempts);
+  poller.clock.set(SUBMITTED_AT + 24 * HOUR);
+  return poller;
+}
+
 describe('messages that must not poll', () => {
   it('a message with an older poll sequence (a duplicate, or superseded) is dropped without a Zoom call', async () => {
     // Prepare
@@ -64,16 +88,7 @@ describe('messages that must not poll', () => {
 
   it('a message that comes before its poll is due (a wait over 15 min) is sent again, unchanged', async () => {
     // Prepare
-    const poller = pollHarness({
-      recording: aSubmittedRecording({
-        poll: {
-          pollSeq: 3,
-          attempts: 4,
-          nextPollDueAt: SUBMITTED_AT + 2 * HOUR,
-          deadlineAt: SUBMITTED_AT + 24 * HOUR,
-        },
-      }),
-    });
+    const poller = pollerDueAt(SUBMITTED_AT + 2 * HOUR, 4);
 
     // Act
     const outcome = await poller.service.poll(poller.message());
@@ -269,17 +284,7 @@ describe('a poll that finishes the recording', () => {
 
   it('automated evaluations processing at the deadline: TIMED_OUT, with the results so far', async () => {
     // Prepare
-    const poller = pollHarness({
-      recording: aSubmittedRecording({
-        poll: {
-          pollSeq: 3,
-          attempts: 9,
-          nextPollDueAt: SUBMITTED_AT + 24 * HOUR,
-          deadlineAt: SUBMITTED_AT + 24 * HOUR,
-        },
-      }),
-    });
-    poller.clock.set(SUBMITTED_AT + 24 * HOUR);
+    const poller = pollerAtDeadline(9);
     poller.zoom.automated = automatedList([{ status: 'PROCESSING' }]);
     poller.zoom.detail = interactionDetail();
 
@@ -294,9 +299,7 @@ describe('a poll that finishes the recording', () => {
 
   it('a publish that fails leaves the notification pending; the recording is finished all the same', async () => {
     // Prepare
-    const poller = pollHarness();
-    poller.zoom.automated = automatedList([{ status: 'COMPLETED' }]);
-    poller.zoom.detail = interactionDetail();
+    const poller = evaluatedPoller();
     poller.publisher.succeeds = false;
 
     // Act
@@ -328,9 +331,7 @@ describe('duplicates', () => {
 
   it('copies of the finishing message make one notification', async () => {
     // Prepare
-    const poller = pollHarness();
-    poller.zoom.automated = automatedList([{ status: 'COMPLETED' }]);
-    poller.zoom.detail = interactionDetail();
+    const poller = evaluatedPoller();
     const message = poller.message();
 
     // Act
@@ -372,13 +373,11 @@ describe('rate limits', () => {
 
   it('a storm of refusals delays the recording without failing it', async () => {
     // Prepare
-    const poller = pollHarness();
+    const poller = evaluatedPoller();
     poller.zoom.failNext(
       'listAutomatedEvaluations',
       ...Array.from({ length: 12 }, () => rateLimited(30_000)),
     );
-    poller.zoom.automated = automatedList([{ status: 'COMPLETED' }]);
-    poller.zoom.detail = interactionDetail();
     const outcomes: string[] = [];
 
     // Act
@@ -397,9 +396,7 @@ describe('rate limits', () => {
 
   it('a refusal of the final detail leaves the recording as it was, to finish at the next poll', async () => {
     // Prepare
-    const poller = pollHarness();
-    poller.zoom.automated = automatedList([{ status: 'COMPLETED' }]);
-    poller.zoom.detail = interactionDetail();
+    const poller = evaluatedPoller();
     poller.zoom.failNext('getInteraction', rateLimited(5_000));
 
     // Act
@@ -416,17 +413,7 @@ describe('rate limits', () => {
 
   it('a refusal at the deadline ends the recording TIMED_OUT', async () => {
     // Prepare
-    const poller = pollHarness({
-      recording: aSubmittedRecording({
-        poll: {
-          pollSeq: 3,
-          attempts: 2,
-          nextPollDueAt: SUBMITTED_AT + 24 * HOUR,
-          deadlineAt: SUBMITTED_AT + 24 * HOUR,
-        },
-      }),
-    });
-    poller.clock.set(SUBMITTED_AT + 24 * HOUR);
+    const poller = pollerAtDeadline(2);
     poller.zoom.failNext('listAutomatedEvaluations', rateLimited(60_000));
 
     // Act
@@ -480,9 +467,7 @@ describe('other Zoom failures', () => {
 describe('failures outside Zoom', () => {
   it('a retryable failure after the claim gives the poll back with a backoff', async () => {
     // Prepare
-    const poller = pollHarness();
-    poller.zoom.automated = automatedList([{ status: 'COMPLETED' }]);
-    poller.zoom.detail = interactionDetail();
+    const poller = evaluatedPoller();
     poller.results.failure = new RetryableError('S3 PutObject failed: SlowDown');
 
     // Act
@@ -516,9 +501,7 @@ describe('failures outside Zoom', () => {
 
   it('a permanent failure is thrown; the poll stays leased until the reconciler takes it back', async () => {
     // Prepare
-    const poller = pollHarness();
-    poller.zoom.automated = automatedList([{ status: 'COMPLETED' }]);
-    poller.zoom.detail = interactionDetail();
+    const poller = evaluatedPoller();
     poller.results.failure = new PermanentError('S3 PutObject failed: AccessDenied');
 
     // Act / Assess
@@ -531,17 +514,7 @@ describe('failures outside Zoom', () => {
 });
 
 describe('the automatic resubmission', () => {
-  const expiredAndGone = () =>
-    pollHarness({
-      recording: aSubmittedRecording({
-        poll: {
-          pollSeq: 3,
-          attempts: 20,
-          nextPollDueAt: SUBMITTED_AT + 3 * HOUR,
-          deadlineAt: SUBMITTED_AT + 24 * HOUR,
-        },
-      }),
-    });
+  const expiredAndGone = () => pollerDueAt(SUBMITTED_AT + 3 * HOUR, 20);
 
   it('still 404 past the grace period with the URL expired: SUBMITTING with a new submission, handed to ingest', async () => {
     // Prepare

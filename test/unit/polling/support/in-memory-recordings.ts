@@ -1,23 +1,20 @@
 import type { Clock } from '../../../../shared/clock.ts';
-import { RecordingRequestError, StaleWriteError } from '../../../../shared/recordings/errors.ts';
+import { StaleWriteError } from '../../../../shared/recordings/errors.ts';
 import type { Notification } from '../../../../shared/recordings/notification.ts';
 import type { Recording } from '../../../../shared/recordings/recording.ts';
 import {
   type Expectation,
   type PollSchedule,
+  planPollSchedule,
   type RecordingRepository,
   type ResultsUpdate,
   refusalFor,
 } from '../../../../shared/recordings/repository.ts';
-import {
-  assertPollWithinDeadline,
-  planTransition,
-  type Transition,
-} from '../../../../shared/recordings/transition.ts';
+import { planTransition, type Transition } from '../../../../shared/recordings/transition.ts';
 
 /**
  * The recording repository's write semantics in memory, for unit tests of the poller and the
- * reconciler: the same transition plans (the pure planTransition), the same conditions on status,
+ * reconciler: the same transition and poll plans (the pure planTransition and planPollSchedule), the same conditions on status,
  * submission and poll sequence, the same refusals (refusalFor), and the outbox entry of each
  * terminal transition. The DynamoDB implementation itself is tested against DynamoDB Local.
  */
@@ -54,25 +51,8 @@ export class InMemoryRecordings
   }
 
   async schedulePoll(current: Recording, schedule: PollSchedule): Promise<Recording> {
-    if (current.status !== 'SUBMITTED') {
-      throw new RecordingRequestError(`Polls are scheduled only for SUBMITTED recordings`);
-    }
-    assertPollWithinDeadline(schedule.nextPollDueAt, current.poll.deadlineAt);
-    this.#expect(current.recordingId, {
-      status: current.status,
-      submission: current.submission,
-      pollSeq: schedule.pollSeq ?? current.poll.pollSeq,
-    });
-    const next: Recording = {
-      ...current,
-      updatedAt: this.#clock.now(),
-      poll: {
-        ...current.poll,
-        pollSeq: current.poll.pollSeq + 1,
-        attempts: current.poll.attempts + (schedule.countsAsAttempt ? 1 : 0),
-        nextPollDueAt: schedule.nextPollDueAt,
-      },
-    };
+    const { expected, next } = planPollSchedule(current, schedule, this.#clock.now());
+    this.#expect(current.recordingId, expected);
     this.put({ ...next, results: this.current(current.recordingId).results });
     return this.current(current.recordingId);
   }
