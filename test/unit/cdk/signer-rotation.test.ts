@@ -26,9 +26,9 @@ const SECRET_ID = 'qm-ingest/staging/url-signer';
 const USER = 'qm-ingest-staging-url-signer';
 const TOKEN = 'token-2';
 const CURRENT_VERSION = 'token-1';
-const CURRENT_KEY = 'AKIACURRENTKEY000001';
-const OLD_KEY = 'AKIAPREVIOUSKEY00001';
-const NEW_KEY = 'AKIANEWKEY0000000001';
+const CURRENT_KEY = 'FAKECURRENTKEY000001';
+const OLD_KEY = 'FAKEPREVIOUSKEY00001';
+const NEW_KEY = 'FAKENEWKEY0000000001';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const iam = mockClient(IAMClient);

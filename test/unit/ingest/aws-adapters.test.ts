@@ -157,7 +157,7 @@ describe('IamUserSigningCredentials', () => {
     const mock = mockClient(client)
       .on(GetSecretValueCommand)
       .resolves({
-        SecretString: JSON.stringify({ access_key_id: 'AKIASIGNERUSER000001', secret_access_key: 's' }),
+        SecretString: JSON.stringify({ access_key_id: 'FAKESIGNERUSER000001', secret_access_key: 's' }),
       });
     const credentials = new IamUserSigningCredentials({
       client,
@@ -173,7 +173,7 @@ describe('IamUserSigningCredentials', () => {
     await credentials.getCredentials();
 
     // Assess
-    expect(first).toEqual({ accessKeyId: 'AKIASIGNERUSER000001', secretAccessKey: 's' });
+    expect(first).toEqual({ accessKeyId: 'FAKESIGNERUSER000001', secretAccessKey: 's' });
     expect(mock.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 

@@ -6,7 +6,7 @@ import { S3Presigner } from '../../../shared/ingest/presign.ts';
 import { TestClock } from '../../helpers/ingest-fakes.ts';
 
 const ROLE = { accessKeyId: 'ASIAROLEKEY000000001', secretAccessKey: 'role-secret' };
-const IAM_USER = { accessKeyId: 'AKIASIGNERUSER000001', secretAccessKey: 'signer-secret' };
+const IAM_USER = { accessKeyId: 'FAKESIGNERUSER000001', secretAccessKey: 'signer-secret' };
 const OBJECT = { bucket: 'recordings', key: 'calls/2026-11-24/a b.mp3', versionId: '3HL4kqtJlcpXroDTD' };
 
 function presignerWith(credentials: S3ClientConfig['credentials'], options: { signer?: boolean } = {}) {
