@@ -1,0 +1,58 @@
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { benchBundles } from './bundles.ts';
+import { benchPipeline } from './pipeline.ts';
+import { formatTable, type Table } from './table.ts';
+import { benchZoomClient } from './zoom-client.ts';
+
+/**
+ * `npm run bench`: speed and economy, proven by figures printed beside baselines measured in the
+ * same run on this machine (never by timed tests that flake). Bounded in count and time; all
+ * traffic stays on 127.0.0.1; every server and child process it starts is stopped before it ends.
+ */
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+interface Benchmark {
+  readonly name: string;
+  run(): Promise<readonly Table[] | Table>;
+}
+
+const benchmarks: readonly Benchmark[] = [
+  { name: 'zoom client', run: () => benchZoomClient({ calls: 500, warmupCalls: 50 }) },
+  { name: 'pipeline', run: () => benchPipeline({ recordings: 3, timeoutMs: 60_000 }) },
+  {
+    name: 'bundles',
+    run: () =>
+      benchBundles({
+        projectRoot: PROJECT_ROOT,
+        entries: ['functions/ingest.ts', 'functions/poll.ts', 'functions/reconcile.ts'],
+        importRuns: 5,
+      }),
+  },
+];
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  console.log(`qm-ingest bench: Node.js ${process.version}, ${process.platform}/${process.arch}\n`);
+  let failures = 0;
+  for (const benchmark of benchmarks) {
+    const benchStarted = performance.now();
+    try {
+      const tables = [await benchmark.run()].flat();
+      for (const table of tables) {
+        console.log(`${formatTable(table)}\n`);
+      }
+      console.log(`(${benchmark.name}: ${((performance.now() - benchStarted) / 1_000).toFixed(1)} s)\n`);
+    } catch (error) {
+      failures++;
+      console.error(
+        `${benchmark.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    }
+  }
+  console.log(`Done in ${((performance.now() - started) / 1_000).toFixed(1)} s.`);
+  return failures === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
