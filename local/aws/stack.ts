@@ -20,6 +20,7 @@ import type { BucketNotificationConfiguration } from './s3/notification-config.t
 import { type RunningS3Server, startS3Server } from './s3/server.ts';
 import { LOCAL_AWS_SERVICES, type LocalAwsService } from './services.ts';
 import { type RunningSqsServer, startSqsServer } from './sqs-server.ts';
+import { StopAttempts } from './stop-attempts.ts';
 
 /**
  * The local AWS stack: S3, SQS, DynamoDB, Secrets Manager, SNS and EventBridge on 127.0.0.1,
@@ -210,14 +211,8 @@ function describeStack<Service extends LocalAwsService>(
 
 /** Stops what runs: the servers that deliver through SQS first (flushing), then SQS; DynamoDB meanwhile. */
 async function stopServers(servers: Servers): Promise<void> {
-  const errors: unknown[] = [];
-  const attempt = async (stop: (() => Promise<void>) | undefined): Promise<void> => {
-    try {
-      await stop?.();
-    } catch (error) {
-      errors.push(error);
-    }
-  };
+  const stops = new StopAttempts();
+  const { attempt } = stops;
   const dynamodb = attempt(servers.dynamodb?.stop);
   await Promise.all([
     attempt(servers.s3?.stop),
@@ -228,8 +223,10 @@ async function stopServers(servers: Servers): Promise<void> {
   servers.queues?.close();
   await attempt(servers.sqs?.stop);
   await dynamodb;
-  if (errors.length > 0)
-    throw new LocalAwsError('The local stack did not stop cleanly', { cause: new AggregateError(errors) });
+  const failures = stops.failures();
+  if (failures !== undefined) {
+    throw new LocalAwsError('The local stack did not stop cleanly', { cause: failures });
+  }
 }
 
 function isPid(pid: number | undefined): pid is number {

@@ -5,6 +5,7 @@ import {
   LOCAL_ACCOUNT_ID,
   type LocalAws,
   type LocalAwsService,
+  StopAttempts,
   startLocalAws,
 } from '../aws/index.ts';
 import { type ScenarioInput, startZoomSimulator, type ZoomSimulator } from '../zoom-simulator/index.ts';
@@ -207,14 +208,8 @@ async function startServers(
 
 /** Stops in dependency order: watchers, triggers and functions, clients, then the servers. */
 async function stopAll(started: Started, paths: DataPaths | undefined): Promise<void> {
-  const errors: unknown[] = [];
-  const attempt = async (stop: (() => Promise<void>) | undefined): Promise<void> => {
-    try {
-      await stop?.();
-    } catch (error) {
-      errors.push(error);
-    }
-  };
+  const stops = new StopAttempts();
+  const { attempt } = stops;
   await Promise.all([attempt(started.watcher?.stop), attempt(started.subscriber?.stop)]);
   await attempt(started.functions?.stop);
   started.clients?.destroy();
@@ -222,9 +217,8 @@ async function stopAll(started: Started, paths: DataPaths | undefined): Promise<
   if (paths !== undefined) {
     await attempt(async () => markStopped(paths));
   }
-  if (errors.length > 0) {
-    throw new LocalRuntimeError('The local runtime did not stop cleanly', {
-      cause: new AggregateError(errors),
-    });
+  const failures = stops.failures();
+  if (failures !== undefined) {
+    throw new LocalRuntimeError('The local runtime did not stop cleanly', { cause: failures });
   }
 }
