@@ -7,6 +7,13 @@ import {
 } from 'node:http';
 import { LOOPBACK_HOST } from '../constants.ts';
 
+/** What reaches s3rver: the path (with its query) and headers, and the body when the front read it. */
+export interface ForwardedRequest {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body?: Buffer;
+}
+
 /**
  * The s3rver behind the local S3 front, on its own loopback port: requests are proxied to it
  * (with the few header fixes it needs) and the front asks it about buckets and objects directly.
@@ -20,11 +27,7 @@ export class S3Backend {
   }
 
   /** Proxies the request to s3rver and s3rver's response back; resolves with the status code once it is sent. */
-  forward(
-    request: IncomingMessage,
-    response: ServerResponse,
-    content: { readonly headers: IncomingHttpHeaders; readonly body?: Buffer },
-  ): Promise<number> {
+  forward(request: IncomingMessage, response: ServerResponse, content: ForwardedRequest): Promise<number> {
     return new Promise((resolve, reject) => {
       const headers = { ...content.headers };
       // The front already answered `Expect: 100-continue`; the body follows at once.
@@ -36,7 +39,7 @@ export class S3Backend {
           host: LOOPBACK_HOST,
           port: this.#port,
           method: request.method,
-          path: request.url,
+          path: content.path,
           headers,
           agent: this.#agent,
         },

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LOCAL_CREDENTIALS, LOOPBACK_HOST } from '../constants.ts';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { LOOPBACK_HOST } from '../constants.ts';
 import { readBody } from '../http.ts';
 import { childElements, childText, parseXml } from '../xml.ts';
-import { type S3Backend, unquote } from './backend.ts';
+import { type ForwardedRequest, type S3Backend, unquote } from './backend.ts';
 import {
   type BucketNotificationConfiguration,
   notificationConfigurationXml,
@@ -47,7 +47,7 @@ export class S3Front {
     const operation = classifyS3Request(request.method ?? 'GET', request.url ?? '/', request.headers);
     try {
       // Browser-form uploads carry their credentials in the form body, which s3rver reads.
-      if (operation.kind !== 'PostObject') checkAccessKey(request);
+      if (operation.kind !== 'PostObject') checkSigned(request, Date.now());
       await this.#dispatch(operation, request, response, source);
     } catch (error) {
       this.#fail(response, error, source.requestId);
@@ -88,7 +88,10 @@ export class S3Front {
         return;
       case 'DeleteObjects': {
         const body = await readBody(request, MAX_XML_BODY_BYTES);
-        const status = await this.#backend.forward(request, response, { headers: request.headers, body });
+        const status = await this.#backend.forward(request, response, {
+          ...unsigned(request, request.headers),
+          body,
+        });
         if (isSuccess(status)) {
           for (const key of deletedKeys(body.toString('utf8'))) {
             this.#notifier.emit({ eventName: 'ObjectRemoved:Delete', bucket: operation.bucket, key }, source);
@@ -97,7 +100,7 @@ export class S3Front {
         return;
       }
       default: {
-        const status = await this.#backend.forward(request, response, { headers: request.headers });
+        const status = await this.#backend.forward(request, response, unsigned(request, request.headers));
         if (isSuccess(status)) this.#afterSuccess(operation, response, source);
       }
     }
@@ -115,10 +118,13 @@ export class S3Front {
       const upload = await readUpload(request, this.#maxUploadBytes);
       if (upload.checksum !== undefined)
         response.setHeader(`x-amz-checksum-${upload.checksum.algorithm}`, upload.checksum.value);
-      status = await this.#backend.forward(request, response, { headers: upload.headers, body: upload.body });
+      status = await this.#backend.forward(request, response, {
+        ...unsigned(request, upload.headers),
+        body: upload.body,
+      });
       size = upload.body.length;
     } else {
-      status = await this.#backend.forward(request, response, { headers: request.headers });
+      status = await this.#backend.forward(request, response, unsigned(request, request.headers));
       const length = Number(request.headers['content-length']);
       size = Number.isNaN(length) ? undefined : length;
     }
@@ -200,26 +206,62 @@ function isSuccess(status: number): boolean {
 }
 
 /**
- * Buckets are private, as on S3: a request must be signed (header or presigned query) with the
- * local access key. s3rver would let anonymous requests through.
+ * Buckets are private, as on S3: a request must be signed (header or presigned query), and a
+ * presigned URL must not have expired. Any access key is accepted, as LocalStack and moto accept
+ * one: a shell that holds other AWS keys must not be refused locally (s3rver, behind the front,
+ * gets the request unsigned; see {@link unsigned}). s3rver would let anonymous requests through.
  */
-function checkAccessKey(request: IncomingMessage): void {
+function checkSigned(request: IncomingMessage, now: number): void {
   const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
   const authorization = request.headers.authorization ?? '';
-  const credential =
-    /Credential=([^/,\s]+)\//.exec(authorization)?.[1] ??
-    query.get('X-Amz-Credential')?.split('/')[0] ??
-    /^AWS ([^:]+):/.exec(authorization)?.[1] ??
-    query.get('AWSAccessKeyId') ??
-    undefined;
-  if (credential === undefined) throw new S3RequestError('AccessDenied', 'Access Denied', 403);
-  if (credential !== LOCAL_CREDENTIALS.accessKeyId) {
-    throw new S3RequestError(
-      'InvalidAccessKeyId',
-      'The AWS Access Key Id you provided does not exist in our records.',
-      403,
-    );
+  const signed =
+    /Credential=[^/,\s]+\//.test(authorization) ||
+    /^AWS [^:]+:/.test(authorization) ||
+    query.has('X-Amz-Credential') ||
+    query.has('AWSAccessKeyId');
+  if (!signed) throw new S3RequestError('AccessDenied', 'Access Denied', 403);
+  const expiresAt = presignedExpiry(query);
+  if (expiresAt !== undefined && now > expiresAt) {
+    throw new S3RequestError('AccessDenied', 'Request has expired', 403);
   }
+}
+
+/** When a presigned URL stops working: SigV4's X-Amz-Date + X-Amz-Expires, or SigV2's Expires. */
+function presignedExpiry(query: URLSearchParams): number | undefined {
+  const date = query.get('X-Amz-Date');
+  const expires = query.get('X-Amz-Expires');
+  if (date !== null && expires !== null) {
+    const signedAt = Date.parse(
+      date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+    );
+    return signedAt + Number(expires) * 1000;
+  }
+  const legacy = query.get('Expires');
+  return legacy === null ? undefined : Number(legacy) * 1000;
+}
+
+const SIGNING_QUERY_PARAMETERS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
+  'AWSAccessKeyId',
+  'Signature',
+  'Expires',
+];
+
+/**
+ * The request as s3rver gets it: without its signature (the front checked it is signed), so
+ * s3rver, which knows one key pair only, never refuses a key the front accepted.
+ */
+function unsigned(request: IncomingMessage, headers: IncomingHttpHeaders): ForwardedRequest {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  for (const name of SIGNING_QUERY_PARAMETERS) url.searchParams.delete(name);
+  const { authorization: _signature, 'x-amz-security-token': _token, ...rest } = headers;
+  return { path: `${url.pathname}${url.search}`, headers: rest };
 }
 
 /** The keys a DeleteObjects request names (S3 emits a removal event for each, existing or not). */

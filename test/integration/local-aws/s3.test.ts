@@ -143,16 +143,29 @@ describe('local S3 storage', () => {
     expect(await downloaded.text()).toBe('hello from a presigned URL');
   });
 
-  it('refuses anonymous requests and unknown access keys, as a private bucket does', async () => {
+  it('refuses anonymous requests and expired presigned URLs, and accepts any access key as LocalStack and moto do', async () => {
     // Prepare
     const bucket = await createTestBucket(clients.s3);
-    const stranger = new S3Client({ credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'nope' } });
+    const stranger = new S3Client({
+      credentials: { accessKeyId: 'SOMEOTHERSHELLKEY', secretAccessKey: 'other-secret' },
+    });
+    const expiredUrl = await getSignedUrl(
+      clients.s3,
+      new GetObjectCommand({ Bucket: bucket, Key: 'by-stranger.txt' }),
+      { expiresIn: 1, signingDate: new Date(Date.now() - 60_000) },
+    );
     // Act
     const anonymous = await fetch(`${localAws().endpoints.s3}/${bucket}/anything`);
-    const strangerPut = stranger.send(new PutObjectCommand({ Bucket: bucket, Key: 'x', Body: 'x' }));
+    await stranger.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'by-stranger.txt', Body: 'from another shell' }),
+    );
+    const readBack = await stranger.send(new GetObjectCommand({ Bucket: bucket, Key: 'by-stranger.txt' }));
+    const expired = await fetch(expiredUrl);
     // Assess
     expect(anonymous.status).toBe(403);
-    await expect(strangerPut).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
+    expect(await readBack.Body?.transformToString()).toBe('from another shell');
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('Request has expired');
   });
 });
 
