@@ -57,6 +57,8 @@ const eventBridgeObjectCreatedSchema = z.object({
     key: z.string().min(1),
     size: z.number().int().nonnegative().optional(),
     etag: z.string().optional(),
+    // AWS's documented spelling is `etag`; moto, the reference emulator, writes `eTag`.
+    eTag: z.string().optional(),
     'version-id': z.string().optional(),
     sequencer: z.string().optional(),
   }),
@@ -152,7 +154,7 @@ function fromEventBridge(event: z.output<typeof eventBridgeSchema>): QueueMessag
   const created = objectCreated('eventbridge', reason ?? 'Object Created', bucket.name, {
     key: object.key,
     size: object.size,
-    eTag: object.etag,
+    eTag: object.etag ?? object.eTag,
     versionId: object['version-id'],
     sequencer: object.sequencer,
     time: event.time,
@@ -177,10 +179,14 @@ function objectCreated(
   bucket: string,
   raw: RawObject,
 ): { ok: true; object: ObjectCreated } | { ok: false; problem: string } {
-  const key = decodeEventKey(raw.key);
+  // S3 notifications URL-encode the key (space as `+`); EventBridge events carry it as it is.
+  const key = source === 's3' ? decodeEventKey(raw.key) : raw.key;
   const eventTime = Date.parse(raw.time);
   if (key === undefined || key === '') {
-    return { ok: false, problem: `${source} ${eventName} with a key that is not valid URL encoding` };
+    return {
+      ok: false,
+      problem: `${source} ${eventName} with ${key === undefined ? 'a key that is not valid URL encoding' : 'an empty key'}`,
+    };
   }
   if (Number.isNaN(eventTime)) {
     return { ok: false, problem: `${source} ${eventName} with an unreadable event time` };

@@ -372,7 +372,8 @@ export function eventBridgeBody(object: {
       version: '0',
       bucket: { name: object.bucket },
       object: {
-        key: encodeKeyLikeS3(object.key),
+        // EventBridge carries the key as it is (AWS's S3 user guide; moto sends `key.name`).
+        key: object.key,
         size: object.size ?? 2048,
         ...(object.eTag === undefined ? {} : { etag: object.eTag }),
         ...(object.versionId === undefined ? {} : { 'version-id': object.versionId }),

@@ -105,6 +105,42 @@ describe('parseQueueMessage', () => {
     });
   });
 
+  const ODD_KEYS = [
+    'calls/eb/inbound call+42 100%.wav',
+    'calls/a%2Bb literal.mp3',
+    'calls/12:30:59 meeting.mp3',
+    'calls/Zoë ünïcödé 电话.wav',
+    'calls/jane.doe@example.com/+12053546173.mp3',
+  ];
+
+  it.each(ODD_KEYS)('takes the EventBridge key %s as it is, never URL-decoded', (key) => {
+    // Act
+    const message = parseQueueMessage(eventBridgeBody({ bucket: 'b', key }));
+
+    // Assess
+    expect(message.kind === 'object-created' && message.objects[0]?.key).toBe(key);
+  });
+
+  it.each(ODD_KEYS)('decodes the S3 notification key of %s back to the object key', (key) => {
+    // Act
+    const message = parseQueueMessage(s3EventBody({ bucket: 'b', key }));
+
+    // Assess
+    expect(message.kind === 'object-created' && message.objects[0]?.key).toBe(key);
+  });
+
+  it('reads the ETag of an EventBridge event under either spelling (AWS: etag, moto: eTag)', () => {
+    // Prepare
+    const event = JSON.parse(eventBridgeBody({ bucket: 'b', key: 'k.mp3' }));
+    event.detail.object.eTag = 'from-moto';
+
+    // Act
+    const message = parseQueueMessage(JSON.stringify(event));
+
+    // Assess
+    expect(message.kind === 'object-created' && message.objects[0]?.eTag).toBe('from-moto');
+  });
+
   it('treats S3\'s version id "null" (an unversioned bucket) as no version', () => {
     // Act
     const message = parseQueueMessage(s3EventBody({ bucket: 'b', key: 'k.mp3', versionId: 'null' }));
