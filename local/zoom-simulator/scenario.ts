@@ -118,7 +118,8 @@ export const scenarioSchema = z.strictObject({
   quirks: z.boolean().default(true),
   idempotency: z
     .strictObject({
-      mode: z.enum(['honour', 'ignore']).default('honour'),
+      // Zoom documents no Idempotency-Key: the simulator ignores it unless a scenario opts in.
+      mode: z.enum(['honour', 'ignore']).default('ignore'),
       keyTtlSeconds: z.number().int().positive().default(86_400),
     })
     .prefault({}),

@@ -83,10 +83,12 @@ export const zoomProfileSchema = z.strictObject({
   /** How long credentials read from Secrets Manager are reused before being read again. */
   credentialsCacheTtlMs: z.int().min(0).max(86_400_000).default(300_000),
   /**
-   * Whether this Zoom account honours `Idempotency-Key` on POST /qm/interactions. Ingest relies on
-   * it to make a retried POST safe; when false it looks the interaction up before re-posting.
+   * Whether this Zoom account honours `Idempotency-Key` on POST /qm/interactions. Zoom's published
+   * API documents no such header, so the default is false: a POST whose answer was lost is then
+   * resolved by looking the interaction up, never by posting again. Set true only for an account
+   * whose Zoom has confirmed it; a retried POST then reuses the key.
    */
-  honoursIdempotencyKey: z.boolean().default(true),
+  honoursIdempotencyKey: z.boolean().default(false),
 });
 
 /** A validated profile, defaults applied. */

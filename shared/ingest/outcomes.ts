@@ -22,7 +22,13 @@ export const REJECTION_CODES = [
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 /** Why a recording FAILED. */
-export type FailureCode = 'zoom-credentials' | 'retries-exhausted';
+export type FailureCode =
+  | 'zoom-credentials'
+  | 'retries-exhausted'
+  /** A step before the POST (token store, rate limiter, credentials) failed for good: nothing was sent. */
+  | 'not-sent'
+  /** The recording waited longer than `ingest.maxAgeBeforeSubmissionSeconds` without being submitted. */
+  | 'max-age';
 
 export type IngestOutcome =
   | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly recordingId?: string | undefined }

@@ -10,6 +10,7 @@ import type { Recording } from '../recordings/recording.ts';
 import {
   ZoomAuthError,
   ZoomNotFoundError,
+  ZoomNotSentError,
   ZoomRateLimitedError,
   ZoomResponseSchemaError,
   ZoomTransientError,
@@ -324,6 +325,16 @@ export class RecordingSubmitter {
         ),
       );
     }
+    if (error instanceof ZoomNotSentError && !error.retryable) {
+      return this.#done(
+        this.#endings.fail(
+          recording,
+          'not-sent',
+          `Nothing was sent to Zoom: ${error.message}. Fix what the message names (the Zoom secret, the table's permissions), then retry the recording.`,
+          logger,
+        ),
+      );
+    }
     if (isRetryable(error)) {
       return this.#onTransient(request, error, operation, mayHaveReachedZoom);
     }
@@ -370,7 +381,7 @@ export class RecordingSubmitter {
     mayHaveReachedZoom: boolean,
   ): Promise<SubmitResult> {
     const { recording, account, logger } = request;
-    const reachedZoom = mayHaveReachedZoom && !(error instanceof ZoomTransientError && beforeTheCall(error));
+    const reachedZoom = mayHaveReachedZoom && !neverSent(error);
     if (error instanceof ZoomTransientError && error.failure.operation === operation) {
       this.#countCall(account, operation);
     }
@@ -441,9 +452,13 @@ export function mayHavePostedAfter(prior: PriorAttempt): boolean {
   return prior.kind === 'uncertain' || prior.kind === 'created';
 }
 
-/** A failure while getting credentials or a token: the call itself never left. */
-function beforeTheCall(error: ZoomTransientError): boolean {
-  return error.failure.operation === 'oauth' || error.failure.operation === 'credentials';
+/** A failure before the request left (credentials, token, token store, rate limiter): nothing reached Zoom. */
+function neverSent(error: unknown): boolean {
+  return (
+    error instanceof ZoomNotSentError ||
+    (error instanceof ZoomTransientError &&
+      (error.failure.operation === 'oauth' || error.failure.operation === 'credentials'))
+  );
 }
 
 function describeStatus(error: ZoomValidationError | ZoomNotFoundError): string {

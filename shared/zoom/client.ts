@@ -5,7 +5,15 @@ import { type Logger, redactingLogger, silentLogger } from '../logging.ts';
 import { redactUrl } from '../redact.ts';
 import type { CredentialsProvider, ZoomCredentials } from './credentials.ts';
 import type { UnknownEnumValueReport, UnknownEnumValueReporter } from './enums.ts';
-import { ZoomAuthError, ZoomRateLimitedError, ZoomTransientError, ZoomValidationError } from './errors.ts';
+import {
+  isZoomError,
+  type PreSendStep,
+  ZoomAuthError,
+  ZoomNotSentError,
+  ZoomRateLimitedError,
+  ZoomTransientError,
+  ZoomValidationError,
+} from './errors.ts';
 import { exchange, type FetchFn, type HttpAnswer } from './http.ts';
 import { requestAccessToken } from './oauth.ts';
 import type { ZoomOperation } from './operations.ts';
@@ -297,7 +305,8 @@ export class ZoomQmClient {
    */
   async #call<TOutput>(call: Call<TOutput>): Promise<TOutput> {
     const label = this.#profile.operationLabels[call.operation];
-    const credentials = await this.#credentials.getCredentials();
+    const { operation } = call;
+    const credentials = await beforeSending(operation, 'credentials', () => this.#credentials.getCredentials());
     const fetchToken = () => this.#requestToken(credentials);
     const retriesAllowed = call.method === 'GET' ? this.#profile.getRetries : 0;
     let retries = 0;
@@ -305,18 +314,22 @@ export class ZoomQmClient {
     let tokenRefreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        token ??= await this.#tokens.getToken(
-          credentials.accountId,
-          fetchToken,
-          this.#profile.tokenRefreshMarginMs,
+        token ??= await beforeSending(operation, 'token-store', () =>
+          this.#tokens.getToken(credentials.accountId, fetchToken, this.#profile.tokenRefreshMarginMs),
         );
-        await this.#takeRateLimitToken(credentials.accountId, label, call.operation);
+        await beforeSending(operation, 'rate-limiter', () =>
+          this.#takeRateLimitToken(credentials.accountId, label, operation),
+        );
         const answer = await this.#send(call, token, label, attempt);
         if (answer.status >= 200 && answer.status < 300) {
           return parseSuccessBody(call.operation, answer, call.schema);
         }
         if (!tokenRefreshed && isTokenRejection(answer)) {
-          token = await this.#tokens.refreshAfterRejection(credentials.accountId, token, fetchToken);
+          const rejected = token;
+          // Zoom refused the token: nothing was created, and the retry is not sent until the refresh is done.
+          token = await beforeSending(operation, 'token-store', () =>
+            this.#tokens.refreshAfterRejection(credentials.accountId, rejected, fetchToken),
+          );
           tokenRefreshed = true;
           continue;
         }
@@ -433,6 +446,20 @@ export class ZoomQmClient {
       }
       hook?.(report);
     };
+  }
+}
+
+/**
+ * Runs a step that comes before the request. A failure the client classified itself (a refused
+ * OAuth request, the local limiter's refusal) passes as it is; any other (DynamoDB, Secrets
+ * Manager) becomes a {@link ZoomNotSentError}, so no caller takes it for a call that may have
+ * reached Zoom.
+ */
+async function beforeSending<T>(operation: ZoomOperation, step: PreSendStep, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw isZoomError(error) ? error : new ZoomNotSentError(operation, step, error);
   }
 }
 

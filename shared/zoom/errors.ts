@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError } from '../errors.ts';
+import { isRetryable, PermanentError, QmIngestError, RetryableError } from '../errors.ts';
 import { redactString } from '../redact.ts';
 import type { ZoomOperation } from './operations.ts';
 import type { RateLimitKind, RateLimitLabel } from './ports.ts';
@@ -170,8 +170,31 @@ export class ZoomResponseSchemaError extends PermanentZoomError {
   }
 }
 
+/** The steps of a call that come before anything is sent to Zoom. */
+export type PreSendStep = 'credentials' | 'token-store' | 'rate-limiter';
+
+/**
+ * A step before the request failed (reading the credentials, the shared token store, the shared
+ * rate limiter: DynamoDB or Secrets Manager, not Zoom), so nothing was sent: a POST that fails
+ * this way cannot have created an interaction. As retryable as its cause.
+ */
+export class ZoomNotSentError extends QmIngestError {
+  readonly retryable: boolean;
+  readonly failure: ZoomFailure;
+  readonly step: PreSendStep;
+
+  constructor(operation: ZoomOperation, step: PreSendStep, cause: unknown) {
+    const detail = cause instanceof Error ? redactString(cause.message) : 'unknown failure';
+    super(`Zoom ${operation}: not sent, the ${step} step failed first: ${detail}`, { cause });
+    this.retryable = isRetryable(cause);
+    this.failure = { operation };
+    this.step = step;
+  }
+}
+
 /** Every error the Zoom client raises. */
 export type ZoomError =
+  | ZoomNotSentError
   | ZoomRateLimitedError
   | ZoomAuthError
   | ZoomValidationError
@@ -190,5 +213,14 @@ export function isExpiredPageTokenError(error: unknown): boolean {
     error instanceof ZoomValidationError &&
     error.failure.zoomCode === 300 &&
     /page.?token/i.test(error.failure.zoomMessage ?? '')
+  );
+}
+
+/** Whether `error` is one the Zoom client classified itself (anything else comes from a dependency). */
+export function isZoomError(error: unknown): error is ZoomError {
+  return (
+    error instanceof ZoomNotSentError ||
+    error instanceof RetryableZoomError ||
+    error instanceof PermanentZoomError
   );
 }

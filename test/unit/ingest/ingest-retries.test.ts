@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RetryableError } from '../../../shared/errors.ts';
+import { PermanentError, RetryableError } from '../../../shared/errors.ts';
 import { IngestMetric, idempotencyKeyOf } from '../../../shared/ingest/outcomes.ts';
-import { ZoomAuthError, ZoomRateLimitedError, ZoomTransientError } from '../../../shared/zoom/errors.ts';
+import {
+  ZoomAuthError,
+  ZoomNotSentError,
+  ZoomRateLimitedError,
+  ZoomTransientError,
+} from '../../../shared/zoom/errors.ts';
 import { ingestHarness } from '../../helpers/ingest-harness.ts';
 
 function zoom429(retryAfterMs: number, kind: 'qps' | 'daily' = 'qps') {
@@ -104,6 +109,7 @@ describe('ingest: transient failures are retried within a budget', () => {
     // Prepare
     const harness = ingestHarness({
       settings: { ingest: { retries: { transientAttempts: 2, baseDelaySeconds: 10, maxDelaySeconds: 900 } } },
+      profile: { honoursIdempotencyKey: true },
     });
     harness.putObject();
     harness.zoom.postFailures.push(zoom503(), zoom503(), zoom503());
@@ -251,5 +257,48 @@ describe('ingest: a waiting recording whose object changes', () => {
     // Assess
     expect(outcomes).toEqual([{ kind: 'skipped', reason: 'duplicate', recordingId: waiting.recordingId }]);
     expect(harness.zoom.posts).toHaveLength(1);
+  });
+});
+
+describe('ingest: a failure before the POST was sent is recorded as "nothing sent"', () => {
+  it('a rate-limiter (DynamoDB) failure leaves the POST as not made: the next attempt posts, with no lookup and no review', async () => {
+    // Prepare
+    const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
+    harness.putObject();
+    harness.zoom.postFailures.push(
+      new ZoomNotSentError('createInteraction', 'rate-limiter', new RetryableError('DynamoDB throttled')),
+    );
+
+    // Act
+    const delayed = await harness.drop();
+    const waiting = harness.recordings.only();
+    harness.clock.advance(3_600_000);
+    const resumed = await harness.deliverLastRequeue();
+
+    // Assess
+    expect(delayed.map((outcome) => outcome.kind)).toEqual(['delayed']);
+    expect(waiting.ingestWork?.mayHavePosted).toBe(false);
+    expect(resumed.map((outcome) => outcome.kind)).toEqual(['submitted']);
+    expect(harness.zoom.listQueries).toHaveLength(0);
+    expect(harness.recordings.only().status).toBe('SUBMITTED');
+  });
+
+  it('a permanent failure of the token store ends the recording FAILED as not sent, with what to do', async () => {
+    // Prepare
+    const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
+    harness.putObject();
+    harness.zoom.postFailures.push(
+      new ZoomNotSentError('createInteraction', 'token-store', new PermanentError('AccessDeniedException')),
+    );
+
+    // Act
+    const [outcome] = await harness.drop();
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'failed', code: 'not-sent' });
+    const failed = harness.recordings.only();
+    expect(failed.status).toBe('FAILED');
+    expect(failed.reason).toContain('Nothing was sent to Zoom');
+    expect(failed.reason).toContain('retry the recording');
   });
 });

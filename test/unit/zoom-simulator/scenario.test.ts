@@ -20,7 +20,7 @@ describe('zoom simulator: scenarios', () => {
     expect(scenario).toMatchObject({
       quirks: true,
       oauth: { tokenLifetimeSeconds: 3600, revokePreviousTokens: false },
-      idempotency: { mode: 'honour' },
+      idempotency: { mode: 'ignore' },
       rateLimits: { plan: 'pro' },
       pagination: { nextPageTokenTtlSeconds: 900, defaultPageSize: 30 },
       processing: { timeScale: 1, analysis: { kind: 'lognormal', medianSeconds: 600 } },

@@ -42,7 +42,7 @@ describe('Zoom profile configuration', () => {
       maxLimiterWaitMs: 0,
       maxPageTokenRestarts: 3,
       credentialsCacheTtlMs: 300_000,
-      honoursIdempotencyKey: true,
+      honoursIdempotencyKey: false,
     });
   });
 
