@@ -96,6 +96,34 @@ const retriesSchema = z.strictObject({
   rateLimitJitterSeconds: z.int().min(0).max(300).default(5),
 });
 
+/**
+ * How a POST whose answer was lost is resolved on a Zoom account that does not honour
+ * Idempotency-Key: by looking for the interaction in Zoom's listing, never by posting again. Zoom
+ * lists an interaction only once it has analysed the recording (minutes to hours), so the lookup
+ * is repeated, each wait as long as the time already spent (between the two bounds), until the
+ * patience runs out; then the recording ends NEEDS_REVIEW.
+ */
+const uncertainPostSchema = z.strictObject({
+  /** How long after the uncertain POST the interaction is still looked for. */
+  patienceSeconds: z
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(6 * 3_600),
+  /** The shortest wait between two lookups. */
+  minRecheckSeconds: z.int().min(1).max(3_600).default(120),
+  /** The longest wait between two lookups. */
+  maxRecheckSeconds: z
+    .int()
+    .min(1)
+    .max(6 * 3_600)
+    .default(1_800),
+  /** Pages of the listing (100 interactions each) read per lookup at most. */
+  maxPages: z.int().min(1).max(50).default(5),
+  /** Listed interactions whose detail is read to check the agent, per lookup, at most. */
+  maxDetailChecks: z.int().min(1).max(20).default(5),
+});
+
 /** Key-path templates: one placeholder set, checked when the configuration is loaded. */
 const keyTemplateSchema = z.string().superRefine((template, context) => {
   try {
@@ -143,6 +171,18 @@ export const ingestSettingsSchema = z
      * (or of the submission, when the start is unknown).
      */
     lookupWindowSeconds: z.int().min(1).max(86_400).default(300),
+    uncertainPost: uncertainPostSchema.prefault({}),
+    /**
+     * The longest a recording may wait to be submitted, from its upload (or from an operator's
+     * retry): rate limits, Zoom's daily limit, a late sidecar and transient failures all count.
+     * Past it the recording ends FAILED ('max-age'), so no wait is unbounded. The default lets a
+     * backfill of about 14 days of Zoom's daily POST budget drain before anything is given up.
+     */
+    maxAgeBeforeSubmissionSeconds: z
+      .int()
+      .min(3_600)
+      .max(90 * 86_400)
+      .default(14 * 86_400),
     /** A start time later than now by more than this is refused as invalid (clock skew allowance). */
     maxStartTimeAheadSeconds: z.int().min(0).max(86_400).default(300),
   })
@@ -152,6 +192,13 @@ export const ingestSettingsSchema = z
         code: 'custom',
         path: ['retries', 'maxDelaySeconds'],
         message: 'must not be below retries.baseDelaySeconds',
+      });
+    }
+    if (settings.uncertainPost.maxRecheckSeconds < settings.uncertainPost.minRecheckSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['uncertainPost', 'maxRecheckSeconds'],
+        message: 'must not be below uncertainPost.minRecheckSeconds',
       });
     }
     if (settings.recordingSuffixes.some((suffix) => suffix === settings.sidecar.suffix)) {

@@ -368,7 +368,12 @@ export class IngestService {
     return this.#requeue(
       { ...attempt, transientFailures: result.transientFailures },
       state,
-      { cause: result.cause, dueAt: result.dueAt, mayHavePosted: mayHavePostedAfter(result.prior) },
+      {
+        cause: result.cause,
+        dueAt: result.dueAt,
+        mayHavePosted: mayHavePostedAfter(result.prior),
+        uncertainSince: result.prior.kind === 'uncertain' ? result.prior.since : undefined,
+      },
       {
         rateLimited: attempt.rateLimited + (result.cause === 'rate-limited' ? 1 : 0),
         ...(result.prior.kind === 'created'
@@ -449,7 +454,7 @@ export class IngestService {
     const { cause } = wait;
     const dueAt = Math.ceil(wait.dueAt);
     if (state.recording !== undefined) {
-      const held = await this.#hold(attempt, state.recording, { until: dueAt, cause }, wait.mayHavePosted);
+      const held = await this.#hold(attempt, state.recording, { until: dueAt, cause }, wait);
       if (held === undefined) {
         return { kind: 'skipped', reason: 'duplicate', recordingId: state.recording.recordingId };
       }
@@ -485,14 +490,19 @@ export class IngestService {
     attempt: Attempt,
     recording: Recording,
     waiting: { readonly until: number; readonly cause: RetryCause },
-    mayHavePosted: boolean | undefined,
+    wait: Pick<WaitRequest, 'mayHavePosted' | 'uncertainSince'>,
   ): Promise<Recording | undefined> {
+    // Unknown (a failure outside the POST): what the recording says, and "maybe" when it says nothing.
+    const mayHavePosted = wait.mayHavePosted ?? recording.ingestWork?.mayHavePosted ?? true;
+    const uncertainSince = mayHavePosted
+      ? (wait.uncertainSince ?? recording.ingestWork?.uncertainSince)
+      : undefined;
     try {
       return await this.#deps.recordings.updateIngestWork(recording, {
         ownerDelivery: attempt.origin,
-        // Unknown (a failure outside the POST): what the recording says, and "maybe" when it says nothing.
-        mayHavePosted: mayHavePosted ?? recording.ingestWork?.mayHavePosted ?? true,
+        mayHavePosted,
         waiting,
+        ...(uncertainSince === undefined ? {} : { uncertainSince }),
       });
     } catch (error) {
       if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {
@@ -531,11 +541,15 @@ interface AttemptState {
   recording?: Recording;
 }
 
-/** A wait: why, until when, and (when the POST is what failed) whether it may have reached Zoom. */
+/**
+ * A wait: why, until when, and (when the POST is what failed) whether it may have reached Zoom,
+ * and since when its interaction is being looked for.
+ */
 interface WaitRequest {
   readonly cause: RetryCause;
   readonly dueAt: number;
   readonly mayHavePosted?: boolean | undefined;
+  readonly uncertainSince?: number | undefined;
 }
 
 /**
@@ -556,7 +570,7 @@ function priorOf(attempt: Attempt, recording: Recording): PriorAttempt {
     return { kind: 'not-created' };
   }
   // SUBMITTING is written before the POST, and marked before every POST: a crash may have come after it.
-  return { kind: 'uncertain' };
+  return { kind: 'uncertain', since: recording.ingestWork?.uncertainSince };
 }
 
 function sameIdentity(identity: ContentIdentity | undefined, stored: ContentIdentity): boolean {

@@ -16,7 +16,10 @@ export type RecordingStore = Pick<
 >;
 
 /** The Zoom operations ingest calls. */
-export type IngestZoomClient = Pick<ZoomQmClient, 'createInteraction' | 'listInteractions'>;
+export type IngestZoomClient = Pick<
+  ZoomQmClient,
+  'createInteraction' | 'listInteractionsPage' | 'getInteraction'
+>;
 
 /** One Zoom account: its profile, client and credentials (whose account id keys the recording). */
 export interface ZoomAccount {

@@ -4,6 +4,7 @@ import { isRetryable, QmIngestError } from '../errors.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import type { StructuredLogger } from '../observability/logger.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
+import { formatDuration } from '../polling/decision.ts';
 import type { PollScheduler } from '../polling/ports.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
 import type { Recording } from '../recordings/recording.ts';
@@ -17,7 +18,7 @@ import {
   ZoomValidationError,
 } from '../zoom/errors.ts';
 import type { ZoomOperation } from '../zoom/operations.ts';
-import { lookUpInteraction } from './interaction-lookup.ts';
+import { type LookupResult, lookUpInteraction } from './interaction-lookup.ts';
 import { createInteractionRequest } from './interaction-request.ts';
 import { scrubPersonalData } from './object-key.ts';
 import { IngestMetric, type IngestOutcome, idempotencyKeyOf } from './outcomes.ts';
@@ -45,8 +46,8 @@ export type PriorAttempt =
   | { readonly kind: 'none' }
   /** The last POST was refused before Zoom acted on it (429, local limiter, no token). */
   | { readonly kind: 'not-created' }
-  /** A POST may have reached Zoom: a crash, a timeout, a 5xx. */
-  | { readonly kind: 'uncertain' }
+  /** A POST may have reached Zoom: a crash, a timeout, a 5xx; since when, when known. */
+  | { readonly kind: 'uncertain'; readonly since?: number | undefined }
   /** Zoom created the interaction; only recording it failed. */
   | { readonly kind: 'created'; readonly interactionId: string; readonly urlExpiresAt: number };
 
@@ -103,7 +104,7 @@ export class RecordingSubmitter {
       return this.#record(request, prior.interactionId, prior.urlExpiresAt);
     }
     if (prior.kind === 'uncertain' && !account.profile.honoursIdempotencyKey) {
-      return this.#lookUp(request);
+      return this.#lookUp(request, prior.since);
     }
     return this.#post(request);
   }
@@ -232,35 +233,59 @@ export class RecordingSubmitter {
     }
   }
 
-  async #lookUp(request: SubmitRequest): Promise<SubmitResult> {
+  /**
+   * Resolves an uncertain POST by looking the interaction up (see interaction-lookup.ts): adopts
+   * the one unclaimed match; waits and looks again while Zoom may not have listed it yet; ends
+   * NEEDS_REVIEW, saying what the operator can do, when the answer cannot be had.
+   */
+  async #lookUp(request: SubmitRequest, since: number | undefined): Promise<SubmitResult> {
     const { recording, account, accountId, logger } = request;
+    const { ingest } = this.#deps.settings;
     const now = this.#deps.clock.now();
-    let result: Awaited<ReturnType<typeof lookUpInteraction>>;
+    const uncertainSince = since ?? now;
+    let result: LookupResult;
     try {
       result = await lookUpInteraction(account.client, this.#deps.recordings, {
         recording,
         accountId,
-        windowMs: this.#deps.settings.ingest.lookupWindowSeconds * 1000,
-        now,
+        windowMs: ingest.lookupWindowSeconds * 1000,
+        maxPages: ingest.uncertainPost.maxPages,
+        maxDetailChecks: ingest.uncertainPost.maxDetailChecks,
       });
-      this.#countCall(account, 'listInteractions');
     } catch (error) {
       return this.#onError(request, error, 'listInteractions', true);
     }
-    logger.info('Looked the interaction up after an uncertain POST', { result: result.kind });
+    this.#countCall(account, 'listInteractions', result.calls.pages);
+    this.#countCall(account, 'getInteraction', result.calls.details);
+    logger.info('Looked the interaction up after an uncertain POST', {
+      result: result.kind,
+      uncertainSince: new Date(uncertainSince).toISOString(),
+    });
+    const patienceEndsAt = uncertainSince + ingest.uncertainPost.patienceSeconds * 1000;
     if (result.kind === 'found') {
       // Zoom lists an interaction once it has fetched and analysed the file: the URL has done its job.
       return this.#record(request, result.interactionId, now);
     }
-    const found = result.kind === 'not-found' ? 'found none yet' : `found ${result.candidates} candidates`;
-    return {
-      kind: 'done',
-      outcome: await this.#endings.needsReview(
+    if (result.kind === 'not-found' && now < patienceEndsAt) {
+      const { minRecheckSeconds, maxRecheckSeconds } = ingest.uncertainPost;
+      // Each wait as long as the time already spent, within bounds: few calls over hours.
+      const waitMs = Math.min(
+        maxRecheckSeconds * 1000,
+        Math.max(minRecheckSeconds * 1000, now - uncertainSince),
+      );
+      return {
+        kind: 'retry',
+        cause: 'lookup-wait',
+        dueAt: Math.min(now + waitMs, patienceEndsAt),
+        transientFailures: request.transientFailures,
+        prior: { kind: 'uncertain', since: uncertainSince },
         recording,
-        `Zoom may already hold an interaction for this recording: POST ${recording.submission} may have reached Zoom before qm-ingest recorded the answer, and Zoom profile ${account.profile.name} does not honour Idempotency-Key, so posting again could create a duplicate. Looking it up ${found} (Zoom lists an interaction only once it is analysed). Check Zoom QM, then retry the recording or link its interaction.`,
-        logger,
-      ),
-    };
+      };
+    }
+    const post = `POST ${recording.submission} may have reached Zoom before qm-ingest recorded the answer, and Zoom profile ${account.profile.name} does not honour Idempotency-Key, so posting again could create a duplicate`;
+    return this.#done(
+      this.#endings.needsReview(recording, `${post}. ${lookupVerdict(result, uncertainSince, now)}`, logger),
+    );
   }
 
   /**
@@ -321,6 +346,17 @@ export class RecordingSubmitter {
         this.#endings.needsReview(
           recording,
           `Zoom accepted the submission but its answer lacked the interaction id (${error.issues.join('; ')}): the interaction may exist. Check Zoom QM, then retry the recording or link its interaction.`,
+          logger,
+        ),
+      );
+    }
+    if (!posting && !isRetryable(error) && request.prior.kind === 'uncertain') {
+      // The lookup itself is refused for good: only a person can settle the uncertain POST now.
+      const description = error instanceof Error ? error.message : String(error);
+      return this.#done(
+        this.#endings.needsReview(
+          recording,
+          `POST ${recording.submission} may have reached Zoom before qm-ingest recorded the answer, and looking its interaction up failed: ${description}. Check Zoom QM for this recording, then link its interaction (qm-ingest resolve <key> --interaction <id>) or submit it again (qm-ingest resolve <key> --resubmit).`,
           logger,
         ),
       );
@@ -389,7 +425,7 @@ export class RecordingSubmitter {
     const posting = operation === 'createInteraction';
     const prior: PriorAttempt = posting
       ? reachedZoom
-        ? { kind: 'uncertain' }
+        ? { kind: 'uncertain', since: this.#deps.clock.now() }
         : { kind: 'not-created' }
       : request.prior;
     const budget = this.#deps.settings.ingest.retries.transientAttempts;
@@ -424,8 +460,11 @@ export class RecordingSubmitter {
     return { kind: 'done', outcome: await outcome };
   }
 
-  #countCall(account: ZoomAccount, operation: ZoomOperation): void {
-    this.#deps.metrics.count(IngestMetric.zoomCalls, 1, {
+  #countCall(account: ZoomAccount, operation: ZoomOperation, calls = 1): void {
+    if (calls === 0) {
+      return;
+    }
+    this.#deps.metrics.count(IngestMetric.zoomCalls, calls, {
       operation,
       label: account.profile.operationLabels[operation],
     });
@@ -436,6 +475,26 @@ export class RecordingSubmitter {
     if (httpStatus !== undefined) {
       this.#countCall(account, operation);
     }
+  }
+}
+
+/** Why a lookup could not settle an uncertain POST, and what the operator can do about it. */
+function lookupVerdict(
+  result: Exclude<LookupResult, { readonly kind: 'found' }>,
+  uncertainSince: number,
+  now: number,
+): string {
+  const check =
+    'Check Zoom QM for this recording, then link its interaction (qm-ingest resolve <key> --interaction <id>) or, if Zoom has none, submit it again (qm-ingest resolve <key> --resubmit).';
+  switch (result.kind) {
+    case 'not-found':
+      return `Zoom listed no matching interaction in the ${formatDuration(now - uncertainSince)} since (Zoom lists an interaction only once it is analysed). ${check}`;
+    case 'ambiguous':
+      return `Zoom lists ${result.interactionIds.length} interactions that match it (${result.interactionIds.join(', ')}): qm-ingest cannot tell which is this recording's. Link the right one: qm-ingest resolve <key> --interaction <id>.`;
+    case 'too-many':
+      return `Zoom's listing around the call's start ran past ${result.pagesRead} pages: too many interactions to tell this recording's apart. ${check}`;
+    case 'unmatchable':
+      return `Without ${result.missing.join(' and ')}, its interaction cannot be told apart in Zoom's listing. ${check}`;
   }
 }
 

@@ -50,7 +50,14 @@ export type RecordingMetadata = z.infer<typeof recordingMetadataSchema>;
 const statusSchema = z.enum(RECORDING_STATUSES);
 
 /** Why ingest holds a recording it owns until a delayed re-send of its own comes back. */
-export const INGEST_WAIT_CAUSES = ['rate-limited', 'transient', 'sidecar-wait', 'state-write'] as const;
+export const INGEST_WAIT_CAUSES = [
+  'rate-limited',
+  'transient',
+  'sidecar-wait',
+  'state-write',
+  /** Looking Zoom's listing over for the interaction an uncertain POST may have created. */
+  'lookup-wait',
+] as const;
 export type IngestWaitCause = (typeof INGEST_WAIT_CAUSES)[number];
 
 /**
@@ -81,6 +88,12 @@ export const ingestWorkSchema = z.object({
    * recording is not stuck, however long ago its status changed.
    */
   waiting: z.object({ until: epochMillis, cause: z.enum(INGEST_WAIT_CAUSES) }).optional(),
+  /**
+   * Since when a POST of the current submission may have created an interaction that qm-ingest
+   * has not recorded (its answer was lost): on an account that ignores Idempotency-Key, the
+   * interaction is looked for in Zoom's listing until `ingest.uncertainPost.patienceSeconds` after.
+   */
+  uncertainSince: epochMillis.optional(),
 });
 export type IngestWork = z.infer<typeof ingestWorkSchema>;
 

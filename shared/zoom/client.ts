@@ -306,7 +306,9 @@ export class ZoomQmClient {
   async #call<TOutput>(call: Call<TOutput>): Promise<TOutput> {
     const label = this.#profile.operationLabels[call.operation];
     const { operation } = call;
-    const credentials = await beforeSending(operation, 'credentials', () => this.#credentials.getCredentials());
+    const credentials = await beforeSending(operation, 'credentials', () =>
+      this.#credentials.getCredentials(),
+    );
     const fetchToken = () => this.#requestToken(credentials);
     const retriesAllowed = call.method === 'GET' ? this.#profile.getRetries : 0;
     let retries = 0;
@@ -455,7 +457,11 @@ export class ZoomQmClient {
  * Manager) becomes a {@link ZoomNotSentError}, so no caller takes it for a call that may have
  * reached Zoom.
  */
-async function beforeSending<T>(operation: ZoomOperation, step: PreSendStep, run: () => Promise<T>): Promise<T> {
+async function beforeSending<T>(
+  operation: ZoomOperation,
+  step: PreSendStep,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {

@@ -29,8 +29,13 @@ import {
 } from '../../shared/recordings/repository.ts';
 import { planTransition, type Transition } from '../../shared/recordings/transition.ts';
 import type { CreateInteractionOptions } from '../../shared/zoom/client.ts';
+import { ZoomNotFoundError } from '../../shared/zoom/errors.ts';
 import type { CreateInteractionRequest, ListInteractionsQuery } from '../../shared/zoom/requests.ts';
-import type { InteractionSummary } from '../../shared/zoom/schemas.ts';
+import type {
+  InteractionDetail,
+  InteractionListPage,
+  InteractionSummary,
+} from '../../shared/zoom/schemas.ts';
 
 /**
  * In-memory stand-ins for everything the ingest core talks to, for unit tests: a state table that
@@ -153,6 +158,11 @@ export class FakeZoomClient implements IngestZoomClient {
   /** Answers for the next POSTs, in order: an error to throw, or nothing to create normally. */
   readonly postFailures: (Error | undefined)[] = [];
   listFailure: Error | undefined;
+  /** Interactions per listing page. */
+  pageSize = 100;
+  /** What GET /qm/interactions/{id} answers; absent ids answer 404. */
+  readonly details = new Map<string, InteractionDetail>();
+  readonly detailRequests: string[] = [];
   readonly #byKey = new Map<string, string>();
 
   async createInteraction(
@@ -170,12 +180,32 @@ export class FakeZoomClient implements IngestZoomClient {
     return { interaction_id: interactionId };
   }
 
-  async *listInteractions(query: ListInteractionsQuery = {}): AsyncIterable<InteractionSummary> {
+  /** One page of what {@link listed} holds, `pageSize` interactions a page. */
+  async listInteractionsPage(
+    query: ListInteractionsQuery = {},
+    nextPageToken?: string,
+  ): Promise<InteractionListPage> {
     this.listQueries.push(query);
     if (this.listFailure !== undefined) {
       throw this.listFailure;
     }
-    yield* this.listed;
+    const offset = nextPageToken === undefined ? 0 : Number(nextPageToken);
+    const end = offset + this.pageSize;
+    return {
+      total_records: this.listed.length,
+      page_size: this.pageSize,
+      interactions: this.listed.slice(offset, end),
+      next_page_token: end < this.listed.length ? String(end) : undefined,
+    };
+  }
+
+  async getInteraction(interactionId: string): Promise<InteractionDetail> {
+    this.detailRequests.push(interactionId);
+    const detail = this.details.get(interactionId);
+    if (detail === undefined) {
+      throw new ZoomNotFoundError('not found', { operation: 'getInteraction', httpStatus: 404 });
+    }
+    return detail;
   }
 }
 

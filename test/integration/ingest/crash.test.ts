@@ -61,7 +61,34 @@ describe('a crash between the POST and its record', () => {
     expect(await pipeline.dlqMessages()).toEqual([]);
   });
 
-  it('ends NEEDS_REVIEW instead of posting again where Zoom ignores the key: one interaction', async () => {
+  it('finds the interaction in Zoom instead of posting again where Zoom ignores the key: one interaction, adopted', async () => {
+    // Prepare
+    pipeline = await startIngestPipeline({
+      // Zoom lists the interaction once analysed, 1.2 s after its download here.
+      scenario: { idempotency: { mode: 'ignore' }, processing: { timeScale: 0.01, analysis: 120 } },
+      profile: { honoursIdempotencyKey: false },
+      ingest: { uncertainPost: { patienceSeconds: 120, minRecheckSeconds: 1, maxRecheckSeconds: 2 } },
+      runtime: { recordings: crashingOnceAfterPost },
+      visibilityTimeoutSeconds: 2,
+    });
+
+    // Act
+    await pipeline.put(KEY, randomBytes(1024), { metadata: { 'start-time': '2026-11-24T09:45:00Z' } });
+    const [recording] = await pipeline.waitForRecordings((all) =>
+      all.some((item) => item.status === 'SUBMITTED'),
+    );
+
+    // Assess
+    const snapshot = pipeline.simulator.inspect();
+    const created = snapshot.interactions.filter((item) => item.source === 'api');
+    expect(snapshot.calls.addInteraction.total).toBe(1);
+    expect(snapshot.calls.listInteractions.total).toBeGreaterThanOrEqual(1);
+    expect(created.map((item) => item.id)).toEqual([recording?.interactionId]);
+    expect(recording?.history.map((entry) => entry.to)).toEqual(['RECEIVED', 'SUBMITTING', 'SUBMITTED']);
+    expect(await pipeline.dlqMessages()).toEqual([]);
+  });
+
+  it('ends NEEDS_REVIEW at once, never posting again, when the recording has no start time to match on', async () => {
     // Prepare
     pipeline = await startIngestPipeline({
       scenario: { idempotency: { mode: 'ignore' } },
@@ -79,11 +106,11 @@ describe('a crash between the POST and its record', () => {
     // Assess
     const snapshot = pipeline.simulator.inspect();
     expect(snapshot.calls.addInteraction.total).toBe(1);
-    expect(snapshot.calls.listInteractions.total).toBeGreaterThanOrEqual(1);
     expect(snapshot.interactions.filter((item) => item.source === 'api')).toHaveLength(1);
     expect(recording?.reason).toMatch(
       /does not honour Idempotency-Key, so posting again could create a duplicate/,
     );
+    expect(recording?.reason).toContain('Without start time');
     expect(await pipeline.dlqMessages()).toEqual([]);
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../shared/errors.ts';
 import { IngestMetric, idempotencyKeyOf } from '../../../shared/ingest/outcomes.ts';
 import type { Transition } from '../../../shared/recordings/transition.ts';
-import { ZoomResponseSchemaError } from '../../../shared/zoom/errors.ts';
-import type { InteractionSummary } from '../../../shared/zoom/schemas.ts';
+import { ZoomResponseSchemaError, ZoomValidationError } from '../../../shared/zoom/errors.ts';
+import type { InteractionDetail, InteractionSummary } from '../../../shared/zoom/schemas.ts';
 import { DEFAULT_KEY, ingestHarness } from '../../helpers/ingest-harness.ts';
 
 /** Makes the first write to SUBMITTED fail: the crash between the POST and its record. */
@@ -23,11 +23,43 @@ function listed(
   extra: Partial<InteractionSummary> = {},
 ): InteractionSummary {
   return {
-    interaction_info: { interaction_id: interactionId },
     start_time: startTime,
     direction: 'inbound',
     ...extra,
+    interaction_info: { interaction_id: interactionId, channel_type: 'AUDIO', ...extra.interaction_info },
   } as InteractionSummary;
+}
+
+const AGENT_EMAIL = 'jane.doe@example.com';
+
+/** A recording whose POST reached Zoom just before the container died, on an account that ignores the key. */
+function crashedOnIgnoringAccount(metadata: Record<string, string>) {
+  const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
+  harness.putObject(DEFAULT_KEY, { Metadata: metadata });
+  harness.recordings.beforeTransition = crashAfterPost();
+  return {
+    ...harness,
+    /** The first delivery crashes; later ones with the same message id are its redeliveries. */
+    drop: async (key: string, messageId: string) => {
+      if (harness.zoom.posts.length === 0) {
+        await expect(harness.drop(key, messageId)).rejects.toThrow('the container died');
+      }
+      return harness.drop(key, messageId);
+    },
+  };
+}
+
+/** An interaction detail whose transcript names `email` as the rep (the agent). */
+function detailWithRep(email: string): InteractionDetail {
+  return {
+    interaction_info: { interaction_id: 'ignored' },
+    transcript_body: {
+      speakers: [
+        { speaker_id: '0', role: 'rep', email_address: email, zoom_user_id: 'u-rep' },
+        { speaker_id: '1', role: 'customer', email_address: undefined },
+      ],
+    },
+  } as InteractionDetail;
 }
 
 describe('ingest: one recording, one interaction', () => {
@@ -143,14 +175,12 @@ describe('ingest: a crash between the POST and its record never makes a second i
 
   it('finds the interaction instead of posting again where Zoom ignores the key', async () => {
     // Prepare
-    const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
-    harness.putObject(DEFAULT_KEY, { Metadata: { 'start-time': '2026-11-24T09:45:00Z', 'queue-id': 'q-7' } });
-    harness.recordings.beforeTransition = crashAfterPost();
-    await expect(harness.drop(DEFAULT_KEY, 'message-A')).rejects.toThrow();
+    const harness = crashedOnIgnoringAccount({ 'start-time': '2026-11-24T09:45:00Z', 'queue-id': 'q-7' });
     harness.zoom.listed = [
       listed('IX-other-call', '2026-11-24T09:40:00Z', { queue_id: 'q-7' }),
       listed('IX0001', '2026-11-24T09:45:00Z', { queue_id: 'q-7' }),
     ];
+    harness.zoom.details.set('IX0001', detailWithRep(AGENT_EMAIL));
 
     // Act
     const redelivered = await harness.drop(DEFAULT_KEY, 'message-A');
@@ -160,54 +190,185 @@ describe('ingest: a crash between the POST and its record never makes a second i
     expect(harness.recordings.only()).toMatchObject({ status: 'SUBMITTED', interactionId: 'IX0001' });
     expect(harness.zoom.posts).toHaveLength(1);
     expect(harness.zoom.listQueries).toEqual([
-      { from: '2026-11-24T09:40:00Z', to: '2026-11-24T09:50:00Z', queues: ['q-7'], direction: 'inbound' },
+      {
+        from: '2026-11-24T09:40:00Z',
+        to: '2026-11-24T09:50:00Z',
+        page_size: 99,
+        queues: ['q-7'],
+        direction: 'inbound',
+      },
     ]);
+    // Only the interaction the listing agrees with is opened, to check its agent.
+    expect(harness.zoom.detailRequests).toEqual(['IX0001']);
   });
 
-  it.each([
-    ['nothing is listed yet', [], 'found none yet'],
-    [
-      'two interactions fit',
-      [listed('IX0001', '2026-11-24T09:45:00Z'), listed('IX0002', '2026-11-24T09:45:00Z')],
-      'found 2 candidates',
-    ],
-  ])('ends NEEDS_REVIEW, never a second POST, when %s', async (_case, interactions, found) => {
+  it('keeps looking while Zoom has not listed the interaction yet, then adopts it', async () => {
     // Prepare
-    const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
-    harness.putObject(DEFAULT_KEY, { Metadata: { 'start-time': '2026-11-24T09:45:00Z' } });
-    harness.recordings.beforeTransition = crashAfterPost();
-    await expect(harness.drop(DEFAULT_KEY, 'message-A')).rejects.toThrow();
-    harness.zoom.listed = interactions;
+    const harness = crashedOnIgnoringAccount({ 'start-time': '2026-11-24T09:45:00Z' });
 
     // Act
-    const redelivered = await harness.drop(DEFAULT_KEY, 'message-A');
+    const first = await harness.drop(DEFAULT_KEY, 'message-A');
+    const waiting = harness.recordings.only();
+    harness.zoom.listed = [listed('IX0001', '2026-11-24T09:45:00Z')];
+    harness.zoom.details.set('IX0001', detailWithRep(AGENT_EMAIL));
+    harness.clock.advance(120_000);
+    const second = await harness.deliverLastRequeue();
 
     // Assess
-    expect(redelivered).toMatchObject([{ kind: 'needs-review', reason: expect.stringContaining(found) }]);
+    expect(first).toMatchObject([{ kind: 'delayed', cause: 'lookup-wait' }]);
+    expect(waiting.ingestWork).toMatchObject({ mayHavePosted: true, uncertainSince: expect.any(Number) });
+    expect(second.map((outcome) => outcome.kind)).toEqual(['submitted']);
     expect(harness.zoom.posts).toHaveLength(1);
+  });
+
+  it('ends NEEDS_REVIEW with the remedy once its patience is spent, after a bounded number of lookups, never a second POST', async () => {
+    // Prepare
+    const harness = crashedOnIgnoringAccount({ 'start-time': '2026-11-24T09:45:00Z' });
+    const patienceMs = harness.settings.ingest.uncertainPost.patienceSeconds * 1000;
+
+    // Act
+    let outcomes = await harness.drop(DEFAULT_KEY, 'message-A');
+    const startedAt = harness.clock.now();
+    while (outcomes[0]?.kind === 'delayed') {
+      harness.clock.set(harness.requeue.sent.at(-1)?.dueAt ?? 0);
+      outcomes = await harness.deliverLastRequeue();
+    }
+
+    // Assess
+    expect(outcomes).toMatchObject([
+      { kind: 'needs-review', reason: expect.stringContaining('qm-ingest resolve <key> --interaction <id>') },
+    ]);
+    expect(harness.clock.now() - startedAt).toBe(patienceMs);
+    expect(harness.zoom.posts).toHaveLength(1);
+    // Each wait as long as the time spent (2 min up to 30 min): about a dozen lookups over 6 hours.
+    expect(harness.zoom.listQueries.length).toBeGreaterThan(5);
+    expect(harness.zoom.listQueries.length).toBeLessThan(20);
     expect(harness.recordings.notifications).toMatchObject([
       { status: 'NEEDS_REVIEW', details: { alertWorthy: true } },
     ]);
     expect(harness.metrics.total(IngestMetric.needsReview)).toBe(1);
   });
 
-  it('does not take an interaction another recording already holds', async () => {
+  it('ends NEEDS_REVIEW at once, naming them, when two interactions fit', async () => {
     // Prepare
-    const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
-    harness.putObject('calls/2026-11-24/jane.doe@example.com/inbound-1.mp3', {
-      ETag: '"11111111111111111111111111111111"',
-    });
-    await harness.drop('calls/2026-11-24/jane.doe@example.com/inbound-1.mp3');
-    harness.putObject();
-    harness.recordings.beforeTransition = crashAfterPost();
-    await expect(harness.drop(DEFAULT_KEY, 'message-A')).rejects.toThrow();
-    harness.zoom.listed = [listed('IX0001', '2026-11-24T08:45:00Z')];
+    const harness = crashedOnIgnoringAccount({ 'start-time': '2026-11-24T09:45:00Z' });
+    harness.zoom.listed = [
+      listed('IX0001', '2026-11-24T09:45:00Z'),
+      listed('IX0002', '2026-11-24T09:45:00Z'),
+    ];
+    harness.zoom.details.set('IX0001', detailWithRep(AGENT_EMAIL));
+    harness.zoom.details.set('IX0002', detailWithRep(AGENT_EMAIL.toUpperCase()));
 
     // Act
     const redelivered = await harness.drop(DEFAULT_KEY, 'message-A');
 
     // Assess
-    expect(redelivered).toMatchObject([{ kind: 'needs-review' }]);
+    expect(redelivered).toMatchObject([
+      {
+        kind: 'needs-review',
+        reason: expect.stringContaining('2 interactions that match it (IX0001, IX0002)'),
+      },
+    ]);
+    expect(harness.zoom.posts).toHaveLength(1);
+  });
+
+  it.each([
+    ['another agent in the transcript', {}, detailWithRep('someone.else@example.com')],
+    ['a field the POST sent but the listing lacks', { from: '+12053546173' }, detailWithRep(AGENT_EMAIL)],
+    ['a start time one minute apart', { 'start-time': '2026-11-24T09:46:00Z' }, detailWithRep(AGENT_EMAIL)],
+  ])('never adopts an interaction with %s: it keeps looking', async (_case, metadata, detail) => {
+    // Prepare
+    const harness = crashedOnIgnoringAccount({ 'start-time': '2026-11-24T09:45:00Z', ...metadata });
+    harness.zoom.listed = [listed('IX0001', '2026-11-24T09:45:00Z')];
+    harness.zoom.details.set('IX0001', detail);
+
+    // Act
+    const redelivered = await harness.drop(DEFAULT_KEY, 'message-A');
+
+    // Assess
+    expect(redelivered).toMatchObject([{ kind: 'delayed', cause: 'lookup-wait' }]);
+    expect(harness.recordings.only().interactionId).toBeUndefined();
+  });
+
+  it('ends NEEDS_REVIEW at once, with no lookup, for a recording without an agent', async () => {
+    // Prepare
+    const key = 'calls/no-agent.mp3';
+    const harness = ingestHarness({
+      profile: { honoursIdempotencyKey: false },
+      settings: { ingest: { requiredMetadata: [] } },
+    });
+    harness.putObject(key, { Metadata: { 'start-time': '2026-11-24T09:45:00Z' } });
+    harness.recordings.beforeTransition = crashAfterPost();
+    await expect(harness.drop(key, 'message-A')).rejects.toThrow();
+
+    // Act
+    const redelivered = await harness.drop(key, 'message-A');
+
+    // Assess
+    expect(redelivered).toMatchObject([
+      {
+        kind: 'needs-review',
+        reason: expect.stringContaining('Without agent, its interaction cannot be told apart'),
+      },
+    ]);
+    expect(harness.zoom.listQueries).toHaveLength(0);
+  });
+
+  it('ends NEEDS_REVIEW, not a crash loop, when Zoom refuses the lookup for good', async () => {
+    // Prepare
+    const harness = crashedOnIgnoringAccount({ 'start-time': '2026-11-24T09:45:00Z' });
+    harness.zoom.listFailure = new ZoomValidationError(
+      'invalid request query, not sent',
+      { operation: 'listInteractions' },
+      [{ field: 'query.page_size', message: 'too big' }],
+    );
+
+    // Act
+    const redelivered = await harness.drop(DEFAULT_KEY, 'message-A');
+
+    // Assess
+    expect(redelivered).toMatchObject([
+      { kind: 'needs-review', reason: expect.stringContaining('looking its interaction up failed') },
+    ]);
+    expect(harness.zoom.posts).toHaveLength(1);
+  });
+
+  it("reads a bounded number of the listing's pages", async () => {
+    // Prepare
+    const harness = crashedOnIgnoringAccount({ 'start-time': '2026-11-24T09:45:00Z' });
+    harness.zoom.pageSize = 1;
+    harness.zoom.listed = Array.from({ length: 20 }, (_, index) =>
+      listed(`IX-${index}`, '2026-11-24T09:45:00Z'),
+    );
+
+    // Act
+    const redelivered = await harness.drop(DEFAULT_KEY, 'message-A');
+
+    // Assess
+    expect(redelivered).toMatchObject([
+      { kind: 'needs-review', reason: expect.stringContaining('ran past 5 pages') },
+    ]);
+    expect(harness.zoom.listQueries).toHaveLength(5);
+  });
+
+  it('does not take an interaction another recording already holds', async () => {
+    // Prepare
+    const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
+    const otherKey = 'calls/2026-11-24/jane.doe@example.com/inbound-1.mp3';
+    harness.putObject(otherKey, { ETag: '"11111111111111111111111111111111"' });
+    await harness.drop(otherKey);
+    harness.putObject();
+    harness.recordings.beforeTransition = crashAfterPost();
+    await expect(harness.drop(DEFAULT_KEY, 'message-A')).rejects.toThrow();
+    harness.zoom.listed = [listed('IX0001', '2026-11-24T09:45:00Z')];
+    harness.zoom.details.set('IX0001', detailWithRep(AGENT_EMAIL));
+
+    // Act
+    const redelivered = await harness.drop(DEFAULT_KEY, 'message-A');
+
+    // Assess
+    expect(redelivered).toMatchObject([{ kind: 'delayed', cause: 'lookup-wait' }]);
+    expect(harness.zoom.posts).toHaveLength(2);
   });
 
   it('carries the interaction id in its re-send when only the state write failed, and records it without a POST', async () => {

@@ -117,7 +117,8 @@ describe("ingest's record of its work", () => {
     // Assess
     expect(harness.zoom.posts).toHaveLength(2);
     expect(harness.zoom.listQueries).toHaveLength(1);
-    expect(redelivered).toMatchObject([{ kind: 'needs-review' }]);
+    // Zoom has not listed it yet: it is looked for again later, never posted again.
+    expect(redelivered).toMatchObject([{ kind: 'delayed', cause: 'lookup-wait' }]);
   });
 
   it('stands down, sending nothing, when the recording was ended while it worked (the sweep of stuck recordings)', async () => {

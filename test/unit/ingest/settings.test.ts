@@ -25,6 +25,14 @@ describe('ingest settings', () => {
         rateLimitJitterSeconds: 5,
       },
       lookupWindowSeconds: 300,
+      uncertainPost: {
+        patienceSeconds: 21_600,
+        minRecheckSeconds: 120,
+        maxRecheckSeconds: 1_800,
+        maxPages: 5,
+        maxDetailChecks: 5,
+      },
+      maxAgeBeforeSubmissionSeconds: 14 * 86_400,
       maxStartTimeAheadSeconds: 300,
     });
   });
