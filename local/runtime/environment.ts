@@ -71,8 +71,6 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
         intervalMinutes: 1,
         overdueSlackSeconds: 10,
         notificationMinAgeSeconds: 5,
-        // A local run's recordings are hours old at most: a day of status shards is plenty to sweep.
-        stuck: { lookbackDays: 1 },
       },
     },
   },
@@ -92,7 +90,6 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
         intervalMinutes: 1,
         overdueSlackSeconds: 5,
         notificationMinAgeSeconds: 2,
-        stuck: { lookbackDays: 1 },
       },
     },
   },

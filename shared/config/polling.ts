@@ -52,9 +52,7 @@ const stuckSchema = z.strictObject({
     .min(1_800)
     .max(14 * DAY_SECONDS)
     .default(6 * 3_600),
-  /** How far back the status index is read (statuses entered more than this long ago are not looked at). */
-  lookbackDays: z.int().min(1).max(365).default(14),
-  /** Bounded work per run: recordings of each status looked at (waiting ones included). */
+  /** Bounded work per run: recordings looked at (waiting ones included). */
   maxExaminedPerRun: z.int().min(1).max(10_000).default(1_000),
   /** Bounded work per run: stuck recordings ended. */
   maxEndedPerRun: z.int().min(1).max(5_000).default(100),
@@ -148,14 +146,6 @@ export const pollSettingsSchema = z
           message: `must be shorter than deadlineSeconds (${settings.deadlineSeconds})`,
         });
       }
-    }
-    const { stuck } = settings.reconciler;
-    if (stuck.lookbackDays * DAY_SECONDS <= stuck.afterSeconds) {
-      context.addIssue({
-        code: 'custom',
-        path: ['reconciler', 'stuck', 'lookbackDays'],
-        message: `must reach further back than reconciler.stuck.afterSeconds (${stuck.afterSeconds} s)`,
-      });
     }
     if (settings.backoff.capSeconds < settings.backoff.baseSeconds) {
       context.addIssue({

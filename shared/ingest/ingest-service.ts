@@ -4,8 +4,10 @@ import { isRetryable, PermanentError, QmIngestError } from '../errors.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import { recordingKeys, type StructuredLogger } from '../observability/logger.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
+import { formatDuration } from '../polling/decision.ts';
 import type { PollScheduler } from '../polling/ports.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
+import { submissionStartedAt } from '../recordings/ingest-work.ts';
 import type { ContentIdentity, Recording } from '../recordings/recording.ts';
 import { contentIdentityOf, identityFromEvent } from './content-identity.ts';
 import { type ObjectCreated, parseQueueMessage, unquote } from './events.ts';
@@ -452,7 +454,14 @@ export class IngestService {
     extra: Partial<Pick<IngestRetryMessage, 'rateLimited' | 'created'>>,
   ): Promise<IngestOutcome> {
     const { cause } = wait;
-    const dueAt = Math.ceil(wait.dueAt);
+    if (state.recording !== undefined && this.#deps.clock.now() >= this.#submitBy(state.recording)) {
+      const mayHavePosted = wait.mayHavePosted ?? state.recording.ingestWork?.mayHavePosted ?? true;
+      return this.#tooOld(attempt, state.recording, cause, mayHavePosted);
+    }
+    // No wait outlasts the age limit: the attempt at the limit decides.
+    const dueAt = Math.ceil(
+      state.recording === undefined ? wait.dueAt : Math.min(wait.dueAt, this.#submitBy(state.recording)),
+    );
     if (state.recording !== undefined) {
       const held = await this.#hold(attempt, state.recording, { until: dueAt, cause }, wait);
       if (held === undefined) {
@@ -517,6 +526,38 @@ export class IngestService {
       attempt.logger.warn('Recording the wait failed; the recording is re-sent all the same', { error });
       return recording;
     }
+  }
+
+  /** The latest instant the recording's current submission may still be sent to Zoom. */
+  #submitBy(recording: Recording): number {
+    return submissionStartedAt(recording) + this.#deps.settings.ingest.maxAgeBeforeSubmissionSeconds * 1000;
+  }
+
+  /**
+   * Ends a recording that would wait past its age limit: FAILED when provably nothing was sent,
+   * NEEDS_REVIEW when a POST may have reached Zoom; either way with what to run.
+   */
+  async #tooOld(
+    attempt: Attempt,
+    recording: Recording,
+    cause: RetryCause,
+    mayHavePosted: boolean,
+  ): Promise<IngestOutcome> {
+    const logger = attempt.logger.child(recordingKeys(recording.recordingId));
+    const limit = formatDuration(this.#deps.settings.ingest.maxAgeBeforeSubmissionSeconds * 1000);
+    const age = `Not submitted within ${limit} (ingest.maxAgeBeforeSubmissionSeconds) of ${recording.submission === 1 ? 'its upload' : 'its retry'}; it was waiting (${cause})`;
+    if (recording.status === 'SUBMITTING' && mayHavePosted) {
+      return this.#endings.needsReview(
+        recording,
+        `${age}, and a POST may have reached Zoom. Check Zoom QM for this recording, then link its interaction (qm-ingest resolve <key> --interaction <id>) or submit it again (qm-ingest resolve <key> --resubmit).`,
+        logger,
+      );
+    }
+    const remedy =
+      cause === 'sidecar-wait'
+        ? 'Upload its sidecar, then run qm-ingest retry <key>.'
+        : "Nothing was sent to Zoom. Once the cause has passed (a backlog under Zoom's daily limit drains at that limit), run qm-ingest retry <key>.";
+    return this.#endings.fail(recording, 'max-age', `${age}. ${remedy}`, logger);
   }
 
   #skip(reason: SkipReason, logger: StructuredLogger): IngestOutcome {

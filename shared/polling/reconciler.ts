@@ -28,7 +28,7 @@ import { StuckRecordingSweep, type StuckSweepSummary } from './stuck-sweep.ts';
  */
 
 export interface ReconcilerDependencies {
-  readonly queries: Pick<RecordingQueries, 'duePolls' | 'byStatus'>;
+  readonly queries: Pick<RecordingQueries, 'duePolls' | 'stuckCandidates'>;
   readonly repository: Pick<RecordingRepository, 'schedulePoll' | 'transition'>;
   readonly scheduler: PollScheduler;
   readonly publisher: Pick<OutboxPublisher, 'publishPending' | 'publishOrLeavePending'>;

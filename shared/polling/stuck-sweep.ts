@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import { recordingKeys } from '../observability/logger.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
+import { lastSignOfLife } from '../recordings/ingest-work.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { RecordingQueries } from '../recordings/queries.ts';
 import type { Recording } from '../recordings/recording.ts';
@@ -17,8 +18,9 @@ import { isLostRace } from './poll-recording.ts';
  * interaction, only ingest moves a recording (RECEIVED, SUBMITTING) and only an operator's retry
  * being taken up moves it out of RESUBMITTED; if that work is lost (an ingest message in the DLQ,
  * a resubmission never handed over, a crash), nothing else would. This sweep, part of the
- * reconciler's run, lists those three statuses through the status index, oldest first, and ends
- * the recordings with no sign of life for `reconciler.stuck.afterSeconds`:
+ * reconciler's run, reads those three statuses from the work index (each such recording is watched
+ * there by its last sign of life, whatever its age), idle the longest first, and ends the
+ * recordings with no sign of life for `reconciler.stuck.afterSeconds`:
  *
  * - RECEIVED -> FAILED: nothing was sent to Zoom;
  * - RESUBMITTED -> FAILED: the retry was never taken up, nothing of it was sent;
@@ -33,19 +35,9 @@ import { isLostRace } from './poll-recording.ts';
  * the recording skipped. Each ending's notification is published at once.
  */
 
-/** The statuses only ingest (or an operator's retry being taken up) moves a recording out of. */
-export const PRE_SUBMISSION_STATUSES = ['SUBMITTING', 'RECEIVED', 'RESUBMITTED'] as const;
-
 export type StuckDecision =
   | { readonly action: 'leave' }
   | { readonly action: 'end'; readonly to: 'FAILED' | 'NEEDS_REVIEW'; readonly reason: string };
-
-const DAY_MS = 86_400_000;
-
-/** When the recording last showed life: its last write, or the end of the wait ingest recorded on it. */
-export function lastSignOfLife(recording: Recording): number {
-  return Math.max(recording.updatedAt, recording.ingestWork?.waiting?.until ?? 0);
-}
 
 /** Whether `recording` is stuck at `now`, and if so how it ends. Pure: the sweep's whole judgement. */
 export function decideStuck(recording: Recording, now: number, afterMs: number): StuckDecision {
@@ -87,7 +79,7 @@ export function decideStuck(recording: Recording, now: number, afterMs: number):
 }
 
 export interface StuckSweepDependencies {
-  readonly queries: Pick<RecordingQueries, 'byStatus'>;
+  readonly queries: Pick<RecordingQueries, 'stuckCandidates'>;
   readonly repository: Pick<RecordingRepository, 'transition'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
   readonly settings: StuckSweepSettings;
@@ -117,28 +109,23 @@ export class StuckRecordingSweep {
   }
 
   /**
-   * One sweep, bounded: at most `maxExaminedPerRun` recordings of each status looked at, at most
-   * `maxEndedPerRun` ended in all, and no new recording once `shouldStop` says time is short.
+   * One sweep, bounded: the recordings not yet submitted and idle past the threshold, idle the
+   * longest first, whatever their age (the work index watches every one of them); at most
+   * `maxExaminedPerRun` looked at, at most `maxEndedPerRun` ended, and no new one once
+   * `shouldStop` says time is short.
    */
   async run(shouldStop: () => boolean = () => false): Promise<StuckSweepSummary> {
     const { settings, clock } = this.#deps;
     const now = clock.now();
     const afterMs = settings.afterSeconds * 1_000;
-    const range = { from: Math.max(0, now - settings.lookbackDays * DAY_MS), to: now - afterMs + 1 };
     const counts: Record<SweepOutcome, number> = { ended: 0, leftAlone: 0, skipped: 0, failed: 0 };
-    const done = () => counts.ended >= settings.maxEndedPerRun || shouldStop();
-    for (const status of PRE_SUBMISSION_STATUSES) {
-      let examined = 0;
-      for await (const recording of this.#deps.queries.byStatus(status, range)) {
-        if (examined >= settings.maxExaminedPerRun || done()) {
-          break;
-        }
-        examined += 1;
-        counts[await this.#sweep(recording, now, afterMs)] += 1;
-      }
-      if (done()) {
+    let examined = 0;
+    for await (const recording of this.#deps.queries.stuckCandidates(now - afterMs + 1)) {
+      if (examined >= settings.maxExaminedPerRun || counts.ended >= settings.maxEndedPerRun || shouldStop()) {
         break;
       }
+      examined += 1;
+      counts[await this.#sweep(recording, now, afterMs)] += 1;
     }
     return {
       stuckEnded: counts.ended,

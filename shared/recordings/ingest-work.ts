@@ -40,3 +40,17 @@ export function planIngestWork(current: Recording, work: IngestWork, now: number
     },
   };
 }
+
+/** When the recording last showed life: its last write, or the end of the wait ingest recorded on it. */
+export function lastSignOfLife(recording: Recording): number {
+  return Math.max(recording.updatedAt, recording.ingestWork?.waiting?.until ?? 0);
+}
+
+/**
+ * When the recording's current submission began: its upload, or the operator's retry that
+ * started it. `ingest.maxAgeBeforeSubmissionSeconds` counts from here.
+ */
+export function submissionStartedAt(recording: Recording): number {
+  const start = recording.history.findLast((entry) => entry.to === 'RECEIVED' || entry.to === 'RESUBMITTED');
+  return start?.at ?? recording.receivedAt;
+}

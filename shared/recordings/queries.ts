@@ -11,6 +11,7 @@ import {
   indexKeyAttributes,
   STATUS_SHARD_COUNT,
   statusPartition,
+  stuckWatchPartition,
   timeRangeBounds,
   utcDaysOf,
 } from '../table/keys.ts';
@@ -95,6 +96,26 @@ export class RecordingQueries {
         before: dueBy + 1,
         pageSize: options.pageSize,
         operation: 'listing due polls',
+      }),
+    );
+  }
+
+  /**
+   * Recordings not yet submitted (RECEIVED, SUBMITTING, RESUBMITTED) whose last sign of life is
+   * before `idleBefore`, idle the longest first, across every shard of the work index's watch:
+   * every such recording is in it, whatever its age.
+   */
+  stuckCandidates(
+    idleBefore: number,
+    options: Pick<ListOptions, 'pageSize'> = {},
+  ): AsyncGenerator<Recording> {
+    return parseEach(
+      queryWorkQueue(this.#client, {
+        tableName: this.#tableName,
+        partitionOf: stuckWatchPartition,
+        before: idleBefore,
+        pageSize: options.pageSize,
+        operation: 'listing recordings not yet submitted',
       }),
     );
   }

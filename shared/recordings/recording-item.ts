@@ -11,8 +11,11 @@ import {
   interactionIndexEntry,
   recordingKey,
   statusIndexEntry,
+  stuckWatchIndexEntry,
 } from '../table/keys.ts';
+import { lastSignOfLife } from './ingest-work.ts';
 import type { Recording, RecordingMetadata } from './recording.ts';
+import { isBeforeSubmission } from './state-machine.ts';
 
 /**
  * How a recording maps onto its item and its index entries. Index entries are derived from the
@@ -44,11 +47,22 @@ export function recordingIndexEntries(recording: Recording): Record<RecordingInd
       recording.receivedAt,
       recording.recordingId,
     ),
-    [StateTableIndex.work]:
-      recording.status === 'SUBMITTED' && nextPollDueAt !== undefined
-        ? duePollIndexEntry(recording.recordingId, nextPollDueAt)
-        : undefined,
+    [StateTableIndex.work]: workIndexEntryOf(recording, nextPollDueAt),
   };
+}
+
+/**
+ * The one piece of work a recording is waiting for, in the sparse work index: its next poll while
+ * SUBMITTED; the stuck sweep's watch while it is not yet submitted; nothing once it is final.
+ */
+function workIndexEntryOf(recording: Recording, nextPollDueAt: number | undefined): IndexEntry | undefined {
+  if (recording.status === 'SUBMITTED') {
+    return nextPollDueAt === undefined ? undefined : duePollIndexEntry(recording.recordingId, nextPollDueAt);
+  }
+  if (isBeforeSubmission(recording.status)) {
+    return stuckWatchIndexEntry(recording.recordingId, lastSignOfLife(recording));
+  }
+  return undefined;
 }
 
 /** The index key attributes to set, and those to remove, for a recording as it is now. */
@@ -70,8 +84,11 @@ export function recordingIndexAttributes(recording: Recording): {
   return { set, remove };
 }
 
-/** The due-poll index attributes of a SUBMITTED recording with a scheduled poll (what a new schedule rewrites). */
-export function duePollAttributes(recording: Recording): Record<string, string> {
+/**
+ * The work index attributes of a recording as it is now (what a new poll schedule or a new record
+ * of ingest's work rewrites); none when it waits for nothing.
+ */
+export function workIndexAttributes(recording: Recording): Record<string, string> {
   const entry = recordingIndexEntries(recording)[StateTableIndex.work];
   if (entry === undefined) {
     return {};

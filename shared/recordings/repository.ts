@@ -38,7 +38,7 @@ import {
   recordingSchema,
 } from './recording.ts';
 import { type RecordingIdentity, recordingIdOf } from './recording-id.ts';
-import { duePollAttributes, recordingIndexAttributes, toRecordingItem } from './recording-item.ts';
+import { recordingIndexAttributes, toRecordingItem, workIndexAttributes } from './recording-item.ts';
 import {
   assertPollWithinDeadline,
   planTransition,
@@ -224,9 +224,7 @@ export class RecordingRepository {
     return this.#setIfExpected(current.recordingId, expected, 'scheduling a poll', (names) => [
       `${names.name('poll')} = ${names.value(next.poll)}`,
       `${names.name('updatedAt')} = ${names.value(next.updatedAt)}`,
-      ...Object.entries(duePollAttributes(next)).map(
-        ([attribute, value]) => `${names.name(attribute)} = ${names.value(value)}`,
-      ),
+      ...workIndexAssignments(names, next),
     ]);
   }
 
@@ -282,6 +280,8 @@ export class RecordingRepository {
       `${names.name('schemaVersion')} = ${names.value(next.schemaVersion)}`,
       `${names.name('updatedAt')} = ${names.value(next.updatedAt)}`,
       `${names.path('poll', 'pollSeq')} = ${names.value(next.poll.pollSeq)}`,
+      // The stuck sweep's watch follows the recording's last sign of life.
+      ...workIndexAssignments(names, next),
     ]);
   }
 
@@ -515,4 +515,11 @@ export function newRecordingOf(input: NewRecording, now: number): Recording {
     throw new RecordingRequestError(`A new recording is invalid at: ${fields.join(', ')}`);
   }
   return result.data;
+}
+
+/** `SET` clauses for the recording's work index entry as it is now. */
+function workIndexAssignments(names: ExpressionAttributes, recording: Recording): string[] {
+  return Object.entries(workIndexAttributes(recording)).map(
+    ([attribute, value]) => `${names.name(attribute)} = ${names.value(value)}`,
+  );
 }

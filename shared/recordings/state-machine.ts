@@ -82,6 +82,15 @@ export class IllegalTransitionError extends PermanentError {
   }
 }
 
+/** The statuses only ingest (or an operator's retry being taken up) moves a recording out of. */
+export const PRE_SUBMISSION_STATUSES = ['SUBMITTING', 'RECEIVED', 'RESUBMITTED'] as const;
+export type PreSubmissionStatus = (typeof PRE_SUBMISSION_STATUSES)[number];
+
+/** Whether the recording is not yet submitted to Zoom (the stuck sweep watches these). */
+export function isBeforeSubmission(status: RecordingStatus): status is PreSubmissionStatus {
+  return (PRE_SUBMISSION_STATUSES as readonly RecordingStatus[]).includes(status);
+}
+
 export function isTerminal(status: RecordingStatus): status is TerminalStatus {
   return (TERMINAL_STATUSES as readonly RecordingStatus[]).includes(status);
 }

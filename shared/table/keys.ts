@@ -149,6 +149,18 @@ export function duePollIndexEntry(recordingId: string, dueAt: number): IndexEntr
   return workIndexEntry(duePollPartition, recordingId, dueAt);
 }
 
+export function stuckWatchPartition(shard: number): string {
+  return `WATCH#${shard}`;
+}
+
+/**
+ * The work index entry of a recording not yet submitted (RECEIVED, SUBMITTING, RESUBMITTED),
+ * ordered by its last sign of life: the stuck sweep reads those idle the longest, whatever their age.
+ */
+export function stuckWatchIndexEntry(recordingId: string, lastSignOfLife: number): IndexEntry {
+  return workIndexEntry(stuckWatchPartition, recordingId, lastSignOfLife);
+}
+
 export function outboxPartition(shard: number): string {
   return `OUTBOX#${shard}`;
 }

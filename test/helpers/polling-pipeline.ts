@@ -85,7 +85,6 @@ export const FAST_POLLING: PollSettingsInput = {
     maxPollsPerRun: 50,
     maxNotificationsPerRun: 50,
     // The shortest look back: the sweep reads every status shard of each day, every second here.
-    stuck: { lookbackDays: 1 },
   },
 };
 

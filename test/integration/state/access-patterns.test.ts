@@ -273,3 +273,32 @@ describe('the results reference', () => {
     await expect(attempt).rejects.toThrow('Recording no-such-recording does not exist');
   });
 });
+
+describe("recordings not yet submitted, for the stuck sweep (the work index's watch)", () => {
+  it('lists one idle for 30 days, follows its waits, and drops it once it moves on', async () => {
+    // Prepare: a recording claimed 30 days ago and never heard of since.
+    const claimedAt = Date.parse('2025-06-01T08:00:00Z');
+    clock.set(claimedAt);
+    const { recording } = await repository.claim(aNewRecording({ zoomAccountId: 'acct-watch' }));
+    clock.set(claimedAt + 30 * DAY);
+    const idleBefore = clock.now() - 6 * HOUR;
+    const listed = async () =>
+      idsOf(await all(queries.stuckCandidates(idleBefore))).filter((id) => id === recording.recordingId);
+
+    // Act
+    const whileIdle = await listed();
+    const waiting = await repository.updateIngestWork(recording, {
+      ownerDelivery: 'message-1',
+      mayHavePosted: false,
+      waiting: { until: clock.now() + DAY, cause: 'rate-limited' },
+    });
+    const whileWaiting = await listed();
+    await repository.transition(waiting, requestFor(waiting, 'FAILED', clock.now()));
+    const onceEnded = await listed();
+
+    // Assess
+    expect(whileIdle).toEqual([recording.recordingId]);
+    expect(whileWaiting).toEqual([]);
+    expect(onceEnded).toEqual([]);
+  });
+});

@@ -302,3 +302,67 @@ describe('ingest: a failure before the POST was sent is recorded as "nothing sen
     expect(failed.reason).toContain('retry the recording');
   });
 });
+
+describe('ingest: no wait is unbounded', () => {
+  it('ends a recording still held by rate limits at its age limit FAILED, with the remedy, its last wait cut to the limit', async () => {
+    // Prepare
+    const harness = ingestHarness({
+      profile: { honoursIdempotencyKey: false },
+      settings: { ingest: { maxAgeBeforeSubmissionSeconds: 3_600 } },
+    });
+    harness.putObject();
+    const uploadedAt = harness.clock.now();
+    harness.zoom.postFailures.push(...[1, 2, 3].map(() => zoom429(50 * 60_000, 'daily')));
+
+    // Act
+    const first = await harness.drop();
+    harness.clock.set(harness.requeue.sent.at(-1)?.dueAt ?? 0);
+    const second = await harness.deliverLastRequeue();
+    harness.clock.set(harness.requeue.sent.at(-1)?.dueAt ?? 0);
+    const last = await harness.deliverLastRequeue();
+
+    // Assess
+    expect(first).toMatchObject([{ kind: 'delayed', cause: 'rate-limited' }]);
+    // The second wait would end past the limit: it is cut to the limit itself.
+    expect(second).toMatchObject([{ kind: 'delayed', dueAt: uploadedAt + 3_600_000 }]);
+    expect(last).toMatchObject([
+      {
+        kind: 'failed',
+        code: 'max-age',
+        reason: expect.stringMatching(
+          /^Not submitted within 60 min .*its upload; it was waiting \(rate-limited\)\. Nothing was sent to Zoom\..*qm-ingest retry <key>/,
+        ),
+      },
+    ]);
+    expect(harness.recordings.only().status).toBe('FAILED');
+    expect(harness.zoom.posts).toHaveLength(3);
+  });
+
+  it('ends a recording whose POST may have reached Zoom at its age limit NEEDS_REVIEW, never FAILED', async () => {
+    // Prepare
+    const harness = ingestHarness({
+      profile: { honoursIdempotencyKey: false },
+      settings: {
+        ingest: {
+          maxAgeBeforeSubmissionSeconds: 3_600,
+          uncertainPost: { patienceSeconds: 7_200, minRecheckSeconds: 600, maxRecheckSeconds: 1_800 },
+        },
+      },
+    });
+    harness.putObject(undefined, { Metadata: { 'start-time': '2026-11-24T09:45:00Z' } });
+    harness.zoom.postFailures.push(zoom503());
+
+    // Act
+    let outcomes = await harness.drop();
+    while (outcomes[0]?.kind === 'delayed') {
+      harness.clock.set(harness.requeue.sent.at(-1)?.dueAt ?? 0);
+      outcomes = await harness.deliverLastRequeue();
+    }
+
+    // Assess
+    expect(outcomes).toMatchObject([
+      { kind: 'needs-review', reason: expect.stringContaining('a POST may have reached Zoom') },
+    ]);
+    expect(harness.zoom.posts).toHaveLength(1);
+  });
+});

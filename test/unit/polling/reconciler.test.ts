@@ -9,7 +9,7 @@ import { RecordingPublisher } from '../../helpers/polling-publisher.ts';
 import { RecordingScheduler, TestClock } from './support/fakes.ts';
 import { aSubmittedRecording, HOUR, MINUTE, pollSettings, SUBMITTED_AT } from './support/fixtures.ts';
 import { InMemoryRecordings } from './support/in-memory-recordings.ts';
-import { statusIndexOf } from './support/status-index.ts';
+import { stuckWatchOf } from './support/status-index.ts';
 
 /**
  * The due-poll and status indexes over the recordings as they were when listed (an index lags its
@@ -24,7 +24,7 @@ function indexesOf(listed: readonly Recording[]) {
         )
         .sort((left, right) => (left.poll.nextPollDueAt ?? 0) - (right.poll.nextPollDueAt ?? 0));
     },
-    byStatus: statusIndexOf(listed),
+    stuckCandidates: stuckWatchOf(listed),
   };
 }
 

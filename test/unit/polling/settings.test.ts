@@ -30,7 +30,7 @@ describe('the polling settings', () => {
         maxPollsPerRun: 200,
         maxNotificationsPerRun: 200,
         notificationMinAgeSeconds: 60,
-        stuck: { afterSeconds: 21_600, lookbackDays: 14, maxExaminedPerRun: 1_000, maxEndedPerRun: 100 },
+        stuck: { afterSeconds: 21_600, maxExaminedPerRun: 1_000, maxEndedPerRun: 100 },
       },
       results: { inlineMaxBytes: 300_000, keyPrefix: 'results/', fetchManualEvaluationDetails: true },
     });
@@ -79,9 +79,9 @@ describe('the polling settings', () => {
       'environment.polling.reconciler.stuck.afterSeconds',
     ],
     [
-      'a stuck sweep that does not look back past its threshold',
-      { reconciler: { stuck: { afterSeconds: 2 * 86_400, lookbackDays: 2 } } },
-      'environment.polling.reconciler.stuck.lookbackDays: must reach further back than reconciler.stuck.afterSeconds',
+      'the retired look-back limit (the sweep has none now)',
+      { reconciler: { stuck: { lookbackDays: 14 } } },
+      'environment.polling.reconciler.stuck: Unrecognized key',
     ],
     ['an unknown field', { pollEvery: 5 }, 'environment.polling: Unrecognized key'],
   ])('refuse %s, naming the field', (_label, polling, field) => {

@@ -10,7 +10,7 @@ import { CapturingLogger } from '../zoom/support/capturing-logger.ts';
 import { TestClock } from './support/fakes.ts';
 import { HOUR, MINUTE, pollSettings } from './support/fixtures.ts';
 import { InMemoryRecordings } from './support/in-memory-recordings.ts';
-import { statusIndexOf } from './support/status-index.ts';
+import { stuckWatchOf } from './support/status-index.ts';
 
 /** The sweep's clock: 2026-11-25 at noon UTC. */
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -159,7 +159,7 @@ function sweepHarness(recordings: readonly Recording[], stuck: Record<string, nu
   const logger = new CapturingLogger();
   const settings = pollSettings({ reconciler: { stuck: { afterSeconds: AFTER_MS / 1_000, ...stuck } } });
   const sweep = new StuckRecordingSweep({
-    queries: { byStatus: statusIndexOf(recordings) },
+    queries: { stuckCandidates: stuckWatchOf(recordings) },
     repository: store,
     publisher,
     settings: settings.reconciler.stuck,
@@ -186,7 +186,8 @@ describe('the sweep of stuck recordings', () => {
     const summary = await harness.sweep.run();
 
     // Assess
-    expect(summary).toEqual({ stuckEnded: 4, stuckLeftAlone: 1, stuckSkipped: 0, stuckFailed: 0 });
+    // The recording waiting on a recorded rate limit is not even read: its watch is past its wait.
+    expect(summary).toEqual({ stuckEnded: 4, stuckLeftAlone: 0, stuckSkipped: 0, stuckFailed: 0 });
     const statusOf = (recording: Recording) => harness.store.current(recording.recordingId).status;
     expect([received, posted, handedOver, retried, waiting].map(statusOf)).toEqual([
       'FAILED',
@@ -252,36 +253,38 @@ describe('the sweep of stuck recordings', () => {
     ]);
   });
 
-  it('looks at no more than maxExaminedPerRun recordings of a status, waiting ones included', async () => {
+  it('looks at no more than maxExaminedPerRun recordings, and never reads one that is waiting', async () => {
     // Prepare
     const holding = (hours: number) =>
       stuckIn('SUBMITTING', hours * HOUR, {
         ingestWork: owned(false, { until: NOW + HOUR, cause: 'rate-limited' }),
       });
-    const stuck = stuckIn('SUBMITTING', 7 * HOUR, { ingestWork: owned(true) });
-    const lonely = stuckIn('RECEIVED', 7 * HOUR, { ingestWork: owned(false) });
-    const harness = sweepHarness([holding(12), holding(11), stuck, lonely], { maxExaminedPerRun: 2 });
+    const stuck = [9, 8, 7].map((hours) => stuckIn('RECEIVED', hours * HOUR, { ingestWork: owned(false) }));
+    const harness = sweepHarness([holding(12), holding(11), ...stuck], { maxExaminedPerRun: 2 });
 
     // Act
     const summary = await harness.sweep.run();
 
     // Assess
-    expect(summary).toMatchObject({ stuckEnded: 1, stuckLeftAlone: 2 });
-    expect(harness.store.current(stuck.recordingId).status).toBe('SUBMITTING');
-    expect(harness.store.current(lonely.recordingId).status).toBe('FAILED');
+    expect(summary).toMatchObject({ stuckEnded: 2, stuckLeftAlone: 0 });
+    expect(stuck.map((recording) => harness.store.current(recording.recordingId).status)).toEqual([
+      'FAILED',
+      'FAILED',
+      'RECEIVED',
+    ]);
   });
 
-  it('does not look further back than lookbackDays', async () => {
+  it('finds a recording stuck for 30 days: there is no look-back limit', async () => {
     // Prepare
-    const ancient = stuckIn('RECEIVED', 3 * 24 * HOUR, { ingestWork: owned(false) });
-    const harness = sweepHarness([ancient], { lookbackDays: 2 });
+    const ancient = stuckIn('RECEIVED', 30 * 24 * HOUR, { ingestWork: owned(false) });
+    const harness = sweepHarness([ancient]);
 
     // Act
     const summary = await harness.sweep.run();
 
     // Assess
-    expect(summary.stuckEnded).toBe(0);
-    expect(harness.store.current(ancient.recordingId).status).toBe('RECEIVED');
+    expect(summary.stuckEnded).toBe(1);
+    expect(harness.store.current(ancient.recordingId).status).toBe('FAILED');
   });
 
   it('stops taking on recordings once told time is short', async () => {

@@ -5,7 +5,7 @@ import { agentKeyOf } from '../../../shared/table/keys.ts';
 import { aRecording } from './recording-fixtures.ts';
 
 describe('recording index attributes', () => {
-  it('puts a new recording in the status, agent and account indexes only', () => {
+  it("puts a new recording in the status, agent and account indexes, and in the stuck sweep's watch", () => {
     // Prepare
     const recording = aRecording();
 
@@ -20,8 +20,11 @@ describe('recording index attributes', () => {
       'gsi3sk',
       'gsi4pk',
       'gsi4sk',
+      'gsi5pk',
+      'gsi5sk',
     ]);
-    expect(attributes.remove).toEqual(['gsi1pk', 'gsi1sk', 'gsi5pk', 'gsi5sk']);
+    expect(attributes.set['gsi5pk']).toMatch(/^WATCH#\d$/);
+    expect(attributes.remove).toEqual(['gsi1pk', 'gsi1sk']);
   });
 
   it('adds the interaction and the due poll while SUBMITTED with a poll scheduled', () => {

@@ -1,5 +1,6 @@
+import { lastSignOfLife } from '../../../../shared/recordings/ingest-work.ts';
 import type { Recording } from '../../../../shared/recordings/recording.ts';
-import type { RecordingStatus } from '../../../../shared/recordings/state-machine.ts';
+import { isBeforeSubmission, type RecordingStatus } from '../../../../shared/recordings/state-machine.ts';
 import type { TimeRange } from '../../../../shared/table/query.ts';
 
 /**
@@ -16,5 +17,17 @@ export function statusIndexOf(listed: readonly Recording[]) {
           recording.statusChangedAt < range.to,
       )
       .sort((left, right) => left.statusChangedAt - right.statusChangedAt);
+  };
+}
+
+/**
+ * RecordingQueries.stuckCandidates over the recordings as they were when listed: those not yet
+ * submitted whose last sign of life is before `idleBefore`, idle the longest first, whatever their age.
+ */
+export function stuckWatchOf(listed: readonly Recording[]) {
+  return async function* stuckCandidates(idleBefore: number): AsyncGenerator<Recording> {
+    yield* listed
+      .filter((recording) => isBeforeSubmission(recording.status) && lastSignOfLife(recording) < idleBefore)
+      .sort((left, right) => lastSignOfLife(left) - lastSignOfLife(right));
   };
 }
