@@ -1,6 +1,7 @@
 import { RecordingQueries } from '../shared/recordings/queries.ts';
 import type { Recording } from '../shared/recordings/recording.ts';
 import type { RecordingStatus } from '../shared/recordings/state-machine.ts';
+import { describeUnreadable } from '../shared/recordings/unreadable.ts';
 import type { TimeRange } from '../shared/table/query.ts';
 import type { TableTarget } from './table-target.ts';
 
@@ -23,7 +24,10 @@ export async function listRecordings(
     readonly limit: number;
   },
 ): Promise<Listing> {
-  const queries = new RecordingQueries(target.dynamodb, { tableName: target.tableName });
+  const queries = new RecordingQueries(target.dynamodb, {
+    tableName: target.tableName,
+    onUnreadable: (item) => console.error(describeUnreadable(item)),
+  });
   const perStatus = await Promise.all(
     options.statuses.map(async (status) => {
       const found: Recording[] = [];

@@ -16,10 +16,12 @@ import { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import { SnsMessagePublisher } from '../shared/notify/sns-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { createPowertoolsObservability } from '../shared/observability/powertools.ts';
+import { PollMetric } from '../shared/polling/metrics.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
 import { SqsPollScheduler } from '../shared/polling/sqs-poll-scheduler.ts';
 import { OutboxRepository } from '../shared/recordings/outbox.ts';
 import { RecordingRepository } from '../shared/recordings/repository.ts';
+import type { OnUnreadableItem } from '../shared/recordings/unreadable.ts';
 import { ZoomClientRegistry } from '../shared/zoom/client-registry.ts';
 import type { FetchFn } from '../shared/zoom/http.ts';
 
@@ -184,6 +186,20 @@ export function snsClientOf(container: Container): SNSClient {
 }
 
 /**
+ * What a function does with a stored item it cannot read: an error log with the item's keys and
+ * the UnreadableItemsSkipped metric (alarmed in the stack); the loop that met it goes on.
+ */
+export function unreadableItemReporter(container: Container): OnUnreadableItem {
+  const { logger, metrics } = container.observability;
+  return (item) => {
+    metrics.count(PollMetric.unreadableItemsSkipped, 1);
+    logger.error('Stored item skipped: it cannot be read (corrupt, or written by a newer version)', {
+      ...item,
+    });
+  };
+}
+
+/**
  * Publishes the outbox's notifications (and alerts) to the environment's topics, then marks them
  * sent. Any function that writes a terminal status publishes through it right after the write;
  * the reconciler publishes whatever is left pending.
@@ -196,6 +212,7 @@ export function outboxPublisherOf(container: Container): OutboxPublisher {
       outbox: new OutboxRepository(container.dynamoDb, {
         tableName: resources.tableName,
         clock: container.clock,
+        onUnreadable: unreadableItemReporter(container),
       }),
       publisher: new SnsMessagePublisher(snsClientOf(container), {
         notificationTopicArn: resources.notificationTopicArn,

@@ -6,7 +6,7 @@ import { observabilityMiddleware } from '../shared/observability/middleware.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
 import { Reconciler, type ReconcileSummary } from '../shared/polling/reconciler.ts';
 import { RecordingQueries } from '../shared/recordings/queries.ts';
-import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
+import { type Container, defaultContainer, outboxPublisherOf, unreadableItemReporter } from './container.ts';
 
 /**
  * The reconciler function, on a schedule (every `polling.reconciler.intervalMinutes`): re-queues
@@ -37,7 +37,10 @@ export function reconcileRuntime(
   const { clock, observability } = container;
   const outbox = outboxPublisherOf(container);
   const reconciler = new Reconciler({
-    queries: new RecordingQueries(container.dynamoDb, { tableName: resources.tableName }),
+    queries: new RecordingQueries(container.dynamoDb, {
+      tableName: resources.tableName,
+      onUnreadable: unreadableItemReporter(container),
+    }),
     repository: container.recordings,
     scheduler: overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler,
     publisher: overrides.publisher?.(outbox) ?? outbox,

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RecordingQueries } from '../../shared/recordings/queries.ts';
 import { isTerminal } from '../../shared/recordings/state-machine.ts';
+import { describeUnreadable } from '../../shared/recordings/unreadable.ts';
 import type { RuntimeEvent } from './events.ts';
 
 /**
@@ -40,7 +41,10 @@ const INTERVAL_MS = 500;
 const FUTURE_SLACK_MS = 60_000;
 
 export function startTableWatcher(options: TableWatcherOptions): TableWatcher {
-  const queries = new RecordingQueries(options.dynamodb, { tableName: options.tableName });
+  const queries = new RecordingQueries(options.dynamodb, {
+    tableName: options.tableName,
+    onUnreadable: (item) => console.error(describeUnreadable(item)),
+  });
   /** Per recording: how many history entries were reported, and its drop time while in flight. */
   const reported = new Map<string, number>();
   const inFlight = new Map<string, number>();

@@ -35,4 +35,5 @@ export const PollMetric = {
   notificationsPublished: 'NotificationsPublished',
   alertsPublished: 'AlertsPublished',
   publishFailures: 'PublishFailures',
+  unreadableItemsSkipped: 'UnreadableItemsSkipped',
 } as const;

@@ -19,6 +19,7 @@ import {
 } from '../table/keys.ts';
 import { queryWorkQueue } from '../table/work-index.ts';
 import { type Notification, parseNotification } from './notification.ts';
+import { type OnUnreadableItem, readableItems } from './unreadable.ts';
 
 /**
  * The outbox: notifications written with terminal transitions, waiting to be published. Pending
@@ -48,6 +49,8 @@ export interface OutboxRepositoryOptions {
   readonly clock?: Clock | undefined;
   /** How long a sent notification is kept for inspection before TTL deletes it. */
   readonly sentRetentionMs?: number | undefined;
+  /** Told of each pending notification that cannot be read (it is skipped). */
+  readonly onUnreadable: OnUnreadableItem;
 }
 
 /** Reads the pending notifications and marks them sent. */
@@ -56,12 +59,14 @@ export class OutboxRepository {
   readonly #tableName: string;
   readonly #clock: Clock;
   readonly #sentRetentionMs: number;
+  readonly #onUnreadable: OnUnreadableItem;
 
   constructor(client: DynamoDBClient, options: OutboxRepositoryOptions) {
     this.#client = documentClientOf(client);
     this.#tableName = options.tableName;
     this.#clock = options.clock ?? systemClock;
     this.#sentRetentionMs = options.sentRetentionMs ?? DEFAULT_SENT_NOTIFICATION_RETENTION_MS;
+    this.#onUnreadable = options.onUnreadable;
   }
 
   /**
@@ -70,13 +75,15 @@ export class OutboxRepository {
    * listed yet (eventual consistency); the caller publishes those on its next pass.
    */
   iteratePending(createdBefore?: number): AsyncGenerator<Notification> {
-    return parseEach(
+    return readableItems(
       queryWorkQueue(this.#client, {
         tableName: this.#tableName,
         partitionOf: outboxPartition,
         before: createdBefore,
         operation: 'listing pending notifications',
       }),
+      parseNotification,
+      this.#onUnreadable,
     );
   }
 
@@ -135,11 +142,5 @@ export class OutboxRepository {
       }
       return parseNotification(found);
     }
-  }
-}
-
-async function* parseEach(items: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Notification> {
-  for await (const item of items) {
-    yield parseNotification(item);
   }
 }

@@ -19,6 +19,7 @@ import { byAttribute, type ListOrder, mergeSorted, queryItems, type TimeRange } 
 import { queryWorkQueue } from '../table/work-index.ts';
 import { parseRecording, type Recording } from './recording.ts';
 import type { RecordingStatus } from './state-machine.ts';
+import { type OnUnreadableItem, readableItems } from './unreadable.ts';
 
 /** How a listing reads: its order, and how many items each DynamoDB page holds. */
 export interface ListOptions {
@@ -35,10 +36,19 @@ export interface ListOptions {
 export class RecordingQueries {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #onUnreadable: OnUnreadableItem;
 
-  constructor(client: DynamoDBClient, options: { readonly tableName: string }) {
+  constructor(
+    client: DynamoDBClient,
+    options: {
+      readonly tableName: string;
+      /** Told of each item a listing skips because it cannot be read. */
+      readonly onUnreadable: OnUnreadableItem;
+    },
+  ) {
     this.#client = documentClientOf(client);
     this.#tableName = options.tableName;
+    this.#onUnreadable = options.onUnreadable;
   }
 
   /**
@@ -58,7 +68,7 @@ export class RecordingQueries {
       const shards = Array.from({ length: STATUS_SHARD_COUNT }, (_, shard) =>
         this.#timeRangeQuery(StateTableIndex.byStatus, statusPartition(status, day, shard), range, options),
       );
-      yield* parseEach(mergeSorted(shards, byAttribute(attributes.sortKey, order)));
+      yield* this.#parseEach(mergeSorted(shards, byAttribute(attributes.sortKey, order)));
     }
   }
 
@@ -68,7 +78,7 @@ export class RecordingQueries {
    * when the recording carried no email.
    */
   byAgent(agent: AgentReference, range: TimeRange, options: ListOptions = {}): AsyncGenerator<Recording> {
-    return parseEach(
+    return this.#parseEach(
       this.#timeRangeQuery(StateTableIndex.byAgent, agentPartition(agentKeyOf(agent)), range, options),
     );
   }
@@ -78,7 +88,7 @@ export class RecordingQueries {
    * rate is the account's ingest rate, which Zoom's own rate limits keep far below a partition's.
    */
   byAccount(accountId: string, range: TimeRange, options: ListOptions = {}): AsyncGenerator<Recording> {
-    return parseEach(
+    return this.#parseEach(
       this.#timeRangeQuery(StateTableIndex.byAccount, accountPartition(accountId), range, options),
     );
   }
@@ -89,7 +99,7 @@ export class RecordingQueries {
    * scheduled). For the reconciler: lost messages, crashes between store and enqueue, deadlines.
    */
   duePolls(dueBy: number, options: Pick<ListOptions, 'pageSize'> = {}): AsyncGenerator<Recording> {
-    return parseEach(
+    return this.#parseEach(
       queryWorkQueue(this.#client, {
         tableName: this.#tableName,
         partitionOf: duePollPartition,
@@ -109,7 +119,7 @@ export class RecordingQueries {
     idleBefore: number,
     options: Pick<ListOptions, 'pageSize'> = {},
   ): AsyncGenerator<Recording> {
-    return parseEach(
+    return this.#parseEach(
       queryWorkQueue(this.#client, {
         tableName: this.#tableName,
         partitionOf: stuckWatchPartition,
@@ -118,6 +128,10 @@ export class RecordingQueries {
         operation: 'listing recordings not yet submitted',
       }),
     );
+  }
+
+  #parseEach(items: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Recording> {
+    return readableItems(items, parseRecording, this.#onUnreadable);
   }
 
   async *#timeRangeQuery(
@@ -144,11 +158,5 @@ export class RecordingQueries {
       },
       `listing ${indexName}`,
     );
-  }
-}
-
-async function* parseEach(items: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Recording> {
-  for await (const item of items) {
-    yield parseRecording(item);
   }
 }

@@ -56,6 +56,7 @@ import { POLLING_TEST_SCENARIO } from './polling-scenario.ts';
 import { createTestTopics } from './polling-topics.ts';
 import type { CapturingStructuredLogger } from './shared-logging.ts';
 import { runtimeEnvironment, simulatorProfile, simulatorSecret } from './shared-pipeline.ts';
+import { failOnUnreadable } from './unreadable-items.ts';
 
 /**
  * The polling half of the pipeline on the local servers, as it runs in AWS: the real poll handler
@@ -217,7 +218,7 @@ export async function startPollingPipeline(options: PollingPipelineOptions = {})
       : undefined;
 
   const repository = container.recordings;
-  const outbox = new OutboxRepository(clients.dynamodb, { tableName });
+  const outbox = new OutboxRepository(clients.dynamodb, { tableName, onUnreadable: failOnUnreadable });
   const resultsStore = new ResultsStore(clients.dynamodb, clients.s3, {
     tableName,
     bucket: resultsBucket,

@@ -7,6 +7,7 @@ import type { Recording } from '../../../shared/recordings/recording.ts';
 import { s3EventBody } from '../../helpers/ingest-fakes.ts';
 import { type IngestPipeline, startIngestPipeline, tappedFetch } from '../../helpers/ingest-pipeline.ts';
 import { createTestBucket } from '../../helpers/local-stack.ts';
+import { failOnUnreadable } from '../../helpers/unreadable-items.ts';
 
 /**
  * Every bad input ends REJECTED with its reason, and no interaction is created: the checks that
@@ -200,7 +201,10 @@ describe('bad input', () => {
 
     // Assess
     expect(recording.status).toBe('REJECTED');
-    const outbox = new OutboxRepository(pipeline.clients.dynamodb, { tableName: pipeline.tableName });
+    const outbox = new OutboxRepository(pipeline.clients.dynamodb, {
+      tableName: pipeline.tableName,
+      onUnreadable: failOnUnreadable,
+    });
     const entry = await outbox.get(recording.recordingId, notificationIdOf(recording.recordingId, 1));
     expect(entry?.state).toBe('SENT');
     const [notification] = await pipeline.topics.notifications(recording.recordingId);

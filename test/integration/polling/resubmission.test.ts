@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingQueries } from '../../../shared/recordings/queries.ts';
 import { type PollingPipeline, startPollingPipeline } from '../../helpers/polling-pipeline.ts';
+import { failOnUnreadable } from '../../helpers/unreadable-items.ts';
 
 /**
  * Zoom could not download a recording and says nothing: the interaction stays 404. Past the
@@ -73,6 +74,7 @@ describe('the automatic resubmission', () => {
     expect(finished.reason).toContain('deleted or overwritten before qm-ingest could submit it');
     const queries = new RecordingQueries(pipeline.clients.dynamodb, {
       tableName: pipeline.config.resources.tableName,
+      onUnreadable: failOnUnreadable,
     });
     const atKey: string[] = [];
     for await (const recording of queries.byAccount(submitted.zoomAccountId, {

@@ -5,6 +5,7 @@ import { RecordingRepository } from '../../../shared/recordings/repository.ts';
 import { STATUS_SHARD_COUNT, shardOf } from '../../../shared/table/keys.ts';
 import { take } from '../../../shared/table/query.ts';
 import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { failOnUnreadable } from '../../helpers/unreadable-items.ts';
 import { aNewRecording, recordingIn, requestFor } from './recording-helpers.ts';
 import { useStateTable } from './state-table-fixture.ts';
 
@@ -19,7 +20,10 @@ let queries: RecordingQueries;
 
 beforeAll(() => {
   repository = new RecordingRepository(fixture.client, { tableName: fixture.tableName, clock });
-  queries = new RecordingQueries(fixture.client, { tableName: fixture.tableName });
+  queries = new RecordingQueries(fixture.client, {
+    tableName: fixture.tableName,
+    onUnreadable: failOnUnreadable,
+  });
 });
 
 const idsOf = (recordings: readonly Recording[]) => recordings.map((recording) => recording.recordingId);

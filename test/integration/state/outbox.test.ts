@@ -8,6 +8,7 @@ import { documentClientOf } from '../../../shared/table/document-client.ts';
 import { notificationKey, shardOf, WORK_SHARD_COUNT } from '../../../shared/table/keys.ts';
 import { take } from '../../../shared/table/query.ts';
 import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { failOnUnreadable } from '../../helpers/unreadable-items.ts';
 import { recordingIn, requestFor } from './recording-helpers.ts';
 import { useStateTable } from './state-table-fixture.ts';
 
@@ -28,6 +29,7 @@ beforeAll(() => {
     tableName: fixture.tableName,
     clock,
     sentRetentionMs: 7 * DAY,
+    onUnreadable: failOnUnreadable,
   });
 });
 

@@ -3,6 +3,7 @@ import { StaleWriteError, TransitionConflictError } from '../../../shared/record
 import { OutboxRepository } from '../../../shared/recordings/outbox.ts';
 import { RecordingRepository } from '../../../shared/recordings/repository.ts';
 import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { failOnUnreadable } from '../../helpers/unreadable-items.ts';
 import { aNewRecording, recordingIn, requestFor } from './recording-helpers.ts';
 import { useStateTable } from './state-table-fixture.ts';
 
@@ -21,7 +22,11 @@ beforeAll(() => {
     { length: 5 },
     () => new RecordingRepository(fixture.client, { tableName: fixture.tableName, clock }),
   );
-  outbox = new OutboxRepository(fixture.client, { tableName: fixture.tableName, clock });
+  outbox = new OutboxRepository(fixture.client, {
+    tableName: fixture.tableName,
+    clock,
+    onUnreadable: failOnUnreadable,
+  });
 });
 
 function repository(index = 0): RecordingRepository {

@@ -9,6 +9,7 @@ import {
   startsNewSubmission,
 } from '../../../shared/recordings/state-machine.ts';
 import { ManualClock } from '../../helpers/shared-manual-clock.ts';
+import { failOnUnreadable } from '../../helpers/unreadable-items.ts';
 import { recordingIn, requestFor } from './recording-helpers.ts';
 import { useStateTable } from './state-table-fixture.ts';
 
@@ -23,7 +24,11 @@ let outbox: OutboxRepository;
 
 beforeAll(() => {
   repository = new RecordingRepository(fixture.client, { tableName: fixture.tableName, clock });
-  outbox = new OutboxRepository(fixture.client, { tableName: fixture.tableName, clock });
+  outbox = new OutboxRepository(fixture.client, {
+    tableName: fixture.tableName,
+    clock,
+    onUnreadable: failOnUnreadable,
+  });
 });
 
 const legalPairs = RECORDING_STATUSES.flatMap((from) =>
