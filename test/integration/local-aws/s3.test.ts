@@ -48,6 +48,18 @@ function eventRecords(bodies: readonly (string | undefined)[]): S3EventNotificat
   return bodies.flatMap((body) => (JSON.parse(body ?? '{}') as S3EventNotification).Records);
 }
 
+/** PutObject as the SDK streams it by default (aws-chunked with a trailing checksum). */
+async function putStreamed(bucket: string, key: string, data: Buffer): Promise<void> {
+  await clients.s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: Readable.from([data]),
+      ContentLength: data.length,
+    }),
+  );
+}
+
 async function bodyBytes(bucket: string, key: string): Promise<Buffer> {
   const object = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
@@ -187,14 +199,7 @@ describe('local S3 event notifications', () => {
     // Act
     await connectBucketToQueue(clients, bucket, queue, { keepTestEvent: true });
     const [testEventMessage] = await receiveMessages(clients.sqs, queue.queueUrl, 1);
-    await clients.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: Readable.from([data]),
-        ContentLength: data.length,
-      }),
-    );
+    await putStreamed(bucket, key, data);
     const [eventMessage] = await receiveMessages(clients.sqs, queue.queueUrl, 1);
     // Assess
     const testEvent = JSON.parse(testEventMessage?.Body ?? '{}') as S3TestEvent;
@@ -386,14 +391,7 @@ describe('local S3 EventBridge notifications', () => {
     const key = 'calls/eb/inbound call+42 100%.wav';
     const data = patternedBytes(2048);
     // Act
-    await clients.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: Readable.from([data]),
-        ContentLength: data.length,
-      }),
-    );
+    await putStreamed(bucket, key, data);
     const [message] = await receiveMessages(clients.sqs, queue.queueUrl, 1);
     // Assess
     const [event] = busEvents([message?.Body]);
