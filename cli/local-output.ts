@@ -18,6 +18,8 @@ export interface BannerInfo {
   readonly s3Endpoint: string;
   readonly region: string;
   readonly bucket: string;
+  /** The second bucket, whose events reach ingest through EventBridge (as an existing bucket's do). */
+  readonly existingBucket: string;
   readonly prefix: string;
   readonly suffixes: readonly string[];
   readonly functions: string;
@@ -50,12 +52,14 @@ export function formatBanner(info: BannerInfo): string {
     ...endpointLines,
     '',
     `Recordings bucket: ${info.bucket} (keys under ${info.prefix} ending in ${info.suffixes.join(' ')})`,
+    `Existing bucket:   ${info.existingBucket} (same keys; events through EventBridge, as for a bucket of yours: recordings mode "existing")`,
     '',
     'Drop a recording (a new key each time: the same bytes at the same key are the same recording):',
     `  ${credentials} \\`,
     `  aws --endpoint-url ${info.s3Endpoint} s3 cp ${sample} \\`,
     `    s3://${info.bucket}/${info.prefix}${info.today}/call-$(date +%H%M%S).wav \\`,
     '    --metadata agent-email=jane.doe@example.com,direction=inbound',
+    `  (or s3://${info.existingBucket}/... to come in through EventBridge)`,
     'Then: npx qm-ingest list   and   npx qm-ingest status <key or interaction id>',
     '',
     'Watching recordings: progress, outcomes and alerts appear below. Ctrl-C stops everything.',

@@ -142,6 +142,7 @@ function bannerInfo(runtime: LocalRuntime, samplePath: string | undefined) {
     s3Endpoint: runtime.endpoints.s3,
     region: runtime.region,
     bucket: runtime.recordingsBucket,
+    existingBucket: runtime.existingBucket,
     prefix: config.settings.ingest.recordingPrefixes[0] ?? '',
     suffixes: config.settings.ingest.recordingSuffixes,
     functions: `${consumer('ingest', ingest.trigger)}, ${consumer('poll', poll.trigger)}, reconcile every ${reconcile.scheduleRateMinutes} min`,

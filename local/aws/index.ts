@@ -21,7 +21,12 @@ export type {
   QueueNotification,
   S3EventName,
 } from './s3/notification-config.ts';
-export type { S3EventNotification, S3EventNotificationRecord, S3TestEvent } from './s3/s3-event.ts';
+export type {
+  S3EventBridgeDetail,
+  S3EventNotification,
+  S3EventNotificationRecord,
+  S3TestEvent,
+} from './s3/s3-event.ts';
 export { ENDPOINT_VARIABLES, LOCAL_AWS_SERVICES, type LocalAwsService } from './services.ts';
 export { type LocalAws, type LocalAwsOptions, startLocalAws } from './stack.ts';
 export { StopAttempts } from './stop-attempts.ts';

@@ -17,6 +17,7 @@ import { localAwsEnv } from './env.ts';
 import { LocalAwsError } from './errors.ts';
 import { createQueueSender, type QueueSender } from './queue-sender.ts';
 import type { BucketNotificationConfiguration } from './s3/notification-config.ts';
+import type { S3EventBridgeEntry } from './s3/s3-event.ts';
 import { type RunningS3Server, startS3Server } from './s3/server.ts';
 import { LOCAL_AWS_SERVICES, type LocalAwsService } from './services.ts';
 import { type RunningSqsServer, startSqsServer } from './sqs-server.ts';
@@ -28,7 +29,10 @@ import { StopAttempts } from './stop-attempts.ts';
  */
 
 export interface LocalAwsOptions<Service extends LocalAwsService = LocalAwsService> {
-  /** Which services to run; all by default. S3 notifications, SNS and EventBridge deliver through SQS. */
+  /**
+   * Which services to run; all by default. S3 notifications, SNS and EventBridge deliver through
+   * SQS; S3's EventBridge notifications need EventBridge.
+   */
   readonly services?: readonly Service[];
   /** Fixed ports per service; any service not listed gets a free port chosen by the OS. */
   readonly ports?: Partial<Readonly<Record<LocalAwsService, number>>>;
@@ -120,11 +124,23 @@ export async function startLocalAws<Service extends LocalAwsService = LocalAwsSe
         servers.queues = createQueueSender(servers.sqs.endpoint, region);
       }
       const common = { region, dataDir, queues: servers.queues, log };
+      // S3 puts the events of buckets with EventBridge notifications on the default bus, which
+      // starts alongside it: by the time an object event happens, the stack is up.
+      const eventBridge = wanted.has('eventBridge')
+        ? {
+            putEvent: (entry: S3EventBridgeEntry) => {
+              if (servers.eventBridge === undefined) {
+                throw new LocalAwsError('The local EventBridge is not running');
+              }
+              servers.eventBridge.emulator.putEvent(entry);
+            },
+          }
+        : undefined;
       // allSettled, not all: a failed start must not leave a sibling still starting behind the cleanup.
       const settled = await Promise.allSettled([
         wanted.has('s3') &&
           timed('s3', async () => {
-            servers.s3 = await startS3Server({ ...common, port: options.ports?.s3 });
+            servers.s3 = await startS3Server({ ...common, eventBridge, port: options.ports?.s3 });
           }),
         wanted.has('secretsManager') &&
           timed('secretsManager', async () => {
@@ -196,11 +212,9 @@ function describeStack<Service extends LocalAwsService>(
       eventBridge: () => servers.eventBridge?.emulator.published() ?? [],
     },
     flushDeliveries: async () => {
-      await Promise.all([
-        servers.s3?.flushNotifications(),
-        servers.sns?.emulator.flush(),
-        servers.eventBridge?.emulator.flush(),
-      ]);
+      // S3's events reach EventBridge in S3's flush: EventBridge's deliveries are awaited after it.
+      await servers.s3?.flushNotifications();
+      await Promise.all([servers.sns?.emulator.flush(), servers.eventBridge?.emulator.flush()]);
     },
     stop: () => {
       stopping ??= stopServers(servers);
@@ -209,13 +223,16 @@ function describeStack<Service extends LocalAwsService>(
   };
 }
 
-/** Stops what runs: the servers that deliver through SQS first (flushing), then SQS; DynamoDB meanwhile. */
+/**
+ * Stops what runs: S3 first (its last events may go to EventBridge), then the other servers that
+ * deliver through SQS (flushing), then SQS; DynamoDB meanwhile.
+ */
 async function stopServers(servers: Servers): Promise<void> {
   const stops = new StopAttempts();
   const { attempt } = stops;
   const dynamodb = attempt(servers.dynamodb?.stop);
+  await attempt(servers.s3?.stop);
   await Promise.all([
-    attempt(servers.s3?.stop),
     attempt(servers.secretsManager?.stop),
     attempt(servers.sns?.stop),
     attempt(servers.eventBridge?.stop),

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -19,13 +20,17 @@ export interface LocalClients {
   readonly dynamodb: DynamoDBClient;
   readonly secretsManager: SecretsManagerClient;
   readonly sns: SNSClient;
+  readonly eventBridge: EventBridgeClient;
   /** Closes every client's connections. */
   destroy(): void;
 }
 
 export function localClients(
   endpoints: Readonly<
-    Record<Extract<LocalAwsService, 's3' | 'sqs' | 'dynamodb' | 'secretsManager' | 'sns'>, string>
+    Record<
+      Extract<LocalAwsService, 's3' | 'sqs' | 'dynamodb' | 'secretsManager' | 'sns' | 'eventBridge'>,
+      string
+    >
   >,
   region: string,
 ): LocalClients {
@@ -43,6 +48,7 @@ export function localClients(
     dynamodb: new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb }),
     secretsManager: new SecretsManagerClient({ ...common, endpoint: endpoints.secretsManager }),
     sns: new SNSClient({ ...common, endpoint: endpoints.sns }),
+    eventBridge: new EventBridgeClient({ ...common, endpoint: endpoints.eventBridge }),
   };
   return {
     ...clients,

@@ -7,6 +7,7 @@ import {
 import type { IngestSettings } from '../../shared/config/ingest.ts';
 import { parseConfig } from '../../shared/config/parse.ts';
 import type { PollSettingsInput } from '../../shared/config/polling.ts';
+import type { ResourceLocation } from '../../shared/config/resources.ts';
 
 /**
  * The local runtime's environment: the same schemas as a deployed one (environment settings and
@@ -27,6 +28,17 @@ export const LOCAL_ZOOM_SECRET_NAME = `${secretNamePrefix(LOCAL_ENVIRONMENT_NAME
 
 /** The prefix recordings are dropped under. */
 export const LOCAL_RECORDING_PREFIX = 'calls/';
+
+/**
+ * The local stand-in for a bucket qm-ingest does not own (a deployment's `recordings` in mode
+ * `existing`): the runtime turns its EventBridge notifications on, as its owner would, and routes
+ * its "Object Created" events under the recording prefixes to the ingest queue with the rule the
+ * stack creates for such a bucket. Bucket names are global: like the stack's, it carries the
+ * account and region.
+ */
+export function localExistingBucketName(location: ResourceLocation): string {
+  return `qm-${LOCAL_ENVIRONMENT_NAME}-existing-recordings-${location.account}-${location.region}`;
+}
 
 /** Recordings whose key follows it need no other metadata (see the ingest README). */
 export const LOCAL_KEY_TEMPLATE = `${LOCAL_RECORDING_PREFIX}{date}/{agent_email}/{direction}-{time}.{ext}`;

@@ -1,3 +1,4 @@
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
   CreateSecretCommand,
@@ -12,6 +13,7 @@ import {
   type EnvironmentResources,
   type QueueDefinition,
   type QueueRole,
+  recordingsEventPattern,
   sqsDeadLetterQueueAttributes,
   sqsQueueAttributes,
 } from '../../shared/config/resources.ts';
@@ -28,6 +30,9 @@ import { recordingNotifications } from './notification-filters.ts';
  * (shared/config/resources.ts): the recordings and results buckets, the ingest and poll queues
  * with their dead-letter queues and redrive policies, the state table, the notification and alert
  * topics, the Zoom credentials secret, and the bucket's event notifications to the ingest queue.
+ * Beside it, a second recordings bucket is wired as the stack wires an existing bucket it does not
+ * own: EventBridge notifications on, and the EventBridge rule that sends its "Object Created"
+ * events under the recording prefixes to the ingest queue. Both paths run side by side.
  * Every step is idempotent, so a run on a kept data folder finds what the previous one created.
  */
 
@@ -37,7 +42,9 @@ export interface ProvisionInput {
   readonly settings: EnvironmentSettings;
   /** The credentials the Zoom profile's secret holds (the simulator's test values). */
   readonly zoomCredentials: SimulatorCredentials;
-  /** Sets a bucket's event notifications (the local S3 emits them to SQS). */
+  /** The stand-in for an existing bucket, whose events come through EventBridge. */
+  readonly existingBucket: string;
+  /** Sets a bucket's event notifications (the local S3 emits them to SQS and EventBridge). */
   readonly putBucketNotifications: (
     bucket: string,
     configuration: BucketNotificationConfiguration,
@@ -53,6 +60,8 @@ export interface ProvisionedResources {
   /** What the functions are given (their QM_* variables). */
   readonly runtime: RuntimeResources;
   readonly recordingsBucket: string;
+  /** The second recordings bucket, ingested from through EventBridge as an existing bucket is. */
+  readonly existingBucket: string;
   readonly queues: Readonly<Record<QueueRole, LocalQueue & { readonly deadLetter: LocalQueue }>>;
   /** The runtime's own subscriber to both topics: it drains this queue to show outcomes and alerts. */
   readonly watchQueue: LocalQueue;
@@ -60,6 +69,8 @@ export interface ProvisionedResources {
 
 /** The suffix of the runtime's subscriber queue, after the environment's resource prefix. */
 const WATCH_QUEUE_SUFFIX = '-watch';
+/** The id of the existing bucket's rule target: the ingest queue. */
+const INGEST_TARGET_ID = 'ingest-queue';
 
 export async function provisionLocalResources(input: ProvisionInput): Promise<ProvisionedResources> {
   const { clients, definitions, settings } = input;
@@ -70,13 +81,17 @@ export async function provisionLocalResources(input: ProvisionInput): Promise<Pr
     createTopic(input, definitions.topics.notifications),
     createTopic(input, definitions.topics.alerts),
     createBucket(input, names.recordingsBucket),
+    createBucket(input, input.existingBucket),
     createBucket(input, names.resultsBucket),
     createStateTable(clients.dynamodb, definitions.table.definition, definitions.table.name),
     storeZoomCredentials(input),
   ]);
-  await input.putBucketNotifications(names.recordingsBucket, {
-    queues: recordingNotifications(settings.ingest, ingest.arn),
-  });
+  await Promise.all([
+    input.putBucketNotifications(names.recordingsBucket, {
+      queues: recordingNotifications(settings.ingest, ingest.arn),
+    }),
+    routeExistingBucketEvents(input, ingest.arn),
+  ]);
   const watchQueue = await createQueue(input, `${names.stack}${WATCH_QUEUE_SUFFIX}`, {});
   // Subscribed by ARN, which outlives the run's ports: a kept data folder reuses the subscription.
   await Promise.all(
@@ -96,9 +111,38 @@ export async function provisionLocalResources(input: ProvisionInput): Promise<Pr
       alertTopicArn,
     },
     recordingsBucket: names.recordingsBucket,
+    existingBucket: input.existingBucket,
     queues: { ingest, poll },
     watchQueue,
   };
+}
+
+/**
+ * What the bucket's owner and the stack each do for an existing bucket: the owner turns its
+ * EventBridge notifications on (leaving its own notification configuration alone); the stack's
+ * rule on the default bus sends its "Object Created" events under the recording prefixes to the
+ * ingest queue (cdk/constructs/recordings-source.ts, from the same pattern definition).
+ */
+async function routeExistingBucketEvents(input: ProvisionInput, ingestQueueArn: string): Promise<void> {
+  const { clients, definitions, settings, existingBucket } = input;
+  await input.putBucketNotifications(existingBucket, { queues: [], eventBridge: true });
+  const rule = definitions.names.recordingsEventRule;
+  await clients.eventBridge.send(
+    new PutRuleCommand({
+      Name: rule,
+      Description: `Recordings created in ${existingBucket} -> the qm-ingest ingest queue`,
+      EventPattern: JSON.stringify(recordingsEventPattern(existingBucket, settings.ingest.recordingPrefixes)),
+    }),
+  );
+  const { FailedEntries } = await clients.eventBridge.send(
+    new PutTargetsCommand({ Rule: rule, Targets: [{ Id: INGEST_TARGET_ID, Arn: ingestQueueArn }] }),
+  );
+  const [failed] = FailedEntries ?? [];
+  if (failed !== undefined) {
+    throw new PermanentError(
+      `The local EventBridge refused the ingest queue as the target of rule ${rule}: ${failed.ErrorMessage ?? failed.ErrorCode ?? 'no reason given'}`,
+    );
+  }
 }
 
 async function createQueueWithDeadLetter(

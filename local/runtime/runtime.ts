@@ -11,7 +11,7 @@ import {
 import { type ScenarioInput, startZoomSimulator, type ZoomSimulator } from '../zoom-simulator/index.ts';
 import { type LocalClients, localClients } from './aws-clients.ts';
 import { type DataPaths, dataPaths, markStopped, prepareDataDir, writeRuntimeState } from './data-dir.ts';
-import { type LocalTiming, localEnvironment } from './environment.ts';
+import { type LocalTiming, localEnvironment, localExistingBucketName } from './environment.ts';
 import { LocalRuntimeError } from './errors.ts';
 import { type RuntimeEventListener, RuntimeEvents } from './events.ts';
 import { type LocalFunctions, startLocalFunctions } from './functions.ts';
@@ -58,6 +58,11 @@ export interface LocalRuntime {
   readonly definitions: EnvironmentResources;
   readonly resources: ProvisionedResources;
   readonly recordingsBucket: string;
+  /**
+   * The second recordings bucket, wired as the stack wires an existing bucket it does not own:
+   * its events reach ingest through EventBridge, not S3 notifications.
+   */
+  readonly existingBucket: string;
   /** The clients the runtime uses, pinned to the local servers. */
   readonly clients: LocalClients;
   /** The data folder's paths, when the runtime keeps its data. */
@@ -98,10 +103,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       timing: options.timing ?? 'interactive',
       zoom: { apiBaseUrl: simulator.apiBaseUrl, oauthUrl: simulator.oauthUrl },
     });
-    const definitions = defineResources(environment.settings, environment.tuning, {
-      account: LOCAL_ACCOUNT_ID,
-      region,
-    });
+    const location = { account: LOCAL_ACCOUNT_ID, region };
+    const definitions = defineResources(environment.settings, environment.tuning, location);
     const clients = localClients(localAws.endpoints, region);
     started.clients = clients;
     const resources = await provisionLocalResources({
@@ -109,6 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       definitions,
       settings: environment.settings,
       zoomCredentials: simulator.credentials,
+      existingBucket: localExistingBucketName(location),
       putBucketNotifications: (bucket, configuration) => localAws.s3Notifications.put(bucket, configuration),
     });
     const config: RuntimeConfig = { settings: environment.settings, resources: resources.runtime };
@@ -165,6 +169,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       definitions,
       resources,
       recordingsBucket: resources.recordingsBucket,
+      existingBucket: resources.existingBucket,
       clients,
       dataPaths: paths,
       childPids: localAws.childPids,

@@ -13,9 +13,11 @@ import {
   startLocalRuntime,
 } from '../../local/runtime/index.ts';
 import type { RecordingFinishedMessage } from '../../shared/notify/messages.ts';
+import { RecordingQueries } from '../../shared/recordings/queries.ts';
 import type { Recording } from '../../shared/recordings/recording.ts';
 import { RecordingRepository } from '../../shared/recordings/repository.ts';
 import { isRunning, portOf, refusesConnections } from '../helpers/local-runtime-process.ts';
+import { queueDepth } from '../helpers/local-stack.ts';
 
 /**
  * The local runtime, started through its programmatic API and used as a user uses it: recordings
@@ -58,6 +60,21 @@ afterAll(async () => {
   await runtime?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Resolves once `find` finds something, asking again every 200 ms; `what` says what was awaited, and what was seen. */
+async function eventuallyAsync<T>(
+  find: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`${what()} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /** Resolves once `find` finds something in the events so far, or in those to come. */
 async function eventually<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
@@ -114,6 +131,7 @@ describe('the local runtime', () => {
   it('creates its resources from the definitions the stack deploys, and records where they are', () => {
     // Assess
     expect(runtime.recordingsBucket).toBe('qm-local-recordings-000000000000-us-east-1');
+    expect(runtime.existingBucket).toBe('qm-local-existing-recordings-000000000000-us-east-1');
     expect(runtime.config.resources.tableName).toBe(runtime.definitions.names.table);
     expect(runtime.resources.queues.ingest.url).toContain(runtime.definitions.queues.ingest.name);
     expect(runtime.resources.queues.ingest.deadLetter.url).toContain(
@@ -269,6 +287,92 @@ describe('the local runtime', () => {
     expect(
       runtime.simulator.inspect().downloads.some((download) => download.url.includes('e2e-empty.wav')),
     ).toBe(false);
+  });
+
+  it('takes odd keys (+, %, spaces, :, non-ASCII, a literal %2B) to one record each, by S3 notifications and through EventBridge alike, with nothing in a dead-letter queue', async () => {
+    // Prepare
+    // EventBridge events carry whole seconds: a recording's drop time may be up to 1 s before now.
+    const droppedFrom = Math.floor(Date.now() / 1_000) * 1_000;
+    const names = [
+      'eb/inbound call+42 100%.wav',
+      'a%2Bb literal.wav',
+      '12:30:59 meeting.wav',
+      'Zoë 电话.wav',
+      'x+y %41 a+b.wav',
+    ];
+    const drops = [runtime.recordingsBucket, runtime.existingBucket].flatMap((bucket, bucketIndex) =>
+      names.map((name, nameIndex) => ({
+        bucket,
+        key: `calls/odd/${name}`,
+        body: callLikeWav(600 + bucketIndex * names.length + nameIndex),
+      })),
+    );
+    const queries = new RecordingQueries(runtime.clients.dynamodb, {
+      tableName: runtime.config.resources.tableName,
+    });
+    const dropped = async (): Promise<Recording[]> => {
+      const found: Recording[] = [];
+      const range = { from: droppedFrom, to: Date.now() + 60_000 };
+      for await (const recording of queries.byAccount(runtime.simulator.credentials.accountId, range)) {
+        if (recording.key.startsWith('calls/odd/')) found.push(recording);
+      }
+      return found;
+    };
+
+    // Act
+    for (const drop of drops) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: drop.bucket,
+          Key: drop.key,
+          Body: drop.body,
+          ContentType: 'audio/wav',
+          Metadata: { 'agent-email': 'jane.doe@example.com', 'start-time': startTime, direction: 'inbound' },
+        }),
+      );
+    }
+    let seen: Recording[] = [];
+    const records = await eventuallyAsync(
+      async () => {
+        seen = await dropped();
+        return seen.length >= drops.length && seen.every((record) => record.status === 'EVALUATED')
+          ? seen
+          : undefined;
+      },
+      90_000,
+      () =>
+        `Every odd key EVALUATED (seen: ${JSON.stringify(seen.map((record) => [record.bucket, record.key, record.status, record.reason]))}; problems: ${JSON.stringify(events.filter((event) => event.kind === 'problem'))})`,
+    );
+
+    // Assess
+    const recordsByObject = (bucket: string, key: string) =>
+      records.filter((record) => record.bucket === bucket && record.key === key);
+    expect(drops.map((drop) => recordsByObject(drop.bucket, drop.key).length)).toEqual(drops.map(() => 1));
+    expect(records).toHaveLength(drops.length);
+    const downloadedPaths = runtime.simulator.inspect().downloads.map((download) => ({
+      ...download,
+      path: decodeURIComponent(new URL(download.url).pathname),
+    }));
+    for (const drop of drops) {
+      const [record] = recordsByObject(drop.bucket, drop.key);
+      const interactions = new Set(
+        downloadedPaths
+          .filter((download) => download.path === `/${drop.bucket}/${drop.key}`)
+          .map((download) => download.interactionId),
+      );
+      expect({ key: drop.key, interactions: [...interactions] }).toEqual({
+        key: drop.key,
+        interactions: [record?.interactionId],
+      });
+    }
+    const { queues } = runtime.resources;
+    const deadLetters = await Promise.all(
+      [queues.ingest.deadLetter, queues.poll.deadLetter].map((queue) =>
+        queueDepth(runtime.clients.sqs, queue.url),
+      ),
+    );
+    expect(deadLetters).toEqual([0, 0]);
+    expect(events.filter((event) => event.kind === 'problem' && event.at >= droppedFrom)).toEqual([]);
   });
 
   it('stops everything it started, and a later run on the same data finds its records and objects again', async () => {

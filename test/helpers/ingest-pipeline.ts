@@ -1,6 +1,6 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type Message, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Container } from '../../functions/container.ts';
 import { createHandler, type IngestRuntimeOverrides, ingestRuntime } from '../../functions/ingest.ts';
@@ -28,6 +28,7 @@ import {
   createTestSecret,
   type LocalAwsClients,
   localAwsClients,
+  queueDepth,
   receiveMessages,
   type TestQueue,
   type TestQueueWithDlq,
@@ -236,23 +237,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions = {}): 
       }
     },
     dlqMessages: () => receiveMessages(clients.sqs, ingestQueue.dlq.queueUrl, 10, 1_000),
-    async ingestQueueDepth() {
-      const { Attributes = {} } = await clients.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: ingestQueue.queueUrl,
-          AttributeNames: [
-            'ApproximateNumberOfMessages',
-            'ApproximateNumberOfMessagesNotVisible',
-            'ApproximateNumberOfMessagesDelayed',
-          ],
-        }),
-      );
-      return (
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-      );
-    },
+    ingestQueueDepth: () => queueDepth(clients.sqs, ingestQueue.queueUrl),
     async stop() {
       await source.stop();
       await simulator.stop();

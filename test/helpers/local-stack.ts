@@ -245,6 +245,25 @@ export async function receiveMessages(
 }
 
 /** What the local SNS or EventBridge recorded as published, read over HTTP like any other process would. */
+/** Every message a queue holds: visible, in flight and delayed. */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
+}
+
 export async function localPublished<Entry>(service: 'sns' | 'eventBridge'): Promise<Entry[]> {
   const response = await fetch(`${localAws().endpoints[service]}${PUBLISHED_PATH}`);
   if (!response.ok) throw new Error(`${service} published log answered HTTP ${response.status}`);

@@ -17,7 +17,8 @@ import { jsonStateFile, type StateFile } from './state-file.ts';
 /**
  * EventBridge, emulated for the calls the project makes, over awsJson1_1 like the real service:
  * PutEvents, PutRule (event patterns), PutTargets (SQS queues, with Input or InputPath) and
- * CreateEventBus. Matching events are sent to the target queues as the EventBridge event JSON;
+ * CreateEventBus. AWS services put their events on the default bus in-process (the local S3's
+ * EventBridge notifications, through {@link EventBridgeEmulator.putEvent}). Matching events are sent to the target queues as the EventBridge event JSON;
  * every event put is recorded with the rules it matched and each delivery's outcome.
  * Rules with a ScheduleExpression are stored but not fired here: scheduled Lambda invocations are
  * the trigger runner's job (local/triggers).
@@ -97,6 +98,8 @@ const putEventsInput = z.object({
     .min(1)
     .max(10),
 });
+/** One entry of PutEvents. */
+export type PutEventsEntry = z.infer<typeof putEventsInput>['Entries'][number];
 const putRuleInput = z.object({
   Name: NAME,
   EventPattern: z.string().max(4096).optional(),
@@ -157,6 +160,15 @@ export class EventBridgeEmulator {
     CreateEventBus: jsonOperation(createEventBusInput, (input) => this.#createEventBus(input)),
   };
 
+  /**
+   * Puts one event as PutEvents does (on the default bus unless the entry names another), for the
+   * local services that send their events to EventBridge. Returns the event id; throws an
+   * AwsServiceError for an entry PutEvents would refuse.
+   */
+  putEvent(entry: PutEventsEntry): string {
+    return this.#acceptEvent(entry);
+  }
+
   /** Every event put so far, oldest first. */
   published(): EventBridgeEventRecord[] {
     return this.#published.list();
@@ -179,7 +191,7 @@ export class EventBridgeEmulator {
     return { FailedEntryCount: entries.filter((entry) => 'ErrorCode' in entry).length, Entries: entries };
   }
 
-  #acceptEvent(entry: z.infer<typeof putEventsInput>['Entries'][number]): string {
+  #acceptEvent(entry: PutEventsEntry): string {
     for (const [name, value] of [
       ['Source', entry.Source],
       ['DetailType', entry.DetailType],

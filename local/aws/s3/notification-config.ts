@@ -4,9 +4,10 @@ import { S3RequestError } from './s3-errors.ts';
 
 /**
  * A bucket's event notification configuration, as far as the local S3 supports it: SQS queue
- * destinations with event types and prefix/suffix key filters (what S3 -> SQS ingestion needs).
- * It is set over the wire (PutBucketNotificationConfiguration) or programmatically, with the
- * same validation either way.
+ * destinations with event types and prefix/suffix key filters (what S3 -> SQS ingestion needs),
+ * and EventBridge notifications (every event of the bucket to the default bus, unfiltered: rules
+ * select there). It is set over the wire (PutBucketNotificationConfiguration) or
+ * programmatically, with the same validation either way.
  */
 
 /** The event types the local S3 emits. */
@@ -33,11 +34,19 @@ export interface QueueNotification {
 
 export interface BucketNotificationConfiguration {
   readonly queues: readonly QueueNotification[];
+  /** `<EventBridgeConfiguration/>`: every event of the bucket also goes to EventBridge's default bus. */
+  readonly eventBridge?: boolean | undefined;
 }
 
-/** A validated configuration: every destination has its id. */
+/** A validated destination: it has its id. */
 export interface NormalizedQueueNotification extends QueueNotification {
   readonly id: string;
+}
+
+/** A validated configuration, as stored and returned by GetBucketNotificationConfiguration. */
+export interface NormalizedNotificationConfiguration {
+  readonly queues: readonly NormalizedQueueNotification[];
+  readonly eventBridge: boolean;
 }
 
 const CONFIGURABLE_EVENTS = new Set<string>([
@@ -45,13 +54,15 @@ const CONFIGURABLE_EVENTS = new Set<string>([
   's3:ObjectCreated:*',
   's3:ObjectRemoved:*',
 ]);
+/** An empty element: its presence turns EventBridge notifications on. */
+const EVENTBRIDGE_ELEMENT = 'EventBridgeConfiguration';
 const QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 
 /** Checks a configuration the way S3 does (before the destinations are tested) and fills in ids. */
 export function normalizeNotificationConfiguration(
   configuration: BucketNotificationConfiguration,
-): readonly NormalizedQueueNotification[] {
-  return configuration.queues.map((queue) => {
+): NormalizedNotificationConfiguration {
+  const queues = configuration.queues.map((queue): NormalizedQueueNotification => {
     if (!QUEUE_ARN.test(queue.queueArn)) {
       throw new S3RequestError('InvalidArgument', `The ARN could not be parsed: ${queue.queueArn}`);
     }
@@ -72,6 +83,12 @@ export function normalizeNotificationConfiguration(
     }
     return { ...queue, id: queue.id ?? generateConfigurationId() };
   });
+  return { queues, eventBridge: configuration.eventBridge === true };
+}
+
+/** Whether the configuration sends anything anywhere (S3 keeps no empty configuration). */
+export function hasDestinations(configuration: NormalizedNotificationConfiguration): boolean {
+  return configuration.queues.length > 0 || configuration.eventBridge;
 }
 
 /** Whether an event about `encodedKey` goes to this destination. */
@@ -104,10 +121,10 @@ export function parseNotificationConfigurationXml(xml: string): BucketNotificati
     throw new S3RequestError('MalformedXML', `Expected NotificationConfiguration, got ${root.name}`);
   }
   for (const child of root.children) {
-    if (child.name !== 'QueueConfiguration') {
+    if (child.name !== 'QueueConfiguration' && child.name !== EVENTBRIDGE_ELEMENT) {
       throw new S3RequestError(
         'InvalidArgument',
-        `${child.name} is not supported by the local S3: it delivers notifications to SQS queues only`,
+        `${child.name} is not supported by the local S3: it delivers notifications to SQS queues and EventBridge only`,
       );
     }
   }
@@ -135,12 +152,13 @@ export function parseNotificationConfigurationXml(xml: string): BucketNotificati
       suffix: rules.find((rule) => rule.name === 'suffix')?.value,
     };
   });
-  return { queues };
+  return { queues, eventBridge: childElements(root, EVENTBRIDGE_ELEMENT).length > 0 };
 }
 
 /** Writes the body of a GetBucketNotificationConfiguration response. */
-export function notificationConfigurationXml(queues: readonly NormalizedQueueNotification[]): string {
-  const body = queues
+export function notificationConfigurationXml(configuration: NormalizedNotificationConfiguration): string {
+  const queues = configuration.queues
+
     .map((queue) => {
       const rules = (
         [
@@ -159,6 +177,8 @@ export function notificationConfigurationXml(queues: readonly NormalizedQueueNot
       return `<QueueConfiguration><Id>${escapeXml(queue.id)}</Id><Queue>${escapeXml(queue.queueArn)}</Queue>${events}${filter}</QueueConfiguration>`;
     })
     .join('');
+  const eventBridge = configuration.eventBridge ? `<${EVENTBRIDGE_ELEMENT}></${EVENTBRIDGE_ELEMENT}>` : '';
+  const body = `${queues}${eventBridge}`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${body}</NotificationConfiguration>`;
 }
 

@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT_ID } from '../constants.ts';
 import { encodeS3EventKey } from './event-key.ts';
 import type { S3EventName } from './notification-config.ts';
 
@@ -51,7 +52,7 @@ export interface S3TestEvent {
 export interface ObjectEvent {
   readonly eventName: S3EventName;
   readonly bucket: string;
-  /** The raw key; it is encoded for the event. */
+  /** The raw key; it is encoded for queue notifications, and sent as it is to EventBridge. */
   readonly key: string;
   readonly size?: number | undefined;
   /** Without quotes, as S3 puts it in events. */
@@ -101,6 +102,99 @@ export function s3EventNotification(
         },
       },
     ],
+  };
+}
+
+/**
+ * The `detail` of the event S3 sends to EventBridge, as documented in "EventBridge event message
+ * structure" (S3 user guide). Unlike in queue notifications, the key is the key itself, not
+ * URL-encoded. `version-id` is absent because the local S3 has no versioning.
+ */
+export interface S3EventBridgeDetail {
+  readonly version: '0';
+  readonly bucket: { readonly name: string };
+  readonly object: {
+    readonly key: string;
+    readonly size?: number;
+    readonly etag?: string;
+    readonly 'version-id'?: string;
+    readonly sequencer: string;
+  };
+  readonly 'request-id': string;
+  /** The account of the requester. */
+  readonly requester: string;
+  readonly 'source-ip-address': string;
+  /** The API call that created or deleted the object. */
+  readonly reason: string;
+  /** For deletions: `Permanently Deleted` (unversioned), or `Delete Marker Created`. */
+  readonly 'deletion-type'?: string;
+}
+
+/** One PutEvents entry, as S3 puts it on the default bus of its account and region. */
+export interface S3EventBridgeEntry {
+  readonly Source: 'aws.s3';
+  readonly DetailType: 'Object Created' | 'Object Deleted';
+  /** The JSON of an {@link S3EventBridgeDetail}. */
+  readonly Detail: string;
+  readonly Resources: string[];
+  /** Seconds since the epoch, as PutEvents takes it. */
+  readonly Time: number;
+}
+
+/** How each event type reads on EventBridge: its detail-type, reason and deletion type. */
+const EVENTBRIDGE_SHAPES: Readonly<
+  Record<
+    S3EventName,
+    {
+      readonly detailType: S3EventBridgeEntry['DetailType'];
+      readonly reason: string;
+      readonly deletionType?: string;
+    }
+  >
+> = {
+  'ObjectCreated:Put': { detailType: 'Object Created', reason: 'PutObject' },
+  'ObjectCreated:Post': { detailType: 'Object Created', reason: 'PostObject' },
+  'ObjectCreated:Copy': { detailType: 'Object Created', reason: 'CopyObject' },
+  'ObjectCreated:CompleteMultipartUpload': {
+    detailType: 'Object Created',
+    reason: 'CompleteMultipartUpload',
+  },
+  'ObjectRemoved:Delete': {
+    detailType: 'Object Deleted',
+    reason: 'DeleteObject',
+    deletionType: 'Permanently Deleted',
+  },
+  'ObjectRemoved:DeleteMarkerCreated': {
+    detailType: 'Object Deleted',
+    reason: 'DeleteObject',
+    deletionType: 'Delete Marker Created',
+  },
+};
+
+export function s3EventBridgeEntry(event: ObjectEvent): S3EventBridgeEntry {
+  const shape = EVENTBRIDGE_SHAPES[event.eventName];
+  const isCreation = shape.detailType === 'Object Created';
+  const detail: S3EventBridgeDetail = {
+    version: '0',
+    bucket: { name: event.bucket },
+    object: {
+      key: event.key,
+      ...(isCreation && event.size !== undefined ? { size: event.size } : {}),
+      ...(isCreation && event.eTag !== undefined ? { etag: event.eTag } : {}),
+      sequencer: event.sequencer,
+    },
+    'request-id': event.requestId,
+    requester: LOCAL_ACCOUNT_ID,
+    'source-ip-address': event.sourceIp,
+    reason: shape.reason,
+    ...(shape.deletionType === undefined ? {} : { 'deletion-type': shape.deletionType }),
+  };
+  return {
+    Source: 'aws.s3',
+    DetailType: shape.detailType,
+    Detail: JSON.stringify(detail),
+    Resources: [`arn:aws:s3:::${event.bucket}`],
+    Time: event.time.getTime() / 1000,
   };
 }
 

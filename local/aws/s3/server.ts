@@ -11,17 +11,19 @@ import type { QueueSender } from '../queue-sender.ts';
 import { S3Backend } from './backend.ts';
 import { S3Front } from './front.ts';
 import type { BucketNotificationConfiguration } from './notification-config.ts';
-import { S3Notifier } from './notifier.ts';
+import { type EventBridgeSink, S3Notifier } from './notifier.ts';
 
 /**
  * The local S3: s3rver (objects on disk) behind a small front on the public port that adds what
  * s3rver lacks for the current SDK and for S3 -> SQS ingestion:
  * - decodes `aws-chunked` uploads (the SDK's default streamed PutObject/UploadPart with a trailing
  *   CRC32) and verifies flexible checksums, so stored bytes are exactly the bytes sent;
- * - answers Put/GetBucketNotificationConfiguration (SQS destinations, prefix/suffix filters),
- *   sends the one-time `s3:TestEvent`, and emits S3 event JSON to the matching queues after
- *   PutObject, PostObject, CopyObject, CompleteMultipartUpload, DeleteObject and DeleteObjects;
- * - accepts only the local dummy access key.
+ * - answers Put/GetBucketNotificationConfiguration (SQS destinations, prefix/suffix filters,
+ *   EventBridge), sends the one-time `s3:TestEvent`, and emits S3 event JSON to the matching
+ *   queues after PutObject, PostObject, CopyObject, CompleteMultipartUpload, DeleteObject and
+ *   DeleteObjects, and, for a bucket with EventBridge notifications on, every such event to
+ *   EventBridge's default bus ("Object Created" / "Object Deleted", the key as it is);
+ * - refuses unsigned requests and expired presigned URLs, and accepts any access key.
  * Events are delivered asynchronously after the response, in order, as S3 does.
  */
 
@@ -32,6 +34,8 @@ export interface S3ServerOptions {
   readonly dataDir?: string | undefined;
   /** Where notifications go; without it, setting a notification configuration is refused. */
   readonly queues: QueueSender | undefined;
+  /** Where the events of buckets with EventBridge notifications on go; without it, turning them on is refused. */
+  readonly eventBridge?: EventBridgeSink | undefined;
   /** Delivery failures are reported here (they cannot fail the request that caused them). */
   readonly log: (message: string) => void;
   /** The largest upload the front buffers to decode and verify. */
@@ -76,7 +80,11 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
     throw error;
   }
   const backend = new S3Backend(backendPort);
-  const notifier = new S3Notifier({ ...options, file: storage.notificationsFile });
+  const notifier = new S3Notifier({
+    ...options,
+    eventBridge: options.eventBridge,
+    file: storage.notificationsFile,
+  });
   const front = new S3Front({
     backend,
     notifier,
@@ -103,7 +111,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
     port,
     putBucketNotificationConfiguration: (bucket, configuration) =>
       front.putNotifications(bucket, configuration),
-    getBucketNotificationConfiguration: (bucket) => ({ queues: notifier.configuration(bucket) }),
+    getBucketNotificationConfiguration: (bucket) => notifier.configuration(bucket),
     flushNotifications: () => notifier.flush(),
     stop: async () => {
       await closeServer(server);

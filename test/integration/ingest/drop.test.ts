@@ -140,7 +140,7 @@ describe('a drop', () => {
               version: '0',
               bucket: { name: otherBucket },
               object: {
-                // EventBridge carries the key as it is, not URL-encoded.
+                // EventBridge carries the key as it is (S3 URL-encodes it only in queue notifications).
                 key,
                 size: 2048,
                 etag: head.ETag?.replaceAll('"', ''),

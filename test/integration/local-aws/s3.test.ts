@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -14,7 +15,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { S3EventNotification, S3TestEvent } from '../../../local/aws/index.ts';
+import type {
+  EventBridgeEvent,
+  S3EventBridgeDetail,
+  S3EventNotification,
+  S3TestEvent,
+} from '../../../local/aws/index.ts';
 import {
   connectBucketToQueue,
   createTestBucket,
@@ -23,6 +29,8 @@ import {
   localAws,
   localAwsClients,
   receiveMessages,
+  type TestQueue,
+  uniqueName,
 } from '../../helpers/local-stack.ts';
 
 let clients: LocalAwsClients;
@@ -38,6 +46,18 @@ function patternedBytes(size: number): Buffer {
 
 function eventRecords(bodies: readonly (string | undefined)[]): S3EventNotification['Records'] {
   return bodies.flatMap((body) => (JSON.parse(body ?? '{}') as S3EventNotification).Records);
+}
+
+/** PutObject as the SDK streams it by default (aws-chunked with a trailing checksum). */
+async function putStreamed(bucket: string, key: string, data: Buffer): Promise<void> {
+  await clients.s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: Readable.from([data]),
+      ContentLength: data.length,
+    }),
+  );
 }
 
 async function bodyBytes(bucket: string, key: string): Promise<Buffer> {
@@ -179,14 +199,7 @@ describe('local S3 event notifications', () => {
     // Act
     await connectBucketToQueue(clients, bucket, queue, { keepTestEvent: true });
     const [testEventMessage] = await receiveMessages(clients.sqs, queue.queueUrl, 1);
-    await clients.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: Readable.from([data]),
-        ContentLength: data.length,
-      }),
-    );
+    await putStreamed(bucket, key, data);
     const [eventMessage] = await receiveMessages(clients.sqs, queue.queueUrl, 1);
     // Assess
     const testEvent = JSON.parse(testEventMessage?.Body ?? '{}') as S3TestEvent;
@@ -341,5 +354,153 @@ describe('local S3 event notifications', () => {
       name: 'InvalidArgument',
       message: expect.stringContaining(missingQueueArn),
     });
+  });
+});
+
+describe('local S3 EventBridge notifications', () => {
+  /** Turns EventBridge notifications on over the wire, and routes the bucket's events to a new queue. */
+  async function bucketOnEventBridge(): Promise<{ readonly bucket: string; readonly queue: TestQueue }> {
+    const bucket = await createTestBucket(clients.s3);
+    const queue = await createTestQueue(clients.sqs);
+    await clients.s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: { EventBridgeConfiguration: {} },
+      }),
+    );
+    const ruleName = uniqueName('s3-events');
+    await clients.eventBridge.send(
+      new PutRuleCommand({
+        Name: ruleName,
+        EventPattern: JSON.stringify({ source: ['aws.s3'], detail: { bucket: { name: [bucket] } } }),
+      }),
+    );
+    await clients.eventBridge.send(
+      new PutTargetsCommand({ Rule: ruleName, Targets: [{ Id: 'queue', Arn: queue.queueArn }] }),
+    );
+    return { bucket, queue };
+  }
+
+  function busEvents(bodies: readonly (string | undefined)[]): EventBridgeEvent[] {
+    return bodies.map((body) => JSON.parse(body ?? '{}') as EventBridgeEvent);
+  }
+
+  it('puts an "Object Created" event on the default bus with the key as it is, not URL-encoded, shaped as S3 documents it', async () => {
+    // Prepare
+    const { bucket, queue } = await bucketOnEventBridge();
+    const key = 'calls/eb/inbound call+42 100%.wav';
+    const data = patternedBytes(2048);
+    // Act
+    await putStreamed(bucket, key, data);
+    const [message] = await receiveMessages(clients.sqs, queue.queueUrl, 1);
+    // Assess
+    const [event] = busEvents([message?.Body]);
+    expect(event).toEqual({
+      version: '0',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      account: localAws().accountId,
+      time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+      region: localAws().region,
+      resources: [`arn:aws:s3:::${bucket}`],
+      detail: {
+        version: '0',
+        bucket: { name: bucket },
+        object: {
+          key,
+          size: data.length,
+          etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+          sequencer: expect.stringMatching(/^[0-9A-F]+$/),
+        },
+        'request-id': expect.stringMatching(/^[0-9A-F]{16}$/),
+        requester: localAws().accountId,
+        'source-ip-address': '127.0.0.1',
+        reason: 'PutObject',
+      },
+    });
+  });
+
+  it('sends every object event in order, each with its reason, and deletions as "Object Deleted" without size or etag', async () => {
+    // Prepare
+    const { bucket, queue } = await bucketOnEventBridge();
+    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'a%2Bb literal.wav', Body: 'source' }));
+    const { UploadId } = await clients.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'calls/12:30:59 meeting.wav' }),
+    );
+    const form = new FormData();
+    form.append('key', 'calls/Zoë 电话.wav');
+    form.append('file', new Blob(['posted bytes']), 'upload.wav');
+    // Act
+    await clients.s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'copy+1.wav',
+        CopySource: `${bucket}/${encodeURIComponent('a%2Bb literal.wav')}`,
+      }),
+    );
+    const part = await clients.s3.send(
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: 'calls/12:30:59 meeting.wav',
+        UploadId,
+        PartNumber: 1,
+        Body: 'one part',
+      }),
+    );
+    await clients.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'calls/12:30:59 meeting.wav',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+      }),
+    );
+    const posted = await fetch(`${localAws().endpoints.s3}/${bucket}`, { method: 'POST', body: form });
+    await clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'a%2Bb literal.wav' }));
+    const messages = await receiveMessages(clients.sqs, queue.queueUrl, 5);
+    // Assess
+    expect(posted.status).toBe(204);
+    const events = busEvents(messages.map((message) => message.Body));
+    const details = events.map((event) => event.detail as unknown as S3EventBridgeDetail);
+    expect(
+      events.map((event, index) => [
+        event['detail-type'],
+        details[index]?.reason,
+        details[index]?.object.key,
+      ]),
+    ).toEqual([
+      ['Object Created', 'PutObject', 'a%2Bb literal.wav'],
+      ['Object Created', 'CopyObject', 'copy+1.wav'],
+      ['Object Created', 'CompleteMultipartUpload', 'calls/12:30:59 meeting.wav'],
+      ['Object Created', 'PostObject', 'calls/Zoë 电话.wav'],
+      ['Object Deleted', 'DeleteObject', 'a%2Bb literal.wav'],
+    ]);
+    expect(details[1]?.object).toMatchObject({ size: 'source'.length, etag: expect.any(String) });
+    expect(details[2]?.object).toMatchObject({ size: 'one part'.length });
+    expect(details[4]).toMatchObject({ 'deletion-type': 'Permanently Deleted' });
+    expect(details[4]?.object).not.toHaveProperty('size');
+    expect(details[4]?.object).not.toHaveProperty('etag');
+    const sequencers = details.map((detail) => detail.object.sequencer);
+    expect([...sequencers].sort()).toEqual(sequencers);
+  });
+
+  it('returns EventBridgeConfiguration with the queues, and puts nothing on the bus once it is turned off', async () => {
+    // Prepare
+    const { bucket, queue } = await bucketOnEventBridge();
+    const notifications = await createTestQueue(clients.sqs);
+    // Act
+    const enabled = await clients.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    await connectBucketToQueue(clients, bucket, notifications);
+    const disabled = await clients.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'after.wav', Body: 'after' }));
+    const [notification] = await receiveMessages(clients.sqs, notifications.queueUrl, 1);
+    const onBus = await receiveMessages(clients.sqs, queue.queueUrl, 1, 500);
+    // Assess
+    expect(enabled.EventBridgeConfiguration).toEqual({});
+    expect(enabled.QueueConfigurations ?? []).toEqual([]);
+    expect(disabled.EventBridgeConfiguration).toBeUndefined();
+    expect(eventRecords([notification?.Body])[0]?.s3.object.key).toBe('after.wav');
+    expect(onBus).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,34 @@ describe('startLocalAws', () => {
       new GetSecretValueCommand({ SecretId: 'kept-secret' }),
     );
     expect(secret.SecretString).toBe('kept value');
+  });
+
+  it('reads the notification configurations a data folder of an earlier version kept (queue lists alone)', async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'qm-ingest-local-aws-test-'));
+    folders.push(dataDir);
+    const queue = {
+      id: 'ingest',
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:events',
+      events: ['s3:ObjectCreated:*'],
+    };
+    writeFileSync(join(dataDir, 's3-notifications.json'), JSON.stringify({ 'old-bucket': [queue] }));
+    // Act
+    const stack = await start({ services: ['s3', 'sqs'], dataDir });
+    // Assess
+    expect(stack.s3Notifications.get('old-bucket')).toEqual({ queues: [queue], eventBridge: false });
+  });
+
+  it('refuses to turn on EventBridge notifications when it runs without EventBridge, saying so', async () => {
+    // Prepare
+    const stack = await start({ services: ['s3', 'sqs'] });
+    const s3 = new S3Client(clientConfig(stack, 's3'));
+    await s3.send(new CreateBucketCommand({ Bucket: 'no-bus' }));
+    // Act
+    const refused = stack.s3Notifications.put('no-bus', { queues: [], eventBridge: true });
+    // Assess
+    await expect(refused).rejects.toThrow(/runs without EventBridge/);
+    expect(stack.s3Notifications.get('no-bus')).toEqual({ queues: [], eventBridge: false });
   });
 
   it('exposes what SNS published, with the outcome of each delivery, once the deliveries are flushed', async () => {

@@ -18,10 +18,11 @@ describe('S3 notification configuration', () => {
       '<Filter><S3Key><FilterRule><Name>Prefix</Name><Value>in/</Value></FilterRule>' +
       '<FilterRule><Name>suffix</Name><Value>.wav</Value></FilterRule></S3Key></Filter></QueueConfiguration></NotificationConfiguration>';
     // Act
-    const queues = normalizeNotificationConfiguration(parseNotificationConfigurationXml(xml));
-    const written = notificationConfigurationXml(queues);
+    const configuration = normalizeNotificationConfiguration(parseNotificationConfigurationXml(xml));
+    const written = notificationConfigurationXml(configuration);
     // Assess
-    expect(queues).toEqual([
+    expect(configuration.eventBridge).toBe(false);
+    expect(configuration.queues).toEqual([
       {
         id: 'ingest',
         queueArn: QUEUE_ARN,
@@ -30,14 +31,51 @@ describe('S3 notification configuration', () => {
         suffix: '.wav',
       },
     ]);
-    expect(normalizeNotificationConfiguration(parseNotificationConfigurationXml(written))).toEqual(queues);
+    expect(normalizeNotificationConfiguration(parseNotificationConfigurationXml(written))).toEqual(
+      configuration,
+    );
+  });
+
+  it.each([
+    ['self-closing', '<EventBridgeConfiguration/>'],
+    ['with a closing tag', '<EventBridgeConfiguration></EventBridgeConfiguration>'],
+  ])('reads EventBridgeConfiguration (%s) beside queues, and writes it back', (_, element) => {
+    // Prepare
+    const xml =
+      `<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${element}` +
+      `<QueueConfiguration><Id>ingest</Id><Queue>${QUEUE_ARN}</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration>` +
+      '</NotificationConfiguration>';
+    // Act
+    const configuration = normalizeNotificationConfiguration(parseNotificationConfigurationXml(xml));
+    const written = notificationConfigurationXml(configuration);
+    // Assess
+    expect(configuration).toEqual({
+      queues: [{ id: 'ingest', queueArn: QUEUE_ARN, events: ['s3:ObjectCreated:*'] }],
+      eventBridge: true,
+    });
+    expect(written).toContain('<EventBridgeConfiguration></EventBridgeConfiguration>');
+    expect(normalizeNotificationConfiguration(parseNotificationConfigurationXml(written))).toEqual(
+      configuration,
+    );
+  });
+
+  it('reads an empty configuration as no notifications at all', () => {
+    // Act
+    const configuration = normalizeNotificationConfiguration(
+      parseNotificationConfigurationXml('<NotificationConfiguration/>'),
+    );
+    // Assess
+    expect(configuration).toEqual({ queues: [], eventBridge: false });
+    expect(notificationConfigurationXml(configuration)).not.toContain('EventBridgeConfiguration');
   });
 
   it('gives a configuration without an id a generated one', () => {
     // Prepare
     const configuration = { queues: [{ queueArn: QUEUE_ARN, events: ['s3:ObjectCreated:Put'] }] };
     // Act
-    const [queue] = normalizeNotificationConfiguration(configuration);
+    const {
+      queues: [queue],
+    } = normalizeNotificationConfiguration(configuration);
     // Assess
     expect(queue?.id).toMatch(/^[A-Za-z0-9]{20,}$/);
   });

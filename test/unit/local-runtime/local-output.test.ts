@@ -18,6 +18,7 @@ const info: BannerInfo = {
   s3Endpoint: 'http://127.0.0.1:4566',
   region: 'us-east-1',
   bucket: 'qm-local-recordings-000000000000-us-east-1',
+  existingBucket: 'qm-local-existing-recordings-000000000000-us-east-1',
   prefix: 'calls/',
   suffixes: ['.mp3', '.wav'],
   functions: 'ingest (batches of 10, up to 5 at once)',
@@ -88,6 +89,19 @@ describe('formatBanner', () => {
     );
     expect(banner).toContain('Recordings bucket: qm-local-recordings-000000000000-us-east-1');
     expect(banner).toContain('ready in 2.0 s');
+  });
+
+  it('names the bucket whose events come through EventBridge, and how to drop a recording there', () => {
+    // Act
+    const lines = formatBanner(info).split('\n');
+
+    // Assess
+    expect(lines).toContain(
+      'Existing bucket:   qm-local-existing-recordings-000000000000-us-east-1 (same keys; events through EventBridge, as for a bucket of yours: recordings mode "existing")',
+    );
+    expect(lines).toContain(
+      '  (or s3://qm-local-existing-recordings-000000000000-us-east-1/... to come in through EventBridge)',
+    );
   });
 
   it('says when nothing is kept', () => {
