@@ -18,6 +18,7 @@ import type { Recording } from '../../shared/recordings/recording.ts';
 import { RecordingRepository } from '../../shared/recordings/repository.ts';
 import { isRunning, portOf, refusesConnections } from '../helpers/local-runtime-process.ts';
 import { queueDepth } from '../helpers/local-stack.ts';
+import { failOnUnreadable } from '../helpers/unreadable-items.ts';
 
 /**
  * The local runtime, started through its programmatic API and used as a user uses it: recordings
@@ -309,6 +310,7 @@ describe('the local runtime', () => {
     );
     const queries = new RecordingQueries(runtime.clients.dynamodb, {
       tableName: runtime.config.resources.tableName,
+      onUnreadable: failOnUnreadable,
     });
     const dropped = async (): Promise<Recording[]> => {
       const found: Recording[] = [];
