@@ -9,8 +9,10 @@ import { type FunctionSettings, invokeHandler, type LambdaHandler } from './lamb
  * gets a `ScheduledEvent` every interval, first one interval after the start. Firings keep to the
  * schedule (start + n x interval) rather than drifting with handler time; a firing missed while
  * the process was busy is skipped, not caught up. An invocation that outlasts the interval
- * overlaps the next one, as on AWS. Failures are reported, not retried (EventBridge -> Lambda
- * async retries are not emulated: the next firing comes anyway).
+ * overlaps the next one, as on AWS, unless the function reserves its concurrency: a firing that
+ * would exceed it is throttled and dropped, as Lambda does with an asynchronous invocation of a
+ * function at its reserved concurrency whose event age limit is the interval. Failures are
+ * reported, not retried (the functions' asynchronous retries are set to none).
  */
 
 export interface ScheduleOptions {
@@ -22,11 +24,15 @@ export interface ScheduleOptions {
   readonly function: FunctionSettings;
   /** Failed invocations; stderr by default. */
   readonly onError?: (error: unknown, detail: string) => void;
+  /** The function's reserved concurrency: firings beyond it are throttled (dropped). Unlimited when absent. */
+  readonly reservedConcurrency?: number | undefined;
 }
 
 export interface RunningSchedule {
   /** How many times the schedule has fired so far. */
   readonly firings: number;
+  /** Firings dropped because the function was at its reserved concurrency. */
+  readonly throttled: number;
   /** Stops firing and waits for the invocations in flight to finish (or time out). */
   stop(): Promise<void>;
 }
@@ -40,11 +46,16 @@ export function startSchedule(options: ScheduleOptions): RunningSchedule {
   const startedAt = Date.now();
   const inFlight = new Set<Promise<void>>();
   let firings = 0;
+  let throttled = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   const fire = (): void => {
     firings++;
+    if (options.reservedConcurrency !== undefined && inFlight.size >= options.reservedConcurrency) {
+      throttled++;
+      return;
+    }
     const event: ScheduledEvent = {
       version: '0',
       id: randomUUID(),
@@ -92,6 +103,9 @@ export function startSchedule(options: ScheduleOptions): RunningSchedule {
   return {
     get firings() {
       return firings;
+    },
+    get throttled() {
+      return throttled;
     },
     stop: async () => {
       stopped = true;

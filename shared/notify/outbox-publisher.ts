@@ -15,7 +15,7 @@ import type { MessagePublisher } from './sns-publisher.ts';
  * stable notification id lets subscribers drop the repeat.
  */
 
-export type Outbox = Pick<OutboxRepository, 'iteratePending' | 'markSent'>;
+export type Outbox = Pick<OutboxRepository, 'iteratePending' | 'markNotificationPublished' | 'markSent'>;
 
 export interface OutboxPublisherOptions {
   readonly outbox: Outbox;
@@ -57,15 +57,22 @@ export class OutboxPublisher {
 
   /**
    * Publishes one notification (and its alert, for the statuses that raise one), then marks it
-   * sent. Throws when publishing fails: the notification stays pending for the next attempt.
+   * sent. The two messages are tracked apart: once the notification is out, that is recorded
+   * before the alert is sent, so a failed alert is retried alone. Throws when publishing fails:
+   * the notification stays pending for the next attempt.
    */
   async publish(notification: Notification): Promise<void> {
     if (notification.state === 'SENT') {
       return;
     }
-    await this.#publisher.publish('notification', notificationMessage(notification, this.#environment));
-    this.#metrics.count(PollMetric.notificationsPublished, 1, { status: notification.status });
     const alert = alertMessage(notification, this.#environment);
+    if (notification.notificationPublishedAt === undefined) {
+      await this.#publisher.publish('notification', notificationMessage(notification, this.#environment));
+      this.#metrics.count(PollMetric.notificationsPublished, 1, { status: notification.status });
+      if (alert !== undefined) {
+        await this.#outbox.markNotificationPublished(notification);
+      }
+    }
     if (alert !== undefined) {
       await this.#publisher.publish('alert', alert);
       this.#metrics.count(PollMetric.alertsPublished, 1, { status: notification.status });

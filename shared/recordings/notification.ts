@@ -33,6 +33,12 @@ export const notificationSchema = z.object({
   /** What the writer of the transition adds (scores, evaluation ids). No transcript, no phone numbers. */
   details: jsonObjectSchema,
   state: z.enum(['PENDING', 'SENT']),
+  /**
+   * When the notification message itself was published, for a notification that also raises an
+   * alert: the two are sent and tracked apart, so a failed alert is retried without sending the
+   * notification again.
+   */
+  notificationPublishedAt: z.number().int().nonnegative().optional(),
   sentAt: z.number().int().nonnegative().optional(),
 });
 export type Notification = z.infer<typeof notificationSchema>;

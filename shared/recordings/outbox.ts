@@ -104,6 +104,41 @@ export class OutboxRepository {
   }
 
   /**
+   * Records that the notification message of a pending notification was published (its alert is
+   * still to go). Idempotent; a notification already sent is returned as it is.
+   */
+  async markNotificationPublished(
+    notification: Pick<Notification, 'recordingId' | 'notificationId'>,
+  ): Promise<Notification> {
+    const names = new ExpressionAttributes();
+    try {
+      const output = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: notificationKey(notification.recordingId, notification.notificationId),
+          UpdateExpression: updateExpression([
+            `${names.name('notificationPublishedAt')} = ${names.value(this.#clock.now())}`,
+          ]),
+          ConditionExpression: `${names.name('state')} = ${names.value('PENDING')}`,
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...names.toInput(),
+        }),
+      );
+      return parseNotification(output.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) {
+        throw translateDynamoError(error, `recording notification ${notification.notificationId} published`);
+      }
+      const found = conditionFailedItem(error);
+      if (found === undefined) {
+        throw new PermanentError(`Notification ${notification.notificationId} does not exist`);
+      }
+      return parseNotification(found);
+    }
+  }
+
+  /**
    * Marks a notification published: out of the pending index, deleted by TTL after the retention.
    * Idempotent: marking an already-sent notification again changes nothing and succeeds, so a
    * publisher that crashed after publishing and before marking can simply mark it again.

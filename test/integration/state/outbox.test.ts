@@ -171,6 +171,30 @@ describe('pending notifications', () => {
     expect(item).not.toHaveProperty('gsi5pk');
   });
 
+  it('record the notification message published apart from the alert, staying pending until sent', async () => {
+    // Prepare
+    const received = await recordingIn(repository, 'RECEIVED', clock.now());
+    await repository.transition(received, requestFor(received, 'FAILED', clock.now()));
+    const notificationId = `${received.recordingId}-1`;
+
+    // Act
+    const halfway = await outbox.markNotificationPublished({
+      recordingId: received.recordingId,
+      notificationId,
+    });
+    const listed = await take(outbox.iteratePending(), 10_000);
+    const sent = await outbox.markSent({ recordingId: received.recordingId, notificationId });
+    const afterSent = await outbox.markNotificationPublished({
+      recordingId: received.recordingId,
+      notificationId,
+    });
+
+    // Assess
+    expect(halfway).toMatchObject({ state: 'PENDING', notificationPublishedAt: clock.now() });
+    expect(listed.find((notification) => notification.notificationId === notificationId)).toEqual(halfway);
+    expect(afterSent).toEqual(sent);
+  });
+
   it('refuses to mark a notification that does not exist', async () => {
     // Prepare
     const missing = { recordingId: 'no-such-recording', notificationId: 'no-such-recording-1' };

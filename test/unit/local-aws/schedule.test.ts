@@ -147,6 +147,32 @@ describe('startSchedule', () => {
     expect(finished).toBe(1);
   });
 
+  it('never runs two invocations at once when the function reserves a concurrency of 1: the extra firing is dropped', async () => {
+    // Prepare
+    vi.useFakeTimers();
+    let running = 0;
+    let mostAtOnce = 0;
+    const schedule = startSchedule({
+      ruleName: 'reconcile',
+      every: 100,
+      reservedConcurrency: 1,
+      function: { functionName: 'reconcile', timeoutMs: 1_000 },
+      handler: async () => {
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        running--;
+      },
+    });
+    schedules.push(schedule);
+    // Act: firings at 100..600 ms; each run lasts 250 ms.
+    await vi.advanceTimersByTimeAsync(650);
+    // Assess
+    expect(schedule.firings).toBe(6);
+    expect(mostAtOnce).toBe(1);
+    expect(schedule.throttled).toBeGreaterThanOrEqual(2);
+  });
+
   it('reports a failed invocation and keeps firing', async () => {
     // Prepare
     vi.useFakeTimers();

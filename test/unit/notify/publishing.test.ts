@@ -98,6 +98,19 @@ class FakeOutbox implements Outbox {
     yield* this.pending;
   }
 
+  async markNotificationPublished(
+    notification: Pick<Notification, 'recordingId' | 'notificationId'>,
+  ): Promise<Notification> {
+    const index = this.pending.findIndex(
+      (candidate) => candidate.notificationId === notification.notificationId,
+    );
+    const found = this.pending[index];
+    if (found === undefined) throw new Error('unknown notification');
+    const updated = { ...found, notificationPublishedAt: 1_000 };
+    this.pending[index] = updated;
+    return updated;
+  }
+
   async markSent(notification: Pick<Notification, 'recordingId' | 'notificationId'>): Promise<Notification> {
     this.marked.push(notification.notificationId);
     const found = this.pending.find((candidate) => candidate.notificationId === notification.notificationId);
@@ -152,6 +165,25 @@ describe('publishing from the outbox', () => {
     expect(published).toBe(false);
     expect(outbox.marked).toEqual([]);
     expect(metrics.total(PollMetric.publishFailures)).toBe(1);
+  });
+
+  it('retries a failed alert alone: the notification already out is not sent again', async () => {
+    // Prepare
+    const channels = new FakeChannels();
+    channels.failing = 'alert';
+    const outbox = new FakeOutbox(aNotification('FAILED'));
+    const publisher = new OutboxPublisher({ outbox, publisher: channels, environment: 'prod' });
+
+    // Act: the alert fails, then the reconciler's run publishes what is pending.
+    const first = await publisher.publishOrLeavePending(aNotification('FAILED'));
+    channels.failing = undefined;
+    const retry = await publisher.publishPending({ limit: 10, createdBefore: 5_000 });
+
+    // Assess
+    expect(first).toBe(false);
+    expect(retry).toEqual({ published: 1, failed: 0 });
+    expect(channels.sent.map((sent) => sent.channel)).toEqual(['notification', 'alert']);
+    expect(outbox.marked).toEqual(['rec-1-1']);
   });
 
   it('does not publish a notification already sent', async () => {
