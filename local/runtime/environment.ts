@@ -63,6 +63,11 @@ export interface LocalEnvironmentOptions {
 
 interface TimingProfile {
   readonly sidecar: Pick<IngestSettings['sidecar'], 'waitSeconds' | 'recheckSeconds'>;
+  /** How long, and how often, an uncertain POST's interaction is looked for in the simulator's listing. */
+  readonly uncertainPost: Pick<
+    IngestSettings['uncertainPost'],
+    'patienceSeconds' | 'minRecheckSeconds' | 'maxRecheckSeconds'
+  >;
   readonly polling: PollSettingsInput;
 }
 
@@ -70,6 +75,8 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
   interactive: {
     // Long enough to upload a sidecar by hand after its recording.
     sidecar: { waitSeconds: 60, recheckSeconds: 5 },
+    // The hostile scenario's longest analysis is 72 s here: twice that, looked at every 2 to 15 s.
+    uncertainPost: { patienceSeconds: 300, minRecheckSeconds: 2, maxRecheckSeconds: 15 },
     polling: {
       firstDelaySeconds: 2,
       deadlineSeconds: 1_800,
@@ -89,6 +96,7 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
   demo: {
     // The demo uploads its late sidecar about 2 s after the recording.
     sidecar: { waitSeconds: 6, recheckSeconds: 1 },
+    uncertainPost: { patienceSeconds: 60, minRecheckSeconds: 1, maxRecheckSeconds: 3 },
     polling: {
       firstDelaySeconds: 1,
       deadlineSeconds: 300,
@@ -126,6 +134,7 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
       keyTemplate: LOCAL_KEY_TEMPLATE,
       sourceTimeZone: 'UTC',
       sidecar: timing.sidecar,
+      uncertainPost: timing.uncertainPost,
       // Long enough for the simulator's download, short enough that a failed one is retried soon.
       presign: { urlExpirySeconds: 900 },
       retries: { baseDelaySeconds: 2, maxDelaySeconds: 30, rateLimitJitterSeconds: 1 },

@@ -342,10 +342,20 @@ export class RecordingSubmitter {
     }
     if (error instanceof ZoomResponseSchemaError && posting) {
       this.#countCall(account, operation);
+      if (!account.profile.honoursIdempotencyKey) {
+        // Zoom accepted the POST but its answer lacks the id: the interaction exists, so it is looked up.
+        logger.warn('Zoom accepted the submission without an interaction id; looking it up', {
+          issues: error.issues,
+        });
+        return this.#retry(request, 'lookup-wait', request.transientFailures, {
+          kind: 'uncertain',
+          since: this.#deps.clock.now(),
+        });
+      }
       return this.#done(
         this.#endings.needsReview(
           recording,
-          `Zoom accepted the submission but its answer lacked the interaction id (${error.issues.join('; ')}): the interaction may exist. Check Zoom QM, then retry the recording or link its interaction.`,
+          `Zoom accepted the submission but its answer lacked the interaction id (${error.issues.join('; ')}): the interaction may exist. Check Zoom QM, then link its interaction (qm-ingest resolve <key> --interaction <id>).`,
           logger,
         ),
       );

@@ -394,9 +394,32 @@ describe('ingest: a crash between the POST and its record never makes a second i
     expect(harness.zoom.listQueries).toHaveLength(0);
   });
 
-  it('ends NEEDS_REVIEW when Zoom accepts the POST but answers without an interaction id', async () => {
+  it('looks the interaction up when Zoom accepts the POST but answers without its id (the key ignored)', async () => {
     // Prepare
-    const harness = ingestHarness();
+    const harness = ingestHarness({ profile: { honoursIdempotencyKey: false } });
+    harness.putObject(DEFAULT_KEY, { Metadata: { 'start-time': '2026-11-24T09:45:00Z' } });
+    harness.zoom.postFailures.push(
+      new ZoomResponseSchemaError({ operation: 'createInteraction', httpStatus: 201 }, [
+        'interaction_id: must be a non-empty id',
+      ]),
+    );
+    harness.zoom.listed = [listed('IX-ACCEPTED', '2026-11-24T09:45:00Z')];
+    harness.zoom.details.set('IX-ACCEPTED', detailWithRep(AGENT_EMAIL));
+
+    // Act
+    const first = await harness.drop();
+    harness.clock.advance(120_000);
+    const second = await harness.deliverLastRequeue();
+
+    // Assess
+    expect(first).toMatchObject([{ kind: 'delayed', cause: 'lookup-wait' }]);
+    expect(second).toMatchObject([{ kind: 'submitted', interactionId: 'IX-ACCEPTED' }]);
+    expect(harness.zoom.posts).toHaveLength(1);
+  });
+
+  it('ends NEEDS_REVIEW when Zoom accepts the POST but answers without an interaction id, on a profile that honours the key', async () => {
+    // Prepare
+    const harness = ingestHarness({ profile: { honoursIdempotencyKey: true } });
     harness.putObject();
     harness.zoom.postFailures.push(
       new ZoomResponseSchemaError({ operation: 'createInteraction', httpStatus: 201 }, [
