@@ -9,6 +9,7 @@ import { DynamoPollObservations } from '../shared/polling/observations.ts';
 import { processPollBatch } from '../shared/polling/poll-batch.ts';
 import { PollService, type PollServiceDependencies } from '../shared/polling/poller.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
+import { ResultsExporter } from '../shared/results/bi-export.ts';
 import { ResultsStore } from '../shared/results/results-store.ts';
 import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
 
@@ -49,6 +50,21 @@ export function resultsStoreOf(container: Container): ResultsStore {
   });
 }
 
+/** The BI export of finished recordings, when the environment has it on; same bucket and key as the results. */
+export function resultsExporterOf(container: Container): ResultsExporter | undefined {
+  const { settings, resources } = container.config;
+  const { export: exportSettings } = settings.polling.results;
+  if (!exportSettings.enabled) {
+    return undefined;
+  }
+  return new ResultsExporter(container.s3, {
+    bucket: resources.resultsBucket,
+    keyPrefix: exportSettings.keyPrefix,
+    includePersonalData: exportSettings.includePersonalData,
+    kms: { keyId: resources.resultsKmsKeyId },
+  });
+}
+
 /** Assembles the poll core from the container's shared parts. */
 export function pollRuntime(container: Container, overrides: PollRuntimeOverrides = {}): PollRuntime {
   const { settings, resources } = container.config;
@@ -61,6 +77,7 @@ export function pollRuntime(container: Container, overrides: PollRuntimeOverride
     zoom: container.zoomClients,
     observations: new DynamoPollObservations(container.dynamoDb, { tableName: resources.tableName }),
     results: resultsStoreOf(container),
+    exporter: resultsExporterOf(container),
     publisher: overrides.publisher?.(outbox) ?? outbox,
     resubmitter: new IngestQueueResubmitter({
       recordings,
