@@ -112,9 +112,11 @@ function environmentOf(name: string) {
     ],
     results: grant(
       S3_PUT,
-      joined(
-        arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)),
-        `/${deployment.settings.polling.results.keyPrefix}*`,
+      ...[
+        deployment.settings.polling.results.keyPrefix,
+        deployment.settings.polling.results.export.keyPrefix,
+      ].map((prefix) =>
+        joined(arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)), `/${prefix}*`),
       ),
     ),
     publish: grant(
@@ -165,7 +167,7 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
     );
   });
 
-  it('lets poll read recordings (one fresh presign), write results, publish, and schedule its own polls', () => {
+  it('lets poll read recordings (one fresh presign), write results and their BI export, publish, and schedule its own polls', () => {
     // Prepare
     const env = environmentOf(name);
 
