@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { STACK_OUTPUTS } from '../../shared/config/resources.ts';
 import { EXPORT_COLUMNS, EXPORT_PARTITION_COLUMN } from '../../shared/results/bi-export.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { SecureBucket } from './secure-bucket.ts';
@@ -132,8 +133,16 @@ export class BiExport extends Construct {
 
     const output = (key: string, value: string, description: string) =>
       new CfnOutput(Stack.of(this), key, { value, description });
-    output('AthenaWorkGroup', props.workGroupName, 'Run the README queries in this Athena workgroup');
-    output('GlueDatabase', props.databaseName, 'The Glue database of the results export (table `results`)');
-    output('ResultsExportLocation', location, 'The BI export (gzipped JSON Lines by date)');
+    output(
+      STACK_OUTPUTS.athenaWorkGroup,
+      props.workGroupName,
+      'Run the README queries in this Athena workgroup',
+    );
+    output(
+      STACK_OUTPUTS.glueDatabase,
+      props.databaseName,
+      'The Glue database of the results export (table `results`)',
+    );
+    output(STACK_OUTPUTS.resultsExportLocation, location, 'The BI export (gzipped JSON Lines by date)');
   }
 }

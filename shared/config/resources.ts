@@ -358,5 +358,9 @@ export const STACK_OUTPUTS = {
   alertTopicArn: 'AlertTopicArn',
   dashboardUrl: 'DashboardUrl',
   zoomSecretNames: 'ZoomSecretNames',
+  /** The BI export (when on): the Athena workgroup, the Glue database, the export's S3 location. */
+  athenaWorkGroup: 'AthenaWorkGroup',
+  glueDatabase: 'GlueDatabase',
+  resultsExportLocation: 'ResultsExportLocation',
   urlSignerSecretName: 'UrlSignerSecretName',
 } as const;
