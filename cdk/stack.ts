@@ -187,7 +187,7 @@ export class QmIngestStack extends Stack {
       new BiExport(this, 'BiExport', {
         resultsBucket: results,
         keyPrefix: resultsExport.keyPrefix,
-        writer: functions.poll.function,
+        writers: [functions.ingest.function, functions.poll.function, functions.reconcile.function],
         databaseName: names.glueDatabase,
         workGroupName: names.athenaWorkGroup,
         queryResultsBucketName: names.queryResultsBucket,

@@ -9,9 +9,8 @@ import { DynamoPollObservations } from '../shared/polling/observations.ts';
 import { processPollBatch } from '../shared/polling/poll-batch.ts';
 import { PollService, type PollServiceDependencies } from '../shared/polling/poller.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
-import { ResultsExporter } from '../shared/results/bi-export.ts';
 import { ResultsStore } from '../shared/results/results-store.ts';
-import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
+import { type Container, defaultContainer, outboxPublisherOf, resultsExporterOf } from './container.ts';
 
 /**
  * The poll function: batches from the poll queue, each message one recording's wake-up call,
@@ -47,21 +46,6 @@ export function resultsStoreOf(container: Container): ResultsStore {
     keyPrefix: settings.polling.results.keyPrefix,
     inlineMaxBytes: settings.polling.results.inlineMaxBytes,
     kmsKeyId: resources.resultsKmsKeyId,
-  });
-}
-
-/** The BI export of finished recordings, when the environment has it on; same bucket and key as the results. */
-export function resultsExporterOf(container: Container): ResultsExporter | undefined {
-  const { settings, resources } = container.config;
-  const { export: exportSettings } = settings.polling.results;
-  if (!exportSettings.enabled) {
-    return undefined;
-  }
-  return new ResultsExporter(container.s3, {
-    bucket: resources.resultsBucket,
-    keyPrefix: exportSettings.keyPrefix,
-    includePersonalData: exportSettings.includePersonalData,
-    kms: { keyId: resources.resultsKmsKeyId },
   });
 }
 

@@ -7,15 +7,15 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../../shared/config/resources.ts';
 import { EXPORT_COLUMNS, EXPORT_PARTITION_COLUMN } from '../../shared/results/bi-export.ts';
-import { acknowledgeWildcardResource } from '../nag.ts';
+import { acknowledgeWildcardActions, acknowledgeWildcardResource } from '../nag.ts';
 import { SecureBucket } from './secure-bucket.ts';
 
 export interface BiExportProps {
   /** The results bucket; the export lives under `keyPrefix` in it. */
   readonly resultsBucket: s3.IBucket;
   readonly keyPrefix: string;
-  /** The function that writes the export (the poller). */
-  readonly writer: iam.IGrantable;
+  /** The functions that write the export: each that writes a terminal status. */
+  readonly writers: readonly iam.IGrantable[];
   readonly databaseName: string;
   readonly workGroupName: string;
   readonly queryResultsBucketName: string;
@@ -124,12 +124,19 @@ export class BiExport extends Construct {
     });
 
     const objects = `${props.keyPrefix}*`;
-    props.resultsBucket.grantPut(props.writer, objects);
-    acknowledgeWildcardResource(
-      props.writer,
-      props.resultsBucket.arnForObjects(objects),
-      'The BI export is written under its prefix, one object per finished recording.',
-    );
+    for (const writer of props.writers) {
+      props.resultsBucket.grantPut(writer, objects);
+      acknowledgeWildcardResource(
+        writer,
+        props.resultsBucket.arnForObjects(objects),
+        'The BI export is written under its prefix, one object per finished recording.',
+      );
+      acknowledgeWildcardActions(
+        writer,
+        ['s3:Abort*'],
+        "CDK's put grant includes AbortMultipartUpload, limited to the results and export prefixes.",
+      );
+    }
 
     const output = (key: string, value: string, description: string) =>
       new CfnOutput(Stack.of(this), key, { value, description });

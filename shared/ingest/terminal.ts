@@ -4,6 +4,7 @@ import type { MetricsPort } from '../observability/metrics.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { Recording } from '../recordings/recording.ts';
+import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import { type FailureCode, IngestMetric, type IngestOutcome, type RejectionCode } from './outcomes.ts';
 import type { RecordingStore } from './ports.ts';
 
@@ -20,15 +21,18 @@ export class RecordingEndings {
   readonly #recordings: RecordingStore;
   readonly #metrics: MetricsPort;
   readonly #publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  readonly #exporter: ResultsExportPort | undefined;
 
   constructor(
     recordings: RecordingStore,
     metrics: MetricsPort,
     publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>,
+    exporter: ResultsExportPort | undefined,
   ) {
     this.#recordings = recordings;
     this.#metrics = metrics;
     this.#publisher = publisher;
+    this.#exporter = exporter;
   }
 
   async reject(
@@ -101,6 +105,7 @@ export class RecordingEndings {
     }
     onWritten();
     await this.#publisher.publishOrLeavePending(pendingNotificationFor(ended, draft));
+    await exportEnding(this.#exporter, ended, undefined, { logger, metrics: this.#metrics });
     return true;
   }
 }

@@ -8,7 +8,7 @@ import { StaleWriteError } from '../recordings/errors.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { Recording, ResultsReference } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
-import type { ResultsExporter } from '../results/bi-export.ts';
+import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import { collectResults, completedManualEvaluationIds } from '../results/collect.ts';
 import type { RecordingResults } from '../results/results.ts';
 import type { ResultsStore } from '../results/results-store.ts';
@@ -59,7 +59,7 @@ export interface RecordingFinisherDependencies {
   readonly results: Pick<ResultsStore, 'save'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
   /** Writes each finished recording to the BI export; absent when the environment turned it off. */
-  readonly exporter?: Pick<ResultsExporter, 'write'> | undefined;
+  readonly exporter?: ResultsExportPort | undefined;
   readonly settings: PollSettings;
   readonly clock: Clock;
   readonly logger?: Logger | undefined;
@@ -115,10 +115,16 @@ export class RecordingFinisher {
       Math.max(0, finished.statusChangedAt - finished.receivedAt),
     );
     this.#logger.info('Recording finished', { ...pollLogFields(finished), polls });
-    await this.#export(finished, stored);
     const notified = await this.#deps.publisher.publishOrLeavePending(
       pendingNotificationFor(finished, draft),
     );
+    // Results that lost to newer ones are not the recording's: the writer of the newer ones exports them.
+    if (stored === undefined || stored.reference !== undefined) {
+      await exportEnding(this.#deps.exporter, { ...finished, results: stored?.reference }, stored?.results, {
+        logger: this.#logger,
+        metrics: this.#metrics,
+      });
+    }
     return { kind: 'finished', status: ending.status, notified };
   }
 
@@ -156,28 +162,6 @@ export class RecordingFinisher {
       // Newer results were stored meanwhile (an amendment): they stay the current ones.
       this.#logger.info('Newer results already stored; these are kept unreferenced', pollLogFields(claimed));
       return { results: collected.results, revision, reference: undefined };
-    }
-  }
-
-  /**
-   * The finished recording in the BI export. After the status, so the row holds it; never
-   * throwing, as the recording is finished either way: a failure is logged and counted, and
-   * `qm-ingest export --rebuild` writes what is missing.
-   */
-  async #export(finished: Recording, stored: StoredResults | undefined): Promise<void> {
-    const { exporter } = this.#deps;
-    // Results that lost to newer ones are not the recording's: the writer of the newer ones exports them.
-    if (exporter === undefined || (stored !== undefined && stored.reference === undefined)) {
-      return;
-    }
-    try {
-      await exporter.write({ ...finished, results: stored?.reference }, stored?.results);
-    } catch (error) {
-      this.#metrics.count(PollMetric.exportFailures);
-      this.#logger.warn('Result not exported; `qm-ingest export --rebuild` writes it', {
-        ...pollLogFields(finished),
-        error,
-      });
     }
   }
 

@@ -35,6 +35,4 @@ export const PollMetric = {
   notificationsPublished: 'NotificationsPublished',
   alertsPublished: 'AlertsPublished',
   publishFailures: 'PublishFailures',
-  /** Finished recordings the BI export could not write (`qm-ingest export --rebuild` writes them). */
-  exportFailures: 'ResultsExportFailures',
 } as const;

@@ -1,7 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PermanentError } from '../errors.ts';
+import type { Logger } from '../logging.ts';
 import { maskPersonalData } from '../notify/personal-data.ts';
+import type { MetricsPort } from '../observability/metrics.ts';
 import type { Recording } from '../recordings/recording.ts';
 import { isTerminal } from '../recordings/state-machine.ts';
 import { putResultsObject } from './encrypted-put.ts';
@@ -180,6 +182,39 @@ export class ResultsExporter {
       kms: this.#options.kms,
     });
     return key;
+  }
+}
+
+/** The metric counting endings the export could not write (namespace QmIngest, every function). */
+export const EXPORT_FAILURES_METRIC = 'ResultsExportFailures';
+
+export type ResultsExportPort = Pick<ResultsExporter, 'write'>;
+
+/**
+ * A recording's ending into the export, for every writer of a terminal status (ingest's
+ * refusals, the poller, the reconciler's time-outs and stuck recordings), once the status and its
+ * notification are out. Never throws: the recording has ended either way; a failure is logged
+ * and counted, and `qm-ingest export --rebuild` writes what is missing. Nothing is written
+ * without an exporter (the environment turned the export off).
+ */
+export async function exportEnding(
+  exporter: ResultsExportPort | undefined,
+  ended: Recording,
+  results: RecordingResults | undefined,
+  observe: { readonly logger: Logger; readonly metrics: MetricsPort },
+): Promise<void> {
+  if (exporter === undefined) {
+    return;
+  }
+  try {
+    await exporter.write(ended, results);
+  } catch (error) {
+    observe.metrics.count(EXPORT_FAILURES_METRIC);
+    observe.logger.warn('Result not exported; `qm-ingest export --rebuild` writes it', {
+      recordingId: ended.recordingId,
+      status: ended.status,
+      error,
+    });
   }
 }
 

@@ -112,11 +112,16 @@ function environmentOf(name: string) {
     ],
     results: grant(
       S3_PUT,
-      ...[
-        deployment.settings.polling.results.keyPrefix,
-        deployment.settings.polling.results.export.keyPrefix,
-      ].map((prefix) =>
-        joined(arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)), `/${prefix}*`),
+      joined(
+        arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)),
+        `/${deployment.settings.polling.results.keyPrefix}*`,
+      ),
+    ),
+    resultsExport: grant(
+      S3_PUT,
+      joined(
+        arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)),
+        `/${deployment.settings.polling.results.export.keyPrefix}*`,
       ),
     ),
     publish: grant(
@@ -142,7 +147,7 @@ function environmentOf(name: string) {
 const sorted = (grants: string[]) => [...new Set(grants)].sort();
 
 describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name) => {
-  it('lets ingest read recordings (to presign them), the state table, both queues, the Zoom credentials, and publish its endings', () => {
+  it('lets ingest read recordings (to presign them), the state table, both queues, the Zoom credentials, and publish and export its endings', () => {
     // Prepare
     const env = environmentOf(name);
 
@@ -162,12 +167,13 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.listRecordings,
         ...env.table,
         ...env.publish,
+        ...env.resultsExport,
         ...env.secrets,
       ]),
     );
   });
 
-  it('lets poll read recordings (one fresh presign), write results and their BI export, publish, and schedule its own polls', () => {
+  it('lets poll read recordings (one fresh presign), write results and the BI export, publish, and schedule its own polls', () => {
     // Prepare
     const env = environmentOf(name);
 
@@ -185,13 +191,14 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.presign,
         ...env.table,
         ...env.results,
+        ...env.resultsExport,
         ...env.publish,
         ...env.secrets,
       ]),
     );
   });
 
-  it('lets reconcile use the state table, re-queue polls and publish, nothing more', () => {
+  it('lets reconcile use the state table, re-queue polls, publish and export its endings, nothing more', () => {
     // Prepare
     const env = environmentOf(name);
 
@@ -208,6 +215,7 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.key,
         ...env.send(env.names.pollQueue),
         ...env.publish,
+        ...env.resultsExport,
       ]),
     );
   });

@@ -2,10 +2,10 @@ import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PollMetric } from '../../../shared/polling/metrics.ts';
 import type { Recording } from '../../../shared/recordings/recording.ts';
 import {
   EXPORT_COLUMNS,
+  EXPORT_FAILURES_METRIC,
   exportObjectKey,
   exportRow,
   ResultsExporter,
@@ -175,7 +175,7 @@ describe('the poller exports what it finishes', () => {
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED', notified: true });
-    expect(poller.metrics.total(PollMetric.exportFailures)).toBe(1);
+    expect(poller.metrics.total(EXPORT_FAILURES_METRIC)).toBe(1);
     expect(poller.logger.entries.map((entry) => entry.message)).toContain(
       'Result not exported; `qm-ingest export --rebuild` writes it',
     );
