@@ -159,7 +159,7 @@ export function reportText(report: ResultsReport, header: ReportHeader): string 
   ];
   return [
     `Results report: ${header.source}`,
-    `Window ${utc(report.window.from)} to ${utc(report.window.to)}${filterText(report)}: ${report.recordings} recordings`,
+    `Window ${utc(report.window.from)} to ${utc(report.window.to)}${filterText(report)}: ${report.recordings} recording${report.recordings === 1 ? '' : 's'}`,
     ...tables.map((table) =>
       formatTable(table.rows.length === 0 ? { ...table, rows: [], notes: ['(none)'] } : table),
     ),
