@@ -1,8 +1,8 @@
 import type { RecordingStatus } from '../shared/recordings/state-machine.ts';
 import type { ResultsReport, ScoreDimension, ScoreRow } from '../shared/report/results-report.ts';
 import { utc } from './recording-format.ts';
-import { filterText, type ReportHeader } from './report-output.ts';
-import { fixed } from './text-table.ts';
+import { filterText, type ReportHeader, reportTables } from './report-output.ts';
+import { fixed, type Table } from './text-table.ts';
 
 /**
  * `qm-ingest report --format html`: one self-contained file a QA manager opens offline. The charts
@@ -58,56 +58,9 @@ ${distributionChart(report, 'agent')}
 ${distributionChart(report, 'queue')}
 <h2>Outcomes over time</h2>
 ${outcomesChart(report)}
-<h2>Outcomes</h2>
-${htmlTable(
-  ['status', 'recordings'],
-  report.outcomes.map((row) => [row.status, String(row.count)]),
-  1,
-)}
-<h2>Failure reasons</h2>
-${htmlTable(
-  ['status', 'reason', 'recordings'],
-  report.failureReasons.map((row) => [row.status, row.reason, String(row.count)]),
-  2,
-)}
-<h2>Score distributions</h2>
-<p class="muted">Percent of the scorecard's total; automated and manual evaluations apart.</p>
-${htmlTable(
-  ['by', 'group', 'evaluations', 'n', 'mean', 'p10', 'p50', 'p90'],
-  report.scores.map((row) => [
-    row.dimension,
-    row.group,
-    row.evaluationType,
-    String(row.n),
-    fixed(row.mean, 1),
-    fixed(row.p10, 1),
-    fixed(row.p50, 1),
-    fixed(row.p90, 1),
-  ]),
-  3,
-)}
-<h2>Time from the drop</h2>
-${htmlTable(
-  ['to', 'recordings', 'p50 (s)', 'p95 (s)'],
-  report.timings.map((row) => [row.stage, String(row.n), fixed(row.p50Seconds, 1), fixed(row.p95Seconds, 1)]),
-  1,
-)}
-<h2>Zoom calls per recording</h2>
-<p class="muted">At least: one per submission and one per counted poll, as the recording stores them.</p>
-${htmlTable(
-  ['recordings', 'mean', 'p50', 'p95'],
-  report.zoomCalls === undefined
-    ? []
-    : [
-        [
-          String(report.zoomCalls.n),
-          fixed(report.zoomCalls.mean, 1),
-          String(report.zoomCalls.p50),
-          String(report.zoomCalls.p95),
-        ],
-      ],
-  0,
-)}
+${reportTables(report)
+  .map((table) => `<h2>${escapeHtml(table.title)}</h2>\n${htmlTable(table)}`)
+  .join('\n')}
 </body>
 </html>
 `;
@@ -199,20 +152,17 @@ ${bars.join('\n')}
 </svg>`;
 }
 
-function htmlTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  textColumns: number,
-): string {
-  if (rows.length === 0) {
+function htmlTable(table: Table): string {
+  if (table.rows.length === 0) {
     return '<p class="muted">(none)</p>';
   }
+  const textColumns = table.textColumns ?? 1;
   const cell = (tag: 'td' | 'th', text: string, column: number): string =>
     `<${tag}${column < textColumns ? '' : ' class="figure"'}>${escapeHtml(text)}</${tag}>`;
   return `<table>
-<thead><tr>${header.map((heading, column) => cell('th', heading, column)).join('')}</tr></thead>
+<thead><tr>${table.header.map((heading, column) => cell('th', heading, column)).join('')}</tr></thead>
 <tbody>
-${rows.map((row) => `<tr>${row.map((text, column) => cell('td', text, column)).join('')}</tr>`).join('\n')}
+${table.rows.map((row) => `<tr>${row.map((text, column) => cell('td', text, column)).join('')}</tr>`).join('\n')}
 </tbody>
 </table>`;
 }

@@ -102,8 +102,9 @@ export function reportJsonLines(report: ResultsReport, header: ReportHeader): st
   return `${[first, ...reportRows(report)].map((row) => JSON.stringify(row)).join('\n')}\n`;
 }
 
-export function reportText(report: ResultsReport, header: ReportHeader): string {
-  const tables: Table[] = [
+/** The report's tables, as the terminal shows them and the HTML page lays them out. */
+export function reportTables(report: ResultsReport): Table[] {
+  return [
     {
       title: 'Outcomes',
       header: ['status', 'recordings'],
@@ -157,11 +158,14 @@ export function reportText(report: ResultsReport, header: ReportHeader): string 
             ],
     },
   ];
+}
+
+export function reportText(report: ResultsReport, header: ReportHeader): string {
   return [
     `Results report: ${header.source}`,
     `Window ${utc(report.window.from)} to ${utc(report.window.to)}${filterText(report)}: ${report.recordings} recording${report.recordings === 1 ? '' : 's'}`,
-    ...tables.map((table) =>
-      formatTable(table.rows.length === 0 ? { ...table, rows: [], notes: ['(none)'] } : table),
+    ...reportTables(report).map((table) =>
+      formatTable(table.rows.length === 0 ? { ...table, notes: ['(none)'] } : table),
     ),
   ].join('\n\n');
 }

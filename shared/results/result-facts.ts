@@ -93,7 +93,7 @@ export function scorePercent(
   evaluation: Pick<EvaluationResults, 'score' | 'totalScore' | 'scoreRate'>,
 ): number | undefined {
   if (evaluation.scoreRate !== undefined) {
-    return roundTo(evaluation.scoreRate <= 1 ? evaluation.scoreRate * 100 : evaluation.scoreRate);
+    return roundTo(rateAsPercent(evaluation.scoreRate));
   }
   if (evaluation.score !== undefined && evaluation.totalScore !== undefined && evaluation.totalScore > 0) {
     return roundTo((evaluation.score / evaluation.totalScore) * 100);
@@ -116,6 +116,11 @@ export function failureReasonOf(reason: string): string {
     .replace(/\.$/, '')
     .trim();
   return general === '' ? UNKNOWN : general.slice(0, 120);
+}
+
+/** Zoom's score rate as a percentage: a share of 1, or already a percentage when above 1. */
+export function rateAsPercent(scoreRate: number): number {
+  return scoreRate <= 1 ? scoreRate * 100 : scoreRate;
 }
 
 /** Two decimals: the precision a score is read at, the same in the report and the export. */

@@ -16,6 +16,18 @@ function reportOf(recordings = FIXED_RECORDINGS, filters: ReportFilters = {}) {
   );
 }
 
+/** One EVALUATED recording of this agent and queue, scored 50%. */
+function scoredOnce(agent: string, queue: string) {
+  return finished({
+    id: 'one',
+    status: 'EVALUATED',
+    submittedAfter: 1,
+    terminalAfter: 2,
+    zoom: { agent, queue },
+    evaluations: [{ scoreRate: 0.5 }],
+  });
+}
+
 describe('the report as text', () => {
   it('has a titled table per part, figures aligned right, and says when a part is empty', () => {
     // Act
@@ -61,14 +73,7 @@ describe('the report as CSV and JSON Lines', () => {
 
   it('quotes commas and quotes, and keeps a cell that looks like a formula from being one', () => {
     // Prepare
-    const odd = finished({
-      id: 'odd',
-      status: 'EVALUATED',
-      submittedAfter: 1,
-      terminalAfter: 2,
-      zoom: { agent: '=HYPERLINK("x"), Inc', queue: 'Sales' },
-      evaluations: [{ scoreRate: 0.5 }],
-    });
+    const odd = scoredOnce('=HYPERLINK("x"), Inc', 'Sales');
 
     // Act
     const csv = reportCsv(reportOf([odd]));
@@ -98,14 +103,7 @@ describe('the report as HTML', () => {
 
   it('escapes every text from the data', () => {
     // Prepare
-    const hostile = finished({
-      id: 'x',
-      status: 'EVALUATED',
-      submittedAfter: 1,
-      terminalAfter: 2,
-      zoom: { agent: '<script>alert("hi")</script>', queue: 'Q&A' },
-      evaluations: [{ scoreRate: 0.5 }],
-    });
+    const hostile = scoredOnce('<script>alert("hi")</script>', 'Q&A');
 
     // Act
     const html = reportHtml(reportOf([hostile]), HEADER);

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { buildResultsReport, type ReportFilters } from '../../../shared/report/results-report.ts';
+import {
+  buildResultsReport,
+  type ReportFilters,
+  type ScoreRow,
+} from '../../../shared/report/results-report.ts';
 import { failureReasonOf, recordingFacts, scorePercent } from '../../../shared/results/result-facts.ts';
 import { DROPPED_AT, FIXED_RECORDINGS } from './support/finished-recordings.ts';
 
 const WINDOW = { from: DROPPED_AT - 86_400_000, to: DROPPED_AT + 86_400_000 };
+
+/** An expected score row: [n, mean, p10, p50, p90]. */
+function scores(
+  dimension: ScoreRow['dimension'],
+  group: string,
+  evaluationType: ScoreRow['evaluationType'],
+  [n, mean, p10, p50, p90]: readonly [number, number, number, number, number],
+): ScoreRow {
+  return { dimension, group, evaluationType, n, mean, p10, p50, p90 };
+}
 
 function reportOf(filters: ReportFilters = {}) {
   const facts = FIXED_RECORDINGS.map(({ recording, results }) => recordingFacts(recording, results));
@@ -42,96 +56,15 @@ describe('the results report over a fixed set of recordings', () => {
 
     // Assess: a rate of 0.8 and one of 60 (already a percentage) are 80% and 60%; 9/10 points is 90%
     expect(report.scores).toEqual([
-      {
-        dimension: 'agent',
-        group: 'Jane Doe',
-        evaluationType: 'automated',
-        n: 2,
-        mean: 70,
-        p10: 60,
-        p50: 60,
-        p90: 80,
-      },
-      {
-        dimension: 'agent',
-        group: 'Jane Doe',
-        evaluationType: 'manual',
-        n: 1,
-        mean: 90,
-        p10: 90,
-        p50: 90,
-        p90: 90,
-      },
-      {
-        dimension: 'agent',
-        group: 'Omar Haddad',
-        evaluationType: 'automated',
-        n: 1,
-        mean: 100,
-        p10: 100,
-        p50: 100,
-        p90: 100,
-      },
-      {
-        dimension: 'queue',
-        group: 'Sales',
-        evaluationType: 'automated',
-        n: 2,
-        mean: 90,
-        p10: 80,
-        p50: 80,
-        p90: 100,
-      },
-      {
-        dimension: 'queue',
-        group: 'Sales',
-        evaluationType: 'manual',
-        n: 1,
-        mean: 90,
-        p10: 90,
-        p50: 90,
-        p90: 90,
-      },
-      {
-        dimension: 'queue',
-        group: 'Support',
-        evaluationType: 'automated',
-        n: 1,
-        mean: 60,
-        p10: 60,
-        p50: 60,
-        p90: 60,
-      },
-      {
-        dimension: 'scorecard',
-        group: 'Compliance',
-        evaluationType: 'automated',
-        n: 1,
-        mean: 100,
-        p10: 100,
-        p50: 100,
-        p90: 100,
-      },
-      {
-        dimension: 'scorecard',
-        group: 'Customer Care',
-        evaluationType: 'automated',
-        n: 2,
-        mean: 70,
-        p10: 60,
-        p50: 60,
-        p90: 80,
-      },
-      {
-        dimension: 'scorecard',
-        group: 'Customer Care',
-        evaluationType: 'manual',
-        n: 1,
-        mean: 90,
-        p10: 90,
-        p50: 90,
-        p90: 90,
-      },
+      scores('agent', 'Jane Doe', 'automated', [2, 70, 60, 60, 80]),
+      scores('agent', 'Jane Doe', 'manual', [1, 90, 90, 90, 90]),
+      scores('agent', 'Omar Haddad', 'automated', [1, 100, 100, 100, 100]),
+      scores('queue', 'Sales', 'automated', [2, 90, 80, 80, 100]),
+      scores('queue', 'Sales', 'manual', [1, 90, 90, 90, 90]),
+      scores('queue', 'Support', 'automated', [1, 60, 60, 60, 60]),
+      scores('scorecard', 'Compliance', 'automated', [1, 100, 100, 100, 100]),
+      scores('scorecard', 'Customer Care', 'automated', [2, 70, 60, 60, 80]),
+      scores('scorecard', 'Customer Care', 'manual', [1, 90, 90, 90, 90]),
     ]);
   });
 

@@ -1,10 +1,8 @@
 import type { Recording, RecordingMetadata } from '../../../../shared/recordings/recording.ts';
 import type { RecordingStatus } from '../../../../shared/recordings/state-machine.ts';
-import {
-  type EvaluationResults,
-  RESULTS_SCHEMA_VERSION,
-  type RecordingResults,
-} from '../../../../shared/results/results.ts';
+import { collectResults } from '../../../../shared/results/collect.ts';
+import type { EvaluationResults, RecordingResults } from '../../../../shared/results/results.ts';
+import { interactionDetail } from '../../polling/support/fixtures.ts';
 import { aRecording } from '../../recordings/recording-fixtures.ts';
 
 /**
@@ -78,32 +76,22 @@ export function finished(spec: FinishedSpec): Finished {
   return { recording, results: spec.zoom === undefined ? undefined : resultsOf(recording, spec) };
 }
 
+/** Results as collectResults builds them from Zoom's example detail, with this agent, queue and these evaluations. */
 function resultsOf(recording: Recording, spec: FinishedSpec): RecordingResults {
-  return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    recordingId: recording.recordingId,
-    submission: 1,
-    zoomAccountId: recording.zoomAccountId,
+  const { results } = collectResults({
+    recording,
     interactionId: `ix-${spec.id}`,
     status: spec.status === 'EVALUATED' ? 'EVALUATED' : 'EVALUATION_FAILED',
     collectedAt: recording.statusChangedAt,
-    interaction: {
-      interactionId: `ix-${spec.id}`,
-      agentName: spec.zoom?.agent,
-      queueName: spec.zoom?.queue,
-      direction: 'inbound',
-      durationMinutes: 4,
-      summary: { evaluationScore: 80 },
-      metrics: {
-        talkToListenRatio: [],
-        longestMonologSeconds: [],
-        talkSpeedWordsPerMinute: [],
-        fillerWordsPerMinute: [],
-        patienceSeconds: [],
-      },
-      events: { silence: [], crosstalk: [], hold: [] },
-      analysis: { topics: [], indicators: [], nextSteps: [], goodQuestions: [] },
-    },
+    detail: interactionDetail([], (raw) => {
+      (raw['interaction_info'] as Record<string, unknown>)['agent_name'] = spec.zoom?.agent;
+      raw['queue_name'] = spec.zoom?.queue;
+    }),
+    automated: [],
+    manualDetails: new Map(),
+  });
+  return {
+    ...results,
     evaluations: (spec.evaluations ?? []).map((evaluation, index) => ({
       id: `${spec.id}-ev${index + 1}`,
       type: 'automated',
