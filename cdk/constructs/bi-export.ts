@@ -6,7 +6,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../../shared/config/resources.ts';
-import { EXPORT_COLUMNS, EXPORT_PARTITION_COLUMN } from '../../shared/results/bi-export.ts';
+import { EXPORT_PARTITION_COLUMN } from '../../shared/results/bi-export.ts';
+import { EXPORT_COLUMNS } from '../../shared/results/bi-export-columns.ts';
 import { acknowledgeWildcardActions, acknowledgeWildcardResource } from '../nag.ts';
 import { SecureBucket } from './secure-bucket.ts';
 

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadDeployment } from '../../cdk/environments.ts';
-import { EXPORT_COLUMNS } from '../../shared/results/bi-export.ts';
+import { EXPORT_COLUMNS } from '../../shared/results/bi-export-columns.ts';
 import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import { arnOf, resourceNamed, resourcesOf } from './helpers/template.ts';
 

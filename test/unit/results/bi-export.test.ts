@@ -4,12 +4,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Recording } from '../../../shared/recordings/recording.ts';
 import {
-  EXPORT_COLUMNS,
   EXPORT_FAILURES_METRIC,
   exportObjectKey,
   exportRow,
   ResultsExporter,
 } from '../../../shared/results/bi-export.ts';
+import { EXPORT_COLUMNS } from '../../../shared/results/bi-export-columns.ts';
 import type { RecordingResults } from '../../../shared/results/results.ts';
 import { automatedList, interactionDetail } from '../polling/support/fixtures.ts';
 import { pollHarness } from '../polling/support/poll-harness.ts';
