@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { Reconciler } from '../../../shared/polling/reconciler.ts';
 import type { Recording } from '../../../shared/recordings/recording.ts';
 import {
   EXPORT_FAILURES_METRIC,
@@ -11,8 +12,21 @@ import {
 } from '../../../shared/results/bi-export.ts';
 import { EXPORT_COLUMNS } from '../../../shared/results/bi-export-columns.ts';
 import type { RecordingResults } from '../../../shared/results/results.ts';
-import { automatedList, interactionDetail } from '../polling/support/fixtures.ts';
+import { DEFAULT_KEY, ingestHarness } from '../../helpers/ingest-harness.ts';
+import { RecordingPublisher } from '../../helpers/polling-publisher.ts';
+import { RecordingScheduler, TestClock } from '../polling/support/fakes.ts';
+import {
+  aSubmittedRecording,
+  automatedList,
+  HOUR,
+  interactionDetail,
+  MINUTE,
+  pollSettings,
+  SUBMITTED_AT,
+} from '../polling/support/fixtures.ts';
+import { InMemoryRecordings } from '../polling/support/in-memory-recordings.ts';
 import { pollHarness } from '../polling/support/poll-harness.ts';
+import { statusIndexOf } from '../polling/support/status-index.ts';
 import { FIXED_RECORDINGS } from '../report/support/finished-recordings.ts';
 
 const s3 = mockClient(S3Client);
@@ -133,18 +147,28 @@ describe('the exporter', () => {
   });
 });
 
+/** An exporter that keeps what it was given. */
+function capturingExporter() {
+  const written: Recording[] = [];
+  const results: (RecordingResults | undefined)[] = [];
+  return {
+    written,
+    results,
+    exporter: {
+      write: async (recording: Recording, given: RecordingResults | undefined) => {
+        written.push(recording);
+        results.push(given);
+        return 'key';
+      },
+    },
+  };
+}
+
 describe('the poller exports what it finishes', () => {
   it('writes the finished recording with the results revision it points at', async () => {
     // Prepare
-    const written: [Recording, RecordingResults | undefined][] = [];
-    const poller = pollHarness({
-      exporter: {
-        write: async (recording, results) => {
-          written.push([recording, results]);
-          return 'key';
-        },
-      },
-    });
+    const { written, results: exported, exporter } = capturingExporter();
+    const poller = pollHarness({ exporter });
     poller.zoom.automated = automatedList([{ id: 'aI9HM3ZsEScAa', status: 'COMPLETED' }]);
     poller.zoom.detail = interactionDetail();
 
@@ -153,9 +177,8 @@ describe('the poller exports what it finishes', () => {
 
     // Assess
     expect(written).toHaveLength(1);
-    const [recording, results] = written[0] ?? [];
-    expect(recording).toMatchObject({ status: 'EVALUATED', results: { revision: 1 } });
-    expect(results?.evaluations.map((evaluation) => evaluation.id)).toEqual(['aI9HM3ZsEScAa']);
+    expect(written[0]).toMatchObject({ status: 'EVALUATED', results: { revision: 1 } });
+    expect(exported[0]?.evaluations.map((evaluation) => evaluation.id)).toEqual(['aI9HM3ZsEScAa']);
   });
 
   it('finishes the recording even when the export fails, and counts the failure', async () => {
@@ -179,5 +202,57 @@ describe('the poller exports what it finishes', () => {
     expect(poller.logger.entries.map((entry) => entry.message)).toContain(
       'Result not exported; `qm-ingest export --rebuild` writes it',
     );
+  });
+});
+
+describe('every other writer of a terminal status exports it too', () => {
+  it("ingest's refusal, once its notification is out", async () => {
+    // Prepare
+    const { written, exporter } = capturingExporter();
+    const harness = ingestHarness({ exporter });
+    harness.putObject(DEFAULT_KEY, { ContentLength: 0 });
+
+    // Act
+    await harness.drop();
+
+    // Assess
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ status: 'REJECTED', key: DEFAULT_KEY });
+    expect(harness.publisher.published.map((notification) => notification.status)).toEqual(['REJECTED']);
+  });
+
+  it("the reconciler's time-out of a recording past its deadline", async () => {
+    // Prepare
+    const { written, exporter } = capturingExporter();
+    const deadline = SUBMITTED_AT + 24 * HOUR;
+    const forgotten = aSubmittedRecording({
+      recordingId: 'forgotten',
+      poll: { pollSeq: 7, attempts: 3, nextPollDueAt: deadline, deadlineAt: deadline },
+    });
+    const clock = new TestClock(deadline + 10 * MINUTE);
+    const publisher = new RecordingPublisher();
+    const reconciler = new Reconciler({
+      queries: {
+        duePolls: async function* () {
+          yield forgotten;
+        },
+        byStatus: statusIndexOf([]),
+      },
+      repository: new InMemoryRecordings(clock, forgotten),
+      scheduler: new RecordingScheduler(),
+      publisher: Object.assign(publisher, { publishPending: async () => ({ published: 0, failed: 0 }) }),
+      exporter,
+      settings: pollSettings(),
+      clock,
+    });
+
+    // Act
+    const summary = await reconciler.run();
+
+    // Assess
+    expect(summary.timedOut).toBe(1);
+    expect(written.map((recording) => [recording.recordingId, recording.status])).toEqual([
+      ['forgotten', 'TIMED_OUT'],
+    ]);
   });
 });
