@@ -39,6 +39,7 @@ Options:
   --scorecard <name>      only recordings scored on this scorecard, and only those scores
   --profile <name>        only this Zoom profile
   --format <f>            table (default), csv, jsonl, or html (one file with charts, works offline)
+  --json                  the same as --format jsonl
   --output <file>         write to this file instead of standard output
 ${TARGET_OPTIONS_USAGE}
   -h, --help              show this help`;
