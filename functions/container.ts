@@ -211,7 +211,7 @@ export function outboxPublisherOf(container: Container): OutboxPublisher {
   return publisher;
 }
 
-// --- The BI export (every function that writes a terminal status writes its ending there) ---
+// --- The BI export ---
 
 /**
  * The BI export every function that writes a terminal status writes its endings to, when the

@@ -14,8 +14,8 @@ import type { RecordingStore } from './ports.ts';
  * interaction qm-ingest could not confirm). Each is written through the state machine with its
  * outbox notification, counted and logged, and the notification (with its alert) is published
  * right away, as the poller does: a person hears of it within seconds, not at the reconciler's
- * next run, which only retries a publish that failed. All three are alert-worthy: a person has to
- * act. A writer that finds the recording already moved by another delivery stands down.
+ * next run, which only retries a publish that failed; then the ending goes to the BI export. All
+ * three are alert-worthy: a person has to act. A writer that finds the recording already moved by another delivery stands down.
  */
 export class RecordingEndings {
   readonly #recordings: RecordingStore;
