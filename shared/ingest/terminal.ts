@@ -15,7 +15,8 @@ import type { RecordingStore } from './ports.ts';
  * outbox notification, counted and logged, and the notification (with its alert) is published
  * right away, as the poller does: a person hears of it within seconds, not at the reconciler's
  * next run, which only retries a publish that failed; then the ending goes to the BI export. All
- * three are alert-worthy: a person has to act. A writer that finds the recording already moved by another delivery stands down.
+ * three are alert-worthy: a person has to act. A writer that finds the recording already moved by
+ * another delivery stands down.
  */
 export class RecordingEndings {
   readonly #recordings: RecordingStore;
