@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { percentile } from '../shared/statistics.ts';
 
 /** Latency figures of one series of timed calls, in milliseconds. */
 export interface LatencySummary {
@@ -7,19 +8,6 @@ export interface LatencySummary {
   readonly callsPerSecond: number;
   readonly p50Ms: number;
   readonly p95Ms: number;
-}
-
-/**
- * The value below which `fraction` of the samples fall (nearest rank). Throws on an empty series:
- * a benchmark that measured nothing must not print a figure.
- */
-export function percentile(samples: readonly number[], fraction: number): number {
-  if (samples.length === 0) {
-    throw new RangeError('percentile of no samples');
-  }
-  const sorted = [...samples].sort((left, right) => left - right);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[rank] ?? Number.NaN;
 }
 
 export function median(samples: readonly number[]): number {

@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import type { Deployment } from '../shared/config/deployment.ts';
 import { defineResources, type EnvironmentResources, stackNameOf } from '../shared/config/resources.ts';
+import { BiExport } from './constructs/bi-export.ts';
 import { EnvironmentKey } from './constructs/environment-key.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { PipelineTopics } from './constructs/pipeline-topics.ts';
@@ -16,6 +17,9 @@ import { functionEnvironment } from './function-environment.ts';
 import { PipelineAlarms } from './observability/pipeline-alarms.ts';
 import { PipelineDashboard } from './observability/pipeline-dashboard.ts';
 import { addStackOutputs } from './stack-outputs.ts';
+
+/** The first day partition projection reaches back to: before this release, nothing was exported. */
+const BI_EXPORT_FIRST_DAY = '2026-01-01';
 
 /** The repository root: functions/, package-lock.json and tsconfig.json live there. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -177,6 +181,23 @@ export class QmIngestStack extends Stack {
       zoomSecrets,
       urlSigner,
     });
+
+    const resultsExport = settings.polling.results.export;
+    if (resultsExport.enabled) {
+      new BiExport(this, 'BiExport', {
+        resultsBucket: results,
+        keyPrefix: resultsExport.keyPrefix,
+        writers: [functions.ingest.function, functions.poll.function, functions.reconcile.function],
+        databaseName: names.glueDatabase,
+        workGroupName: names.athenaWorkGroup,
+        queryResultsBucketName: names.queryResultsBucket,
+        encryptionKey: key,
+        accessLogsBucket: accessLogs,
+        firstDay: BI_EXPORT_FIRST_DAY,
+        removalPolicy: dataRemoval,
+        autoDeleteObjects,
+      });
+    }
 
     const workQueues = [
       { name: 'ingest', queue: ingestQueue.queue },

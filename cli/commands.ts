@@ -23,6 +23,17 @@ export const commands: readonly Command[] = [
     load: () => import('./list.ts'),
   },
   {
+    name: 'report',
+    summary:
+      'Report outcomes, scores by agent, queue and scorecard, and timings over a window (table, csv, jsonl, html)',
+    load: () => import('./report.ts'),
+  },
+  {
+    name: 'export',
+    summary: 'Rebuild the BI export of the results (export --rebuild --since 30d), idempotent',
+    load: () => import('./export.ts'),
+  },
+  {
     name: 'simulator',
     summary: 'Run the local Zoom QM simulator (OAuth + QM API on 127.0.0.1)',
     load: () => import('./simulator.ts'),

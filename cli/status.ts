@@ -3,13 +3,11 @@
  * reason, Zoom interaction, scores and history, from the local runtime's table or, with
  * `--env <name>`, a deployed environment's.
  */
-import { pollSettingsSchema } from '../shared/config/polling.ts';
-import type { Recording } from '../shared/recordings/recording.ts';
-import { ResultsStore } from '../shared/results/results-store.ts';
-import { formatRecordingDetails, type RecordingDetails, recordingDetailsJson } from './recording-format.ts';
+import { formatRecordingDetails, recordingDetailsJson } from './recording-format.ts';
 import { findRecordings } from './recording-lookup.ts';
+import { resultsStoreFor, withResults } from './recordings-with-results.ts';
 import { runCommand } from './run-command.ts';
-import { openTableTarget, type TableTarget } from './table-target.ts';
+import { openTableTarget } from './table-target.ts';
 import { TARGET_OPTIONS_USAGE, type TargetArgs } from './target-args.ts';
 
 const USAGE = `Usage: qm-ingest status <key | s3://bucket/key | interaction-id | recording-id> [options]
@@ -32,31 +30,12 @@ export function run(args: readonly string[]): Promise<number> {
         console.error(`qm-ingest status: no recording matches "${reference}" in ${target.description}`);
         return 1;
       }
-      const found = await Promise.all(recordings.map((recording) => withResults(target, recording)));
+      const store = resultsStoreFor(target);
+      const found = await Promise.all(recordings.map((recording) => withResults(store, recording)));
       console.log(parsed.json ? recordingDetailsJson(found) : found.map(formatRecordingDetails).join('\n\n'));
       return 0;
     } finally {
       await target.close();
     }
   });
-}
-
-/** The recording with its results, when it has some; a results document that cannot be read is reported, not fatal. */
-async function withResults(target: TableTarget, recording: Recording): Promise<RecordingDetails> {
-  if (recording.results === undefined) {
-    return { recording };
-  }
-  // Reading needs only the stored location; the storage options matter when writing.
-  const { keyPrefix, inlineMaxBytes } = pollSettingsSchema.parse({}).results;
-  const store = new ResultsStore(target.dynamodb, target.s3, {
-    tableName: target.tableName,
-    bucket: target.resultsBucket,
-    keyPrefix,
-    inlineMaxBytes,
-  });
-  try {
-    return { recording, results: await store.read(recording.recordingId, recording.results.location) };
-  } catch (error) {
-    return { recording, resultsError: error instanceof Error ? error.message : String(error) };
-  }
 }

@@ -20,12 +20,15 @@ export interface TargetArgs {
   readonly target: TargetOptions;
   /** The command's own options, as given. */
   readonly extra: Readonly<Record<string, string | undefined>>;
+  /** The command's own on/off options that were given. */
+  readonly flags: ReadonlySet<string>;
 }
 
 export interface TargetArgsSpec {
   /** How many positional arguments the command takes (exactly). */
   readonly positionals: number;
   readonly extraOptions?: Readonly<Record<string, { readonly type: 'string' }>>;
+  readonly extraFlags?: readonly string[];
 }
 
 export function parseTargetArgs(args: readonly string[], spec: TargetArgsSpec): TargetArgs {
@@ -40,6 +43,7 @@ export function parseTargetArgs(args: readonly string[], spec: TargetArgsSpec): 
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...spec.extraOptions,
+        ...Object.fromEntries((spec.extraFlags ?? []).map((name) => [name, { type: 'boolean' as const }])),
       },
       allowPositionals: spec.positionals > 0,
       strict: true,
@@ -75,5 +79,6 @@ export function parseTargetArgs(args: readonly string[], spec: TargetArgsSpec): 
     positionals,
     target: { env, region: text('region'), dataDir: text('data-dir') ?? DEFAULT_DATA_DIR },
     extra: Object.fromEntries(Object.keys(spec.extraOptions ?? {}).map((name) => [name, text(name)])),
+    flags: new Set((spec.extraFlags ?? []).filter((name) => values[name] === true)),
   };
 }

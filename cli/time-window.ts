@@ -2,8 +2,9 @@ import { ConfigError } from '../shared/errors.ts';
 import { MAX_STATUS_QUERY_DAYS } from '../shared/table/keys.ts';
 
 /**
- * `--since`: how far back a listing looks, as a duration (`90s`, `30m`, `24h`, `7d`) or an
- * instant (`2026-11-24`, `2026-11-24T09:00:00Z`). Returns the start of the window (epoch ms).
+ * `--since` (and the report's `--until`): how far back a listing looks, as a duration (`90s`,
+ * `30m`, `24h`, `7d`) or an instant (`2026-11-24`, `2026-11-24T09:00:00Z`). Returns that instant
+ * (epoch ms).
  */
 
 const DAY_MS = 86_400_000;
@@ -11,7 +12,7 @@ const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_60
 const DURATION = /^(\d+(?:\.\d+)?)([smhd])$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-export function parseSince(value: string, now: number): number {
+export function parseSince(value: string, now: number, option = '--since'): number {
   const duration = DURATION.exec(value.trim());
   let from: number;
   if (duration !== null) {
@@ -23,15 +24,15 @@ export function parseSince(value: string, now: number): number {
   }
   if (Number.isNaN(from)) {
     throw new ConfigError(
-      `--since takes a duration such as 90s, 30m, 24h or 7d, or a date such as 2026-11-24 or 2026-11-24T09:00:00Z; not "${value}"`,
+      `${option} takes a duration such as 90s, 30m, 24h or 7d, or a date such as 2026-11-24 or 2026-11-24T09:00:00Z; not "${value}"`,
     );
   }
   if (from > now) {
-    throw new ConfigError(`--since ${value} is in the future`);
+    throw new ConfigError(`${option} ${value} is in the future`);
   }
   // The by-status index is read one UTC day at a time: the window is bounded.
   if (now - from > MAX_STATUS_QUERY_DAYS * DAY_MS) {
-    throw new ConfigError(`--since reaches back at most ${MAX_STATUS_QUERY_DAYS} days`);
+    throw new ConfigError(`${option} reaches back at most ${MAX_STATUS_QUERY_DAYS} days`);
   }
   return from;
 }

@@ -22,6 +22,7 @@ import { SqsPollScheduler } from '../shared/polling/sqs-poll-scheduler.ts';
 import { OutboxRepository } from '../shared/recordings/outbox.ts';
 import { RecordingRepository } from '../shared/recordings/repository.ts';
 import type { OnUnreadableItem } from '../shared/recordings/unreadable.ts';
+import { ResultsExporter } from '../shared/results/bi-export.ts';
 import { ZoomClientRegistry } from '../shared/zoom/client-registry.ts';
 import type { FetchFn } from '../shared/zoom/http.ts';
 
@@ -225,4 +226,24 @@ export function outboxPublisherOf(container: Container): OutboxPublisher {
     outboxPublishers.set(container, publisher);
   }
   return publisher;
+}
+
+// --- The BI export ---
+
+/**
+ * The BI export every function that writes a terminal status writes its endings to, when the
+ * environment has it on: the results bucket, SSE-KMS with the environment's key.
+ */
+export function resultsExporterOf(container: Container): ResultsExporter | undefined {
+  const { settings, resources } = container.config;
+  const { export: exportSettings } = settings.polling.results;
+  if (!exportSettings.enabled) {
+    return undefined;
+  }
+  return new ResultsExporter(container.s3, {
+    bucket: resources.resultsBucket,
+    keyPrefix: exportSettings.keyPrefix,
+    includePersonalData: exportSettings.includePersonalData,
+    kms: { keyId: resources.resultsKmsKeyId },
+  });
 }

@@ -9,7 +9,7 @@ import { SqsIngestRequeue } from '../shared/ingest/sqs-requeue.ts';
 import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
-import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
+import { type Container, defaultContainer, outboxPublisherOf, resultsExporterOf } from './container.ts';
 
 /**
  * The ingest function: SQS batches from the ingest queue (S3 notifications, EventBridge "Object
@@ -71,6 +71,7 @@ export function ingestRuntime(container: Container, overrides: IngestRuntimeOver
     metrics: observability.metrics,
     logger: observability.logger,
     publisher: overrides.publisher?.(outbox) ?? outbox,
+    exporter: resultsExporterOf(container),
     random: container.random,
   });
   return { service, observability };

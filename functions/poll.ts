@@ -10,7 +10,7 @@ import { processPollBatch } from '../shared/polling/poll-batch.ts';
 import { PollService, type PollServiceDependencies } from '../shared/polling/poller.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
 import { ResultsStore } from '../shared/results/results-store.ts';
-import { type Container, defaultContainer, outboxPublisherOf } from './container.ts';
+import { type Container, defaultContainer, outboxPublisherOf, resultsExporterOf } from './container.ts';
 
 /**
  * The poll function: batches from the poll queue, each message one recording's wake-up call,
@@ -61,6 +61,7 @@ export function pollRuntime(container: Container, overrides: PollRuntimeOverride
     zoom: container.zoomClients,
     observations: new DynamoPollObservations(container.dynamoDb, { tableName: resources.tableName }),
     results: resultsStoreOf(container),
+    exporter: resultsExporterOf(container),
     publisher: overrides.publisher?.(outbox) ?? outbox,
     resubmitter: new IngestQueueResubmitter({
       recordings,

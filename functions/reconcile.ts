@@ -6,7 +6,13 @@ import { observabilityMiddleware } from '../shared/observability/middleware.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
 import { Reconciler, type ReconcileSummary } from '../shared/polling/reconciler.ts';
 import { RecordingQueries } from '../shared/recordings/queries.ts';
-import { type Container, defaultContainer, outboxPublisherOf, unreadableItemReporter } from './container.ts';
+import {
+  type Container,
+  defaultContainer,
+  outboxPublisherOf,
+  resultsExporterOf,
+  unreadableItemReporter,
+} from './container.ts';
 
 /**
  * The reconciler function, on a schedule (every `polling.reconciler.intervalMinutes`): re-queues
@@ -44,6 +50,7 @@ export function reconcileRuntime(
     repository: container.recordings,
     scheduler: overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler,
     publisher: overrides.publisher?.(outbox) ?? outbox,
+    exporter: resultsExporterOf(container),
     settings: settings.polling,
     clock,
     logger: observability.logger,

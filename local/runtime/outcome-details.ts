@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rateAsPercent } from '../../shared/results/result-facts.ts';
 
 /**
  * What a notification's `details` say about a finished recording, as far as the local runtime
@@ -62,7 +63,7 @@ export function formatScores(scores: readonly EvaluationScore[]): string {
       return `${round(score.score)}/${round(score.totalScore)}`;
     }
     if (score.scoreRate !== undefined) {
-      return `${round(score.scoreRate <= 1 ? score.scoreRate * 100 : score.scoreRate)}%`;
+      return `${round(rateAsPercent(score.scoreRate))}%`;
     }
     return '-';
   });

@@ -79,6 +79,19 @@ const reconcilerSchema = z.strictObject({
 
 export type ReconcilerSettings = z.output<typeof reconcilerSchema>;
 
+const keyPrefixSchema = z
+  .string()
+  .regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'empty, or path segments each ending with "/"');
+
+/** The BI export (shared/results/bi-export.ts): one JSON Lines object per result, by date. */
+const exportSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Key prefix of the export in the results bucket; the Glue table's location. */
+  keyPrefix: keyPrefixSchema.min(1).default('export/results/'),
+  /** Phone numbers and e-mails are masked in the export, as in notifications, unless this is true. */
+  includePersonalData: z.boolean().default(false),
+});
+
 const resultsSchema = z.strictObject({
   /**
    * Results documents up to this size (UTF-8 JSON) are stored in a DynamoDB item, larger ones in
@@ -86,12 +99,10 @@ const resultsSchema = z.strictObject({
    */
   inlineMaxBytes: z.int().min(1_024).max(380_000).default(300_000),
   /** Key prefix of the transcripts and large results in the results bucket. */
-  keyPrefix: z
-    .string()
-    .regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'empty, or path segments each ending with "/"')
-    .default('results/'),
+  keyPrefix: keyPrefixSchema.default('results/'),
   /** Fetch each completed manual evaluation's scorecard (sections, questions): one MEDIUM call each. */
   fetchManualEvaluationDetails: z.boolean().default(true),
+  export: exportSchema.prefault({}),
 });
 
 export type ResultsSettings = z.output<typeof resultsSchema>;

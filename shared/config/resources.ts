@@ -32,6 +32,11 @@ export interface ResourceNames {
   readonly recordingsBucket: string;
   readonly resultsBucket: string;
   readonly accessLogsBucket: string;
+  /** Athena's query results for the BI workgroup. */
+  readonly queryResultsBucket: string;
+  /** The Glue Data Catalog database of the BI export (letters, digits and underscores only). */
+  readonly glueDatabase: string;
+  readonly athenaWorkGroup: string;
   readonly table: string;
   readonly ingestQueue: string;
   readonly ingestDeadLetterQueue: string;
@@ -67,6 +72,9 @@ export function resourceNames(environmentName: string, location: ResourceLocatio
     recordingsBucket: `qm-${environmentName}-recordings-${globalSuffix}`,
     resultsBucket: `qm-${environmentName}-results-${globalSuffix}`,
     accessLogsBucket: `qm-${environmentName}-logs-${globalSuffix}`,
+    queryResultsBucket: `qm-${environmentName}-queries-${globalSuffix}`,
+    glueDatabase: base.replace(/-/g, '_'),
+    athenaWorkGroup: base,
     table: `${base}-state`,
     ingestQueue: `${base}-ingest`,
     ingestDeadLetterQueue: `${base}-ingest-dlq`,
@@ -350,5 +358,9 @@ export const STACK_OUTPUTS = {
   alertTopicArn: 'AlertTopicArn',
   dashboardUrl: 'DashboardUrl',
   zoomSecretNames: 'ZoomSecretNames',
+  /** The BI export (when on): the Athena workgroup, the Glue database, the export's S3 location. */
+  athenaWorkGroup: 'AthenaWorkGroup',
+  glueDatabase: 'GlueDatabase',
+  resultsExportLocation: 'ResultsExportLocation',
   urlSignerSecretName: 'UrlSignerSecretName',
 } as const;

@@ -9,6 +9,7 @@ import type { PollScheduler } from '../polling/ports.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
 import { submissionStartedAt } from '../recordings/ingest-work.ts';
 import type { ContentIdentity, Recording } from '../recordings/recording.ts';
+import type { ResultsExportPort } from '../results/bi-export.ts';
 import { contentIdentityOf, identityFromEvent } from './content-identity.ts';
 import { type ObjectCreated, parseQueueMessage, unquote } from './events.ts';
 import { type KeyTemplate, parseKeyTemplate } from './metadata/key-template.ts';
@@ -47,6 +48,8 @@ export interface IngestServiceDependencies {
   readonly logger: StructuredLogger;
   /** Publishes the notification of each terminal status right after it is written (the reconciler retries a failed publish). */
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  /** Writes each ending to the BI export; absent when the environment turned it off. */
+  readonly exporter?: ResultsExportPort | undefined;
   /** Jitter source in [0, 1). */
   readonly random: () => number;
 }
@@ -79,7 +82,7 @@ export class IngestService {
   constructor(deps: IngestServiceDependencies) {
     this.#deps = deps;
     this.#submitter = new RecordingSubmitter(deps);
-    this.#endings = new RecordingEndings(deps.recordings, deps.metrics, deps.publisher);
+    this.#endings = new RecordingEndings(deps.recordings, deps.metrics, deps.publisher, deps.exporter);
     const { keyTemplate } = deps.settings.ingest;
     this.#template = keyTemplate === undefined ? undefined : parseKeyTemplate(keyTemplate);
   }

@@ -8,6 +8,7 @@ import { formatDuration } from '../polling/decision.ts';
 import type { PollScheduler } from '../polling/ports.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
 import type { Recording } from '../recordings/recording.ts';
+import type { ResultsExportPort } from '../results/bi-export.ts';
 import {
   ZoomAuthError,
   ZoomNotFoundError,
@@ -85,6 +86,8 @@ export interface SubmitterDependencies {
   readonly clock: Clock;
   readonly metrics: MetricsPort;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  /** Writes each ending to the BI export; absent when the environment turned it off. */
+  readonly exporter?: ResultsExportPort | undefined;
   /** Jitter source in [0, 1). */
   readonly random: () => number;
 }
@@ -95,7 +98,7 @@ export class RecordingSubmitter {
 
   constructor(deps: SubmitterDependencies) {
     this.#deps = deps;
-    this.#endings = new RecordingEndings(deps.recordings, deps.metrics, deps.publisher);
+    this.#endings = new RecordingEndings(deps.recordings, deps.metrics, deps.publisher, deps.exporter);
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {

@@ -4,6 +4,7 @@ import type { MetricsPort } from '../observability/metrics.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { Recording } from '../recordings/recording.ts';
+import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import { type FailureCode, IngestMetric, type IngestOutcome, type RejectionCode } from './outcomes.ts';
 import type { RecordingStore } from './ports.ts';
 
@@ -13,22 +14,26 @@ import type { RecordingStore } from './ports.ts';
  * interaction qm-ingest could not confirm). Each is written through the state machine with its
  * outbox notification, counted and logged, and the notification (with its alert) is published
  * right away, as the poller does: a person hears of it within seconds, not at the reconciler's
- * next run, which only retries a publish that failed. All three are alert-worthy: a person has to
- * act. A writer that finds the recording already moved by another delivery stands down.
+ * next run, which only retries a publish that failed; then the ending goes to the BI export. All
+ * three are alert-worthy: a person has to act. A writer that finds the recording already moved by
+ * another delivery stands down.
  */
 export class RecordingEndings {
   readonly #recordings: RecordingStore;
   readonly #metrics: MetricsPort;
   readonly #publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  readonly #exporter: ResultsExportPort | undefined;
 
   constructor(
     recordings: RecordingStore,
     metrics: MetricsPort,
     publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>,
+    exporter: ResultsExportPort | undefined,
   ) {
     this.#recordings = recordings;
     this.#metrics = metrics;
     this.#publisher = publisher;
+    this.#exporter = exporter;
   }
 
   async reject(
@@ -101,6 +106,7 @@ export class RecordingEndings {
     }
     onWritten();
     await this.#publisher.publishOrLeavePending(pendingNotificationFor(ended, draft));
+    await exportEnding(this.#exporter, ended, undefined, { logger, metrics: this.#metrics });
     return true;
   }
 }

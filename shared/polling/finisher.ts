@@ -6,8 +6,9 @@ import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
 import { StaleWriteError } from '../recordings/errors.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
-import type { Recording } from '../recordings/recording.ts';
+import type { Recording, ResultsReference } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
+import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import { collectResults, completedManualEvaluationIds } from '../results/collect.ts';
 import type { RecordingResults } from '../results/results.ts';
 import type { ResultsStore } from '../results/results-store.ts';
@@ -42,6 +43,13 @@ export interface Ending {
   readonly readings?: ZoomReadings | undefined;
 }
 
+/** Results stored at the end; `reference` is the recording's reference to them, unless newer ones won. */
+interface StoredResults {
+  readonly results: RecordingResults;
+  readonly revision: number;
+  readonly reference: ResultsReference | undefined;
+}
+
 export type FinishOutcome =
   | { readonly kind: 'finished'; readonly status: PollFinalStatus; readonly notified: boolean }
   | { readonly kind: 'dropped'; readonly why: 'stale' };
@@ -50,6 +58,8 @@ export interface RecordingFinisherDependencies {
   readonly repository: Pick<RecordingRepository, 'transition' | 'setResults'>;
   readonly results: Pick<ResultsStore, 'save'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  /** Writes each finished recording to the BI export; absent when the environment turned it off. */
+  readonly exporter?: ResultsExportPort | undefined;
   readonly settings: PollSettings;
   readonly clock: Clock;
   readonly logger?: Logger | undefined;
@@ -108,6 +118,13 @@ export class RecordingFinisher {
     const notified = await this.#deps.publisher.publishOrLeavePending(
       pendingNotificationFor(finished, draft),
     );
+    // Results that lost to newer ones are not the recording's: the writer of the newer ones exports them.
+    if (stored === undefined || stored.reference !== undefined) {
+      await exportEnding(this.#deps.exporter, { ...finished, results: stored?.reference }, stored?.results, {
+        logger: this.#logger,
+        metrics: this.#metrics,
+      });
+    }
     return { kind: 'finished', status: ending.status, notified };
   }
 
@@ -115,7 +132,7 @@ export class RecordingFinisher {
     claimed: Recording,
     status: PollFinalStatus,
     readings: ZoomReadings,
-  ): Promise<{ readonly results: RecordingResults; readonly revision: number } | undefined> {
+  ): Promise<StoredResults | undefined> {
     const interactionId = interactionIdOf(claimed);
     const detail = readings.detail ?? (await readings.reader.interaction(interactionId));
     if (detail === undefined) {
@@ -136,15 +153,16 @@ export class RecordingFinisher {
     );
     const revision = (claimed.results?.revision ?? 0) + 1;
     try {
-      await this.#deps.repository.setResults(claimed.recordingId, { revision, location });
+      const referenced = await this.#deps.repository.setResults(claimed.recordingId, { revision, location });
+      return { results: collected.results, revision, reference: referenced.results };
     } catch (error) {
       if (!(error instanceof StaleWriteError)) {
         throw error;
       }
       // Newer results were stored meanwhile (an amendment): they stay the current ones.
       this.#logger.info('Newer results already stored; these are kept unreferenced', pollLogFields(claimed));
+      return { results: collected.results, revision, reference: undefined };
     }
-    return { results: collected.results, revision };
   }
 
   /** The scorecards of the completed manual evaluations: recorded as they are, never waited for. */

@@ -22,7 +22,7 @@ import {
   automatedStatesFromDetail,
   automatedStatesFromList,
 } from './evaluations.ts';
-import { RecordingFinisher } from './finisher.ts';
+import { RecordingFinisher, type RecordingFinisherDependencies } from './finisher.ts';
 import { PollMetric } from './metrics.ts';
 import type { PollObservations } from './observations.ts';
 import type { PollMessage } from './poll-message.ts';
@@ -67,6 +67,7 @@ export interface PollServiceDependencies {
   readonly observations: PollObservations;
   readonly results: Pick<ResultsStore, 'save'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  readonly exporter?: RecordingFinisherDependencies['exporter'];
   readonly resubmitter: Resubmitter;
   readonly settings: PollSettings;
   readonly clock: Clock;

@@ -9,6 +9,7 @@ import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { RecordingQueries } from '../recordings/queries.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
+import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import { formatDuration } from './decision.ts';
 import { PollMetric } from './metrics.ts';
 import { isLostRace } from './poll-recording.ts';
@@ -32,6 +33,8 @@ export interface ReconcilerDependencies {
   readonly repository: Pick<RecordingRepository, 'schedulePoll' | 'transition'>;
   readonly scheduler: PollScheduler;
   readonly publisher: Pick<OutboxPublisher, 'publishPending' | 'publishOrLeavePending'>;
+  /** Writes each ending to the BI export; absent when the environment turned it off. */
+  readonly exporter?: ResultsExportPort | undefined;
   readonly settings: PollSettings;
   readonly clock: Clock;
   readonly logger?: Logger | undefined;
@@ -72,6 +75,7 @@ export class Reconciler {
       queries: dependencies.queries,
       repository: dependencies.repository,
       publisher: dependencies.publisher,
+      exporter: dependencies.exporter,
       settings: dependencies.settings.reconciler.stuck,
       clock: dependencies.clock,
       logger: this.#logger,
@@ -156,5 +160,9 @@ export class Reconciler {
       deadlineAt,
     });
     await this.#deps.publisher.publishOrLeavePending(pendingNotificationFor(finished, draft));
+    await exportEnding(this.#deps.exporter, finished, undefined, {
+      logger: this.#logger,
+      metrics: this.#metrics,
+    });
   }
 }

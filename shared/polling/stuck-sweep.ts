@@ -9,6 +9,7 @@ import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { RecordingQueries } from '../recordings/queries.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
+import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import { formatDuration } from './decision.ts';
 import { PollMetric } from './metrics.ts';
 import { isLostRace } from './poll-recording.ts';
@@ -82,6 +83,7 @@ export interface StuckSweepDependencies {
   readonly queries: Pick<RecordingQueries, 'stuckCandidates'>;
   readonly repository: Pick<RecordingRepository, 'transition'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
+  readonly exporter?: ResultsExportPort | undefined;
   readonly settings: StuckSweepSettings;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -173,6 +175,7 @@ export class StuckRecordingSweep {
       lastSignOfLife: new Date(lastSignOfLife(recording)).toISOString(),
     });
     await this.#deps.publisher.publishOrLeavePending(pendingNotificationFor(ended, draft));
+    await exportEnding(this.#deps.exporter, ended, undefined, { logger, metrics });
     return 'ended';
   }
 }

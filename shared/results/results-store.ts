@@ -1,10 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  GetObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-  type ServerSideEncryption,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { translateAwsError } from '../aws/errors.ts';
 import { PermanentError } from '../errors.ts';
@@ -13,6 +8,7 @@ import { documentClientOf } from '../table/document-client.ts';
 import { translateDynamoError } from '../table/dynamo-errors.ts';
 import { recordingKey } from '../table/keys.ts';
 import type { CollectedResults } from './collect.ts';
+import { putResultsObject } from './encrypted-put.ts';
 import { parseResults, type RecordingResults, type TranscriptReference } from './results.ts';
 import {
   planResultsStorage,
@@ -116,23 +112,13 @@ export class ResultsStore {
   }
 
   async #putObject(key: string, body: string): Promise<void> {
-    const encryption: { ServerSideEncryption: ServerSideEncryption; SSEKMSKeyId?: string } = {
-      ServerSideEncryption: 'aws:kms',
-      ...(this.#options.kmsKeyId === undefined ? {} : { SSEKMSKeyId: this.#options.kmsKeyId }),
-    };
-    try {
-      await this.#s3.send(
-        new PutObjectCommand({
-          Bucket: this.#options.bucket,
-          Key: key,
-          Body: body,
-          ContentType: 'application/json',
-          ...encryption,
-        }),
-      );
-    } catch (error) {
-      throw translateAwsError(error, 'S3', 'PutObject');
-    }
+    await putResultsObject(this.#s3, {
+      bucket: this.#options.bucket,
+      key,
+      body,
+      contentType: 'application/json',
+      kms: { keyId: this.#options.kmsKeyId },
+    });
   }
 
   async #getObject(bucket: string, key: string): Promise<string> {

@@ -117,6 +117,13 @@ function environmentOf(name: string) {
         `/${deployment.settings.polling.results.keyPrefix}*`,
       ),
     ),
+    resultsExport: grant(
+      S3_PUT,
+      joined(
+        arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)),
+        `/${deployment.settings.polling.results.export.keyPrefix}*`,
+      ),
+    ),
     publish: grant(
       ['sns:Publish'],
       refOf(id('AWS::SNS::Topic', 'TopicName', names.alertTopic)),
@@ -140,7 +147,7 @@ function environmentOf(name: string) {
 const sorted = (grants: string[]) => [...new Set(grants)].sort();
 
 describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name) => {
-  it('lets ingest read recordings (to presign them), the state table, both queues, the Zoom credentials, and publish its endings', () => {
+  it('lets ingest read recordings (to presign them), the state table, both queues, the Zoom credentials, and publish and export its endings', () => {
     // Prepare
     const env = environmentOf(name);
 
@@ -160,12 +167,13 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.listRecordings,
         ...env.table,
         ...env.publish,
+        ...env.resultsExport,
         ...env.secrets,
       ]),
     );
   });
 
-  it('lets poll read recordings (one fresh presign), write results, publish, and schedule its own polls', () => {
+  it('lets poll read recordings (one fresh presign), write results and the BI export, publish, and schedule its own polls', () => {
     // Prepare
     const env = environmentOf(name);
 
@@ -183,13 +191,14 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.presign,
         ...env.table,
         ...env.results,
+        ...env.resultsExport,
         ...env.publish,
         ...env.secrets,
       ]),
     );
   });
 
-  it('lets reconcile use the state table, re-queue polls and publish, nothing more', () => {
+  it('lets reconcile use the state table, re-queue polls, publish and export its endings, nothing more', () => {
     // Prepare
     const env = environmentOf(name);
 
@@ -206,6 +215,7 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.key,
         ...env.send(env.names.pollQueue),
         ...env.publish,
+        ...env.resultsExport,
       ]),
     );
   });

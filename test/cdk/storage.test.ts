@@ -283,7 +283,7 @@ describe('the recordings bucket qm-ingest creates', () => {
       (name) => resourcesOf(template(name), 'Custom::S3AutoDeleteObjects').length,
     );
 
-    // Assess: dev empties its three buckets; staging destroys without emptying; prod retains.
-    expect(autoDelete).toEqual([3, 0, 0]);
+    // Assess: dev empties its four buckets (recordings, results, Athena's query results, logs); staging destroys without emptying; prod retains.
+    expect(autoDelete).toEqual([4, 0, 0]);
   });
 });

@@ -4,6 +4,7 @@ import { IngestService } from '../../shared/ingest/ingest-service.ts';
 import type { RecordingHead } from '../../shared/ingest/object-store.ts';
 import type { IngestOutcome } from '../../shared/ingest/outcomes.ts';
 import { InMemoryMetrics } from '../../shared/observability/metrics.ts';
+import type { ResultsExportPort } from '../../shared/results/bi-export.ts';
 import {
   aZoomAccount,
   CapturingPollScheduler,
@@ -32,6 +33,7 @@ export const DEFAULT_ETAG = '0cc175b9c0f1b6a831c399e269772661';
 export interface HarnessOptions {
   readonly settings?: Partial<EnvironmentSettingsInput>;
   readonly profile?: Partial<ZoomProfileInput>;
+  readonly exporter?: ResultsExportPort;
 }
 
 export function ingestHarness(options: HarnessOptions = {}) {
@@ -59,6 +61,7 @@ export function ingestHarness(options: HarnessOptions = {}) {
     metrics,
     logger,
     publisher,
+    exporter: options.exporter,
     random: () => 0.5,
   });
   let messages = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, summarize } from '../../../bench/stats.ts';
+import { median, summarize } from '../../../bench/stats.ts';
+import { percentile } from '../../../shared/statistics.ts';
 
 describe('percentile', () => {
   it.each([

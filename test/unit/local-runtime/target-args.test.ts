@@ -16,7 +16,27 @@ describe('parseTargetArgs', () => {
       positionals: ['calls/a.wav'],
       target: { env: undefined, region: undefined, dataDir: '.local' },
       extra: {},
+      flags: new Set(),
     });
+  });
+
+  it("reads the command's own on/off options", () => {
+    // Act
+    const given = parseTargetArgs(['--rebuild', '--since', '7d'], {
+      positionals: 0,
+      extraOptions: { since: { type: 'string' } },
+      extraFlags: ['rebuild'],
+    });
+    const absent = parseTargetArgs(['--since', '7d'], {
+      positionals: 0,
+      extraOptions: { since: { type: 'string' } },
+      extraFlags: ['rebuild'],
+    });
+
+    // Assess
+    expect(given.flags).toEqual(new Set(['rebuild']));
+    expect(given.extra).toEqual({ since: '7d' });
+    expect(absent.flags).toEqual(new Set());
   });
 
   it("reads a deployed environment, the command's own options and --json", () => {

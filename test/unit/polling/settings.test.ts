@@ -32,7 +32,12 @@ describe('the polling settings', () => {
         notificationMinAgeSeconds: 60,
         stuck: { afterSeconds: 21_600, maxExaminedPerRun: 1_000, maxEndedPerRun: 100 },
       },
-      results: { inlineMaxBytes: 300_000, keyPrefix: 'results/', fetchManualEvaluationDetails: true },
+      results: {
+        inlineMaxBytes: 300_000,
+        keyPrefix: 'results/',
+        fetchManualEvaluationDetails: true,
+        export: { enabled: true, keyPrefix: 'export/results/', includePersonalData: false },
+      },
     });
   });
 

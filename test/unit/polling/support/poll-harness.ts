@@ -1,7 +1,7 @@
 import type { PollSettingsInput } from '../../../../shared/config/polling.ts';
 import { InMemoryMetrics } from '../../../../shared/observability/metrics.ts';
 import type { PollMessage } from '../../../../shared/polling/poll-message.ts';
-import { PollService } from '../../../../shared/polling/poller.ts';
+import { PollService, type PollServiceDependencies } from '../../../../shared/polling/poller.ts';
 import type { Recording } from '../../../../shared/recordings/recording.ts';
 import { RecordingPublisher } from '../../../helpers/polling-publisher.ts';
 import { CapturingLogger } from '../../zoom/support/capturing-logger.ts';
@@ -27,7 +27,13 @@ export const TEST_POLL_SETTINGS: PollSettingsInput = {
 };
 
 /** A PollService over in-memory fakes, its recording's first poll due now. */
-export function pollHarness(options: { recording?: Recording; settings?: PollSettingsInput } = {}) {
+export function pollHarness(
+  options: {
+    recording?: Recording;
+    settings?: PollSettingsInput;
+    exporter?: PollServiceDependencies['exporter'];
+  } = {},
+) {
   const clock = new TestClock(SUBMITTED_AT + MINUTE);
   const recording = options.recording ?? aSubmittedRecording();
   const recordings = new InMemoryRecordings(clock, recording);
@@ -47,6 +53,7 @@ export function pollHarness(options: { recording?: Recording; settings?: PollSet
     observations,
     results,
     publisher,
+    exporter: options.exporter,
     resubmitter,
     settings,
     clock,
