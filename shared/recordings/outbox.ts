@@ -110,32 +110,10 @@ export class OutboxRepository {
   async markNotificationPublished(
     notification: Pick<Notification, 'recordingId' | 'notificationId'>,
   ): Promise<Notification> {
-    const names = new ExpressionAttributes();
-    try {
-      const output = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: notificationKey(notification.recordingId, notification.notificationId),
-          UpdateExpression: updateExpression([
-            `${names.name('notificationPublishedAt')} = ${names.value(this.#clock.now())}`,
-          ]),
-          ConditionExpression: `${names.name('state')} = ${names.value('PENDING')}`,
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...names.toInput(),
-        }),
-      );
-      return parseNotification(output.Attributes ?? {});
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) {
-        throw translateDynamoError(error, `recording notification ${notification.notificationId} published`);
-      }
-      const found = conditionFailedItem(error);
-      if (found === undefined) {
-        throw new PermanentError(`Notification ${notification.notificationId} does not exist`);
-      }
-      return parseNotification(found);
-    }
+    return this.#updatePending(notification, 'recording the notification published', (names) => ({
+      set: [`${names.name('notificationPublishedAt')} = ${names.value(this.#clock.now())}`],
+      remove: [],
+    }));
   }
 
   /**
@@ -145,21 +123,34 @@ export class OutboxRepository {
    */
   async markSent(notification: Pick<Notification, 'recordingId' | 'notificationId'>): Promise<Notification> {
     const sentAt = this.#clock.now();
-    const names = new ExpressionAttributes();
     const attributes = indexKeyAttributes(StateTableIndex.work);
+    return this.#updatePending(notification, 'marking the notification sent', (names) => ({
+      set: [
+        `${names.name('state')} = ${names.value('SENT')}`,
+        `${names.name('sentAt')} = ${names.value(sentAt)}`,
+        `${names.name(stateTableDefinition.timeToLiveAttribute)} = ${names.value(Math.ceil((sentAt + this.#sentRetentionMs) / 1000))}`,
+      ],
+      remove: [names.name(attributes.partitionKey), names.name(attributes.sortKey)],
+    }));
+  }
+
+  /**
+   * One update of a notification still PENDING; a notification already sent is returned as it is
+   * (so every update here is idempotent), one that does not exist is refused.
+   */
+  async #updatePending(
+    notification: Pick<Notification, 'recordingId' | 'notificationId'>,
+    operation: string,
+    clauses: (names: ExpressionAttributes) => { readonly set: string[]; readonly remove: string[] },
+  ): Promise<Notification> {
+    const names = new ExpressionAttributes();
+    const { set, remove } = clauses(names);
     try {
       const output = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: notificationKey(notification.recordingId, notification.notificationId),
-          UpdateExpression: updateExpression(
-            [
-              `${names.name('state')} = ${names.value('SENT')}`,
-              `${names.name('sentAt')} = ${names.value(sentAt)}`,
-              `${names.name(stateTableDefinition.timeToLiveAttribute)} = ${names.value(Math.ceil((sentAt + this.#sentRetentionMs) / 1000))}`,
-            ],
-            [names.name(attributes.partitionKey), names.name(attributes.sortKey)],
-          ),
+          UpdateExpression: updateExpression(set, remove),
           ConditionExpression: `${names.name('state')} = ${names.value('PENDING')}`,
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -169,7 +160,7 @@ export class OutboxRepository {
       return parseNotification(output.Attributes ?? {});
     } catch (error) {
       if (!isConditionalCheckFailed(error)) {
-        throw translateDynamoError(error, `marking notification ${notification.notificationId} sent`);
+        throw translateDynamoError(error, `${operation} (${notification.notificationId})`);
       }
       const found = conditionFailedItem(error);
       if (found === undefined) {

@@ -1,4 +1,4 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLikeWav } from '../../local/demo/index.ts';
 import { type LocalRuntime, portsFromBase, startLocalRuntime } from '../../local/runtime/index.ts';
@@ -6,6 +6,7 @@ import { RecordingQueries } from '../../shared/recordings/queries.ts';
 import type { Recording } from '../../shared/recordings/recording.ts';
 import { isTerminal } from '../../shared/recordings/state-machine.ts';
 import { queueDepth } from '../helpers/local-stack.ts';
+import { s3ClientOf } from '../helpers/runtime-s3.ts';
 import { failOnUnreadable } from '../helpers/unreadable-items.ts';
 
 /**
@@ -26,15 +27,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({ ports: portsFromBase(0), scenario: 'hostile', timing: 'interactive' });
-  s3 = new S3Client({
-    endpoint: runtime.awsEnv['AWS_ENDPOINT_URL_S3'],
-    region: runtime.awsEnv['AWS_REGION'],
-    credentials: {
-      accessKeyId: runtime.awsEnv['AWS_ACCESS_KEY_ID'] ?? '',
-      secretAccessKey: runtime.awsEnv['AWS_SECRET_ACCESS_KEY'] ?? '',
-    },
-    forcePathStyle: true,
-  });
+  s3 = s3ClientOf(runtime);
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLikeWav, DEMO_SCENARIO_FILE } from '../../local/demo/index.ts';
 import {
@@ -18,6 +18,7 @@ import type { Recording } from '../../shared/recordings/recording.ts';
 import { RecordingRepository } from '../../shared/recordings/repository.ts';
 import { isRunning, portOf, refusesConnections } from '../helpers/local-runtime-process.ts';
 import { queueDepth } from '../helpers/local-stack.ts';
+import { s3ClientOf } from '../helpers/runtime-s3.ts';
 import { failOnUnreadable } from '../helpers/unreadable-items.ts';
 
 /**
@@ -44,16 +45,7 @@ beforeAll(async () => {
     timing: 'demo',
   });
   runtime.onEvent((event) => events.push(event));
-  // A plain client, configured from what the runtime prints: endpoint, region and local keys.
-  s3 = new S3Client({
-    endpoint: runtime.awsEnv['AWS_ENDPOINT_URL_S3'],
-    region: runtime.awsEnv['AWS_REGION'],
-    credentials: {
-      accessKeyId: runtime.awsEnv['AWS_ACCESS_KEY_ID'] ?? '',
-      secretAccessKey: runtime.awsEnv['AWS_SECRET_ACCESS_KEY'] ?? '',
-    },
-    forcePathStyle: true,
-  });
+  s3 = s3ClientOf(runtime);
 });
 
 afterAll(async () => {
