@@ -115,6 +115,7 @@ describe('the reconciler ends recordings stuck before submission', () => {
       pipeline.metrics.total(PollMetric.stuckEnded, { stuckIn: 'SUBMITTING', endedAs: 'NEEDS_REVIEW' }),
     ).toBe(1);
     const lastRun = pipeline.logs.withMessage('Reconciler run finished').at(-1);
-    expect(lastRun?.fields).toMatchObject({ stuckEnded: 0, stuckLeftAlone: 1, stuckFailed: 0 });
+    // The waiting recording is not even read: its watch in the work index lies past its wait.
+    expect(lastRun?.fields).toMatchObject({ stuckEnded: 0, stuckLeftAlone: 0, stuckFailed: 0 });
   });
 });

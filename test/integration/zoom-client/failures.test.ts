@@ -189,9 +189,9 @@ describe('Zoom client against the simulator: transient failures', () => {
       expect(zoom.simulator.inspect().calls.addInteraction.total).toBe(1);
     });
 
-    it('leaves the retry to the caller, whose same Idempotency-Key finds the interaction Zoom created before the answer was lost', async () => {
-      // Prepare
-      zoom = await SimulatedZoom.start();
+    it('leaves the retry to the caller, whose same Idempotency-Key finds the interaction Zoom created before the answer was lost, where Zoom honours the key', async () => {
+      // Prepare: a Zoom that honours the key (an opt-in: Zoom documents no such header).
+      zoom = await SimulatedZoom.start({ idempotency: { mode: 'honour' } });
       zoom.simulator.control.forceFaults('addInteraction', [
         { kind: 'serverError', status: 504, afterHandling: true },
       ]);

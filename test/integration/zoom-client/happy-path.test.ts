@@ -11,6 +11,8 @@ import { SimulatedZoom } from './simulated-zoom.ts';
  * the analysis and completed two days after that.
  */
 const scenario: ScenarioInput = {
+  // The day Zoom documents Idempotency-Key: this file tests the client against a Zoom that honours it.
+  idempotency: { mode: 'honour' },
   processing: {
     analysis: 600,
     outcomes: { completed: 1, failed: 0, noEvaluation: 0 },

@@ -81,7 +81,7 @@ describe('zoom simulator: inspection and control over HTTP (/_simulator)', () =>
       ],
       modes: {
         quirks: true,
-        idempotency: 'honour',
+        idempotency: 'ignore',
         revokePreviousTokens: false,
         tokenLifetimeSeconds: 604_800,
       },
@@ -109,7 +109,7 @@ describe('zoom simulator: inspection and control over HTTP (/_simulator)', () =>
     expect(reset.status).toBe(200);
     expect(modes.body).toEqual({
       quirks: false,
-      idempotency: 'honour',
+      idempotency: 'ignore',
       revokePreviousTokens: true,
       tokenLifetimeSeconds: 60,
     });
