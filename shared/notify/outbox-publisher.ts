@@ -113,6 +113,7 @@ export class OutboxPublisher {
         failed += 1;
       }
     }
+    this.#metrics.count(PollMetric.notificationBacklog, published + failed);
     return { published, failed };
   }
 }
