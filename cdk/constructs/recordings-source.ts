@@ -14,6 +14,7 @@ import {
   recordingsEventPattern,
 } from '../../shared/config/resources.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
+import { grantActions, grantKeyUse } from './grants.ts';
 import { SecureBucket } from './secure-bucket.ts';
 
 export interface RecordingsSourceProps {
@@ -82,13 +83,7 @@ export class RecordingsSource extends Construct {
         ruleName: props.eventRuleName,
         description: `Recordings created in ${props.source.bucketName} -> the qm-ingest ingest queue`,
         eventPattern: toCdkPattern(recordingsEventPattern(props.source.bucketName, this.#prefixes)),
-        targets: [
-          new targets.SqsQueue(props.ingestQueue, {
-            deadLetterQueue: props.deliveryDeadLetterQueue,
-            retryAttempts: 185,
-            maxEventAge: Duration.hours(24),
-          }),
-        ],
+        targets: [new IngestQueueRuleTarget(props.ingestQueue, props.deliveryDeadLetterQueue)],
       });
     }
   }
@@ -96,15 +91,12 @@ export class RecordingsSource extends Construct {
   /**
    * What presigning a download URL needs: the URL is only as good as its signer's own access, so
    * the signer may GetObject / GetObjectVersion (the presigned URL names a version) under the
-   * recording prefixes, and decrypt with the bucket's key.
+   * recording prefixes, and decrypt with the bucket's key through S3, for those objects only
+   * (the encryption context is the bucket's ARN with S3 Bucket Keys, the object's without).
    */
   grantPresignedRead(grantee: iam.IGrantable): void {
     const objectArns = this.#prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resourceArns: objectArns,
-    });
+    grantActions(grantee, ['s3:GetObject', 's3:GetObjectVersion'], objectArns);
     for (const objectArn of objectArns) {
       acknowledgeWildcardResource(
         grantee,
@@ -112,18 +104,71 @@ export class RecordingsSource extends Construct {
         'Every object under a recording prefix may be a recording to presign (its key is only known when it arrives); nothing outside the prefixes.',
       );
     }
-    this.decryptionKey?.grantDecrypt(grantee);
+    if (this.decryptionKey !== undefined) {
+      grantKeyUse(grantee, {
+        key: this.decryptionKey,
+        service: 's3',
+        actions: ['kms:Decrypt'],
+        contextValues: [this.bucket.bucketArn, ...objectArns],
+      });
+    }
   }
 
   /**
    * What reading a recording's metadata and sidecar needs: HeadObject and GetObject (covered by
    * {@link grantPresignedRead}), plus ListBucket, without which S3 answers 403 instead of 404 for a
    * key that does not exist, and a missing sidecar or a deleted recording could not be told from
-   * an access problem.
+   * an access problem. The bucket may be a shared corporate one whose key names carry agents'
+   * emails: a listing is allowed only under the recording prefixes (`s3:prefix`; a listing
+   * without a prefix has it empty, and is refused). The condition holds when the key is absent,
+   * as in the check S3 makes for a HeadObject or GetObject of a missing key, which names no prefix.
    */
   grantMetadataRead(grantee: iam.IGrantable): void {
     this.grantPresignedRead(grantee);
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    grantActions(
+      grantee,
+      ['s3:ListBucket'],
+      [this.bucket.bucketArn],
+      this.#prefixes.includes('')
+        ? undefined
+        : { StringLikeIfExists: { 's3:prefix': this.#prefixes.map((prefix) => `${prefix}*`) } },
+    );
+  }
+}
+
+/**
+ * The ingest queue as the EventBridge rule's target: only that rule may send (`aws:SourceArn`),
+ * not any rule of the account. Unlike CDK's SqsQueue target, it grants EventBridge nothing on the
+ * queue's key: the stack lets EventBridge use the key for deliveries once
+ * (EnvironmentKey.allowServiceDelivery('events')). An event the queue refuses is retried for 24
+ * hours, then lands in the delivery dead-letter queue.
+ */
+class IngestQueueRuleTarget implements events.IRuleTarget {
+  readonly #queue: sqs.IQueue;
+  readonly #deadLetterQueue: sqs.IQueue;
+
+  constructor(queue: sqs.IQueue, deadLetterQueue: sqs.IQueue) {
+    this.#queue = queue;
+    this.#deadLetterQueue = deadLetterQueue;
+  }
+
+  bind(rule: events.IRule): events.RuleTargetConfig {
+    this.#queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowRecordingsEventRule',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.#queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+      }),
+    );
+    const retry = {
+      deadLetterQueue: this.#deadLetterQueue,
+      retryAttempts: 185,
+      maxEventAge: Duration.hours(24),
+    };
+    targets.addToDeadLetterQueueResourcePolicy(rule, this.#deadLetterQueue);
+    return { ...targets.bindBaseTargetConfig(retry), arn: this.#queue.queueArn, targetResource: this.#queue };
   }
 }
 
