@@ -16,9 +16,9 @@ import { UrlSigner } from './constructs/url-signer.ts';
 import { DeadLetterQueue, WorkQueue } from './constructs/work-queue.ts';
 import { ZoomCredentialSecrets } from './constructs/zoom-credential-secrets.ts';
 import { functionEnvironment } from './function-environment.ts';
+import { acknowledge } from './nag.ts';
 import { PipelineAlarms } from './observability/pipeline-alarms.ts';
 import { PipelineDashboard } from './observability/pipeline-dashboard.ts';
-import { acknowledge } from './nag.ts';
 import { addStackOutputs } from './stack-outputs.ts';
 
 /** The repository root: functions/, package-lock.json and tsconfig.json live there. */

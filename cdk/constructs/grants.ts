@@ -43,7 +43,8 @@ export function grantKeyUse(grantee: iam.IGrantable, use: KeyUse): void {
     conditions: {
       StringEquals: { 'kms:ViaService': viaService(use.key, use.service) },
       StringLike: {
-        [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY[use.service]}`]: [...use.contextValues],
+        [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY[use.service]}`]:
+          use.contextValues.length === 1 ? use.contextValues[0] : [...use.contextValues],
       },
     },
   });

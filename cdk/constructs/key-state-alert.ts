@@ -1,9 +1,9 @@
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SingleRuleTarget } from './rule-target.ts';
 
 export interface KeyStateAlertProps {
   readonly ruleName: string;
@@ -42,7 +42,15 @@ export class KeyStateAlert extends Construct {
           resources: { ARN: [props.key.keyArn] },
         },
       },
-      targets: [new targets.SnsTopic(props.alertTopic, { deadLetterQueue: props.deadLetterQueue })],
+      targets: [
+        new SingleRuleTarget({
+          destination: props.alertTopic,
+          arn: props.alertTopic.topicArn,
+          action: 'sns:Publish',
+          sid: 'AllowKeyStateRule',
+          deadLetterQueue: props.deadLetterQueue,
+        }),
+      ],
     });
   }
 }

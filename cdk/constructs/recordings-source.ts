@@ -1,6 +1,5 @@
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,6 +14,7 @@ import {
 } from '../../shared/config/resources.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 import { grantActions, grantKeyUse } from './grants.ts';
+import { SingleRuleTarget } from './rule-target.ts';
 import { SecureBucket } from './secure-bucket.ts';
 
 export interface RecordingsSourceProps {
@@ -83,7 +83,17 @@ export class RecordingsSource extends Construct {
         ruleName: props.eventRuleName,
         description: `Recordings created in ${props.source.bucketName} -> the qm-ingest ingest queue`,
         eventPattern: toCdkPattern(recordingsEventPattern(props.source.bucketName, this.#prefixes)),
-        targets: [new IngestQueueRuleTarget(props.ingestQueue, props.deliveryDeadLetterQueue)],
+        // An event the queue refuses is retried for 24 hours, then lands in the delivery dead-letter queue.
+        targets: [
+          new SingleRuleTarget({
+            destination: props.ingestQueue,
+            arn: props.ingestQueue.queueArn,
+            action: 'sqs:SendMessage',
+            sid: 'AllowRecordingsEventRule',
+            deadLetterQueue: props.deliveryDeadLetterQueue,
+            retry: { retryAttempts: 185, maxEventAge: Duration.hours(24) },
+          }),
+        ],
       });
     }
   }
@@ -133,42 +143,6 @@ export class RecordingsSource extends Construct {
         ? undefined
         : { StringLikeIfExists: { 's3:prefix': this.#prefixes.map((prefix) => `${prefix}*`) } },
     );
-  }
-}
-
-/**
- * The ingest queue as the EventBridge rule's target: only that rule may send (`aws:SourceArn`),
- * not any rule of the account. Unlike CDK's SqsQueue target, it grants EventBridge nothing on the
- * queue's key: the stack lets EventBridge use the key for deliveries once
- * (EnvironmentKey.allowServiceDelivery('events')). An event the queue refuses is retried for 24
- * hours, then lands in the delivery dead-letter queue.
- */
-class IngestQueueRuleTarget implements events.IRuleTarget {
-  readonly #queue: sqs.IQueue;
-  readonly #deadLetterQueue: sqs.IQueue;
-
-  constructor(queue: sqs.IQueue, deadLetterQueue: sqs.IQueue) {
-    this.#queue = queue;
-    this.#deadLetterQueue = deadLetterQueue;
-  }
-
-  bind(rule: events.IRule): events.RuleTargetConfig {
-    this.#queue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowRecordingsEventRule',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.#queue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
-      }),
-    );
-    const retry = {
-      deadLetterQueue: this.#deadLetterQueue,
-      retryAttempts: 185,
-      maxEventAge: Duration.hours(24),
-    };
-    targets.addToDeadLetterQueueResourcePolicy(rule, this.#deadLetterQueue);
-    return { ...targets.bindBaseTargetConfig(retry), arn: this.#queue.queueArn, targetResource: this.#queue };
   }
 }
 
