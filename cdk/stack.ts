@@ -6,7 +6,7 @@ import { replacedSignerKeyLifetimeSeconds } from '../shared/config/deployment-ru
 import { defineResources, type EnvironmentResources, stackNameOf } from '../shared/config/resources.ts';
 import { EnvironmentKey } from './constructs/environment-key.ts';
 import { expireHelperFunctionLogs } from './constructs/helper-function-logs.ts';
-import { KeyStateAlert } from './constructs/key-state-alert.ts';
+import { keyStateAlert } from './constructs/key-state-alert.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { PipelineTopics } from './constructs/pipeline-topics.ts';
 import { RecordingsSource } from './constructs/recordings-source.ts';
@@ -164,7 +164,7 @@ export class QmIngestStack extends Stack {
       alertWebhookUrl: deployment.alerts.webhookUrl,
       alertDeliveryDeadLetterQueue: alertDelivery,
     });
-    const keyState = new KeyStateAlert(this, 'KeyState', {
+    const keyStateRule = keyStateAlert(this, 'KeyState', {
       ruleName: names.keyStateRule,
       key,
       alertTopic: topics.alerts,
@@ -251,7 +251,7 @@ export class QmIngestStack extends Stack {
         function: functions.reconcile.function,
         intervalMinutes: resources.functions.reconcile.scheduleRateMinutes,
       },
-      keyStateRule: keyState.rule,
+      keyStateRule,
     });
     const dashboard = new PipelineDashboard(this, 'Dashboard', {
       dashboardName: names.dashboard,

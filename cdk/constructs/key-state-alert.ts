@@ -2,7 +2,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { SingleRuleTarget } from './rule-target.ts';
 
 export interface KeyStateAlertProps {
@@ -25,32 +25,27 @@ export const KEY_STATE_CHANGES = ['DisableKey', 'ScheduleKeyDeletion'] as const;
  * The alarm on the rule's matches (PipelineAlarms) gives it a runbook line and a place on the
  * dashboard. A scheduled deletion can be cancelled for the key's 30-day pending window.
  */
-export class KeyStateAlert extends Construct {
-  readonly rule: events.Rule;
-
-  constructor(scope: Construct, id: string, props: KeyStateAlertProps) {
-    super(scope, id);
-    this.rule = new events.Rule(this, 'Rule', {
-      ruleName: props.ruleName,
-      description: 'The qm-ingest environment key was disabled or scheduled for deletion',
-      eventPattern: {
-        source: ['aws.kms'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['kms.amazonaws.com'],
-          eventName: [...KEY_STATE_CHANGES],
-          resources: { ARN: [props.key.keyArn] },
-        },
+export function keyStateAlert(scope: Construct, id: string, props: KeyStateAlertProps): events.Rule {
+  return new events.Rule(scope, id, {
+    ruleName: props.ruleName,
+    description: 'The qm-ingest environment key was disabled or scheduled for deletion',
+    eventPattern: {
+      source: ['aws.kms'],
+      detailType: ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['kms.amazonaws.com'],
+        eventName: [...KEY_STATE_CHANGES],
+        resources: { ARN: [props.key.keyArn] },
       },
-      targets: [
-        new SingleRuleTarget({
-          destination: props.alertTopic,
-          arn: props.alertTopic.topicArn,
-          action: 'sns:Publish',
-          sid: 'AllowKeyStateRule',
-          deadLetterQueue: props.deadLetterQueue,
-        }),
-      ],
-    });
-  }
+    },
+    targets: [
+      new SingleRuleTarget({
+        destination: props.alertTopic,
+        arn: props.alertTopic.topicArn,
+        action: 'sns:Publish',
+        sid: 'AllowKeyStateRule',
+        deadLetterQueue: props.deadLetterQueue,
+      }),
+    ],
+  });
 }

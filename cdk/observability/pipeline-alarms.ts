@@ -85,14 +85,11 @@ export class PipelineAlarms extends Construct {
     this.#action = new actions.SnsAction(props.alertTopic);
     this.#period = Duration.minutes(props.periodMinutes);
     for (const { name, queue } of props.deadLetterQueues) {
-      this.#add(`${name}-dlq-not-empty`, {
-        metric: queue.metricApproximateNumberOfMessagesVisible({
-          period: this.#period,
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        description: `Messages are waiting in the ${name} dead-letter queue: each is work that failed repeatedly and needs a person (see the README's runbook).`,
-      });
+      this.#addNotEmpty(
+        name,
+        queue,
+        `Messages are waiting in the ${name} dead-letter queue: each is work that failed repeatedly and needs a person (see the README's runbook).`,
+      );
     }
     for (const { name, queue } of props.workQueues) {
       this.#add(`${name}-queue-falling-behind`, {
@@ -103,15 +100,12 @@ export class PipelineAlarms extends Construct {
     }
     const fallback = new actions.SnsAction(props.alertFallbackTopic);
     for (const { name, queue } of props.alertDeadLetterQueues) {
-      this.#add(`${name}-dlq-not-empty`, {
-        metric: queue.metricApproximateNumberOfMessagesVisible({
-          period: this.#period,
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        description: `Alerts could not be delivered to a subscriber of the alert topic (they wait in the ${name} dead-letter queue): a bounced address or a failing webhook. This alarm notifies the fallback topic, not the alert topic.`,
-        action: fallback,
-      });
+      this.#addNotEmpty(
+        name,
+        queue,
+        `Alerts could not be delivered to a subscriber of the alert topic (they wait in the ${name} dead-letter queue): a bounced address or a failing webhook. This alarm notifies the fallback topic, not the alert topic.`,
+        fallback,
+      );
     }
     for (const { name, function: fn } of props.functions) {
       this.#add(`${name}-errors`, {
@@ -145,10 +139,9 @@ export class PipelineAlarms extends Construct {
     });
   }
 
-  /** The pipeline's own machinery: the reconciler runs, the outbox drains, items read, the key is usable. */
+  /** The pipeline's own machinery: the reconciler runs and the environment key is usable. */
   #addHealthAlarms(): void {
-    const { environmentName, reconciler, keyStateRule, notificationBacklogPerPeriod, periodMinutes } =
-      this.#props;
+    const { reconciler, keyStateRule } = this.#props;
     const interval = Duration.minutes(reconciler.intervalMinutes);
     this.#add('reconcile-not-running', {
       metric: reconciler.function.metricInvocations({ period: interval, statistic: 'Sum' }),
@@ -157,25 +150,6 @@ export class PipelineAlarms extends Construct {
       evaluationPeriods: MISSED_RECONCILER_RUNS,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       description: `The reconciler has not run in ${MISSED_RECONCILER_RUNS} intervals of ${reconciler.intervalMinutes} min: overdue polls, deadlines and pending notifications are not handled. Its schedule rule may be disabled or its invocations dropped.`,
-    });
-    const metric = (name: string, label: string) =>
-      insightsMetric(name, environmentName, this.#period, label);
-    this.#add('publish-failures', {
-      metric: metric(PIPELINE_METRICS.publishFailures, 'Publish failures'),
-      threshold: 1,
-      description:
-        'A notification or alert could not be published to SNS: it stays pending in the outbox and the reconciler retries it.',
-    });
-    this.#add('notification-backlog', {
-      metric: metric(PIPELINE_METRICS.notificationBacklog, 'Notifications pending past their writer'),
-      threshold: notificationBacklogPerPeriod,
-      description: `The reconciler found ${notificationBacklogPerPeriod} or more notifications still pending in ${periodMinutes} min: publishing is failing or falling behind.`,
-    });
-    this.#add('unreadable-items-skipped', {
-      metric: metric(PIPELINE_METRICS.unreadableItemsSkipped, 'Unreadable items skipped'),
-      threshold: 1,
-      description:
-        'A stored item could not be read and was skipped: its key is in the logs of the function that skipped it.',
     });
     this.#add('key-state', {
       metric: new cloudwatch.Metric({
@@ -191,27 +165,87 @@ export class PipelineAlarms extends Construct {
     });
   }
 
+  /** Alarms on the functions' own metrics (Metrics Insights over the environment's series). */
   #addPipelineAlarms(): void {
-    const { environmentName, zoomRateLimitedPerPeriod, periodMinutes } = this.#props;
-    const metric = (name: string, label: string, where?: Record<string, string>) =>
-      insightsMetric(name, environmentName, this.#period, label, where === undefined ? {} : { where });
-    this.#add('evaluations-failed', {
-      metric: metric(PIPELINE_METRICS.evaluationFailed, 'Evaluations failed'),
+    const { environmentName, zoomRateLimitedPerPeriod, periodMinutes, notificationBacklogPerPeriod } =
+      this.#props;
+    const alarms: readonly {
+      readonly name: string;
+      readonly metricName: string;
+      readonly label: string;
+      readonly threshold: number;
+      readonly description: string;
+      readonly where?: Readonly<Record<string, string>>;
+    }[] = [
+      {
+        name: 'publish-failures',
+        metricName: PIPELINE_METRICS.publishFailures,
+        label: 'Publish failures',
+        threshold: 1,
+        description:
+          'A notification or alert could not be published to SNS: it stays pending in the outbox and the reconciler retries it.',
+      },
+      {
+        name: 'notification-backlog',
+        metricName: PIPELINE_METRICS.notificationBacklog,
+        label: 'Notifications pending past their writer',
+        threshold: notificationBacklogPerPeriod,
+        description: `The reconciler found ${notificationBacklogPerPeriod} or more notifications still pending in ${periodMinutes} min: publishing is failing or falling behind.`,
+      },
+      {
+        name: 'unreadable-items-skipped',
+        metricName: PIPELINE_METRICS.unreadableItemsSkipped,
+        label: 'Unreadable items skipped',
+        threshold: 1,
+        description:
+          'A stored item could not be read and was skipped: its key is in the logs of the function that skipped it.',
+      },
+      {
+        name: 'evaluations-failed',
+        metricName: PIPELINE_METRICS.evaluationFailed,
+        label: 'Evaluations failed',
+        threshold: 1,
+        description: 'Zoom reported a failed automated evaluation: the recording ended EVALUATION_FAILED.',
+      },
+      {
+        name: 'needs-review',
+        metricName: PIPELINE_METRICS.needsReview,
+        label: 'Recordings needing review',
+        threshold: 1,
+        description:
+          'A recording ended NEEDS_REVIEW: Zoom may hold an interaction qm-ingest could not confirm. Check before resubmitting.',
+      },
+      {
+        name: 'zoom-rate-limited',
+        metricName: PIPELINE_METRICS.zoomRateLimited,
+        label: 'Zoom 429 answers',
+        where: { [PIPELINE_METRICS.dimensions.source]: ZOOM_RATE_LIMIT_SOURCE },
+        threshold: zoomRateLimitedPerPeriod,
+        description: `Zoom answered 429 ${zoomRateLimitedPerPeriod} or more times in ${periodMinutes} min: another app shares the account's budget, or the plan limits configured are too high.`,
+      },
+    ];
+    for (const { name, metricName, label, threshold, description, where } of alarms) {
+      this.#add(name, {
+        metric: insightsMetric(
+          metricName,
+          environmentName,
+          this.#period,
+          label,
+          where === undefined ? {} : { where },
+        ),
+        threshold,
+        description,
+      });
+    }
+  }
+
+  /** A dead-letter queue must stay empty: its first message raises the alarm. */
+  #addNotEmpty(name: string, queue: sqs.IQueue, description: string, action?: actions.SnsAction): void {
+    this.#add(`${name}-dlq-not-empty`, {
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: this.#period, statistic: 'Maximum' }),
       threshold: 1,
-      description: 'Zoom reported a failed automated evaluation: the recording ended EVALUATION_FAILED.',
-    });
-    this.#add('needs-review', {
-      metric: metric(PIPELINE_METRICS.needsReview, 'Recordings needing review'),
-      threshold: 1,
-      description:
-        'A recording ended NEEDS_REVIEW: Zoom may hold an interaction qm-ingest could not confirm. Check before resubmitting.',
-    });
-    this.#add('zoom-rate-limited', {
-      metric: metric(PIPELINE_METRICS.zoomRateLimited, 'Zoom 429 answers', {
-        [PIPELINE_METRICS.dimensions.source]: ZOOM_RATE_LIMIT_SOURCE,
-      }),
-      threshold: zoomRateLimitedPerPeriod,
-      description: `Zoom answered 429 ${zoomRateLimitedPerPeriod} or more times in ${periodMinutes} min: another app shares the account's budget, or the plan limits configured are too high.`,
+      description,
+      ...(action === undefined ? {} : { action }),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 
 /**
  * Reading synthesized templates in tests: resources by type or physical name, intrinsic
@@ -149,5 +149,14 @@ export function physicalNames(template: Template): string[] {
     const property = NAME_PROPERTIES[resource.type];
     const name = property === undefined ? undefined : resource.properties[property];
     return name === undefined ? [] : [`${resource.type} ${JSON.stringify(name)}`];
+  });
+}
+
+/** A resource policy statement letting EventBridge `action` for the one rule `ruleLogicalId` only. */
+export function onlyRuleMay(action: string, ruleLogicalId: string) {
+  return Match.objectLike({
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: action,
+    Condition: { ArnEquals: { 'aws:SourceArn': arnOf(ruleLogicalId) } },
   });
 }

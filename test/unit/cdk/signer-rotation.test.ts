@@ -73,6 +73,25 @@ function previousSecret(secretString: string): void {
   });
 }
 
+/**
+ * A createSecret step after a rotation `sinceLastRotationMs` ago that replaced `replacedKey` (now
+ * AWSPREVIOUS); the user holds `otherKey` beside the current key.
+ */
+function rotationAfterReplacing(replacedKey: string, sinceLastRotationMs: number, otherKey: string): void {
+  describeSecret(pendingRotation, { LastRotatedDate: new Date(NOW - sinceLastRotationMs) });
+  currentSecret(keySecret(CURRENT_KEY));
+  previousSecret(keySecret(replacedKey));
+  noPendingVersion();
+  userKeys([otherKey, 'Active'], [CURRENT_KEY, 'Active']);
+}
+
+function expectOnlyDeletedThenCreated(deletedKey: string): void {
+  expect(iam.commandCalls(DeleteAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
+    { UserName: USER, AccessKeyId: deletedKey },
+  ]);
+  expect(iam.commandCalls(CreateAccessKeyCommand)).toHaveLength(1);
+}
+
 function noPendingVersion(): void {
   secretsManager
     .on(GetSecretValueCommand, { SecretId: SECRET_ID, VersionId: TOKEN, VersionStage: 'AWSPENDING' })
@@ -136,19 +155,12 @@ describe('createSecret', () => {
     await rotateSignerKey(event('createSecret'), deps);
 
     // Assess
-    expect(iam.commandCalls(DeleteAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
-      { UserName: USER, AccessKeyId: OLD_KEY },
-    ]);
-    expect(iam.commandCalls(CreateAccessKeyCommand)).toHaveLength(1);
+    expectOnlyDeletedThenCreated(OLD_KEY);
   });
 
   it('refuses, deleting nothing, within one URL lifetime of the rotation that replaced a key', async () => {
     // Prepare
-    describeSecret(pendingRotation, { LastRotatedDate: new Date(NOW - 2 * HOUR_MS) });
-    currentSecret(keySecret(CURRENT_KEY));
-    previousSecret(keySecret(OLD_KEY));
-    noPendingVersion();
-    userKeys([OLD_KEY, 'Active'], [CURRENT_KEY, 'Active']);
+    rotationAfterReplacing(OLD_KEY, 2 * HOUR_MS, OLD_KEY);
 
     // Act
     const step = rotateSignerKey(event('createSecret'), deps);
@@ -164,38 +176,25 @@ describe('createSecret', () => {
 
   it('deletes the replaced key once its URLs have expired', async () => {
     // Prepare
-    describeSecret(pendingRotation, { LastRotatedDate: new Date(NOW - 8 * HOUR_MS) });
-    currentSecret(keySecret(CURRENT_KEY));
-    previousSecret(keySecret(OLD_KEY));
-    noPendingVersion();
-    userKeys([OLD_KEY, 'Active'], [CURRENT_KEY, 'Active']);
+    rotationAfterReplacing(OLD_KEY, 8 * HOUR_MS, OLD_KEY);
 
     // Act
     await rotateSignerKey(event('createSecret'), deps);
 
     // Assess
-    expect(iam.commandCalls(DeleteAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
-      { UserName: USER, AccessKeyId: OLD_KEY },
-    ]);
-    expect(iam.commandCalls(CreateAccessKeyCommand)).toHaveLength(1);
+    expectOnlyDeletedThenCreated(OLD_KEY);
   });
 
   it('deletes a key left by a failed attempt at once: it was never current, so it signed nothing', async () => {
     // Prepare
     const leftover = 'FAKELEFTOVERKEY00001';
-    describeSecret(pendingRotation, { LastRotatedDate: new Date(NOW - HOUR_MS) });
-    currentSecret(keySecret(CURRENT_KEY));
-    previousSecret(keySecret(OLD_KEY));
-    noPendingVersion();
-    userKeys([leftover, 'Active'], [CURRENT_KEY, 'Active']);
+    rotationAfterReplacing(OLD_KEY, HOUR_MS, leftover);
 
     // Act
     await rotateSignerKey(event('createSecret'), deps);
 
     // Assess
-    expect(iam.commandCalls(DeleteAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
-      { UserName: USER, AccessKeyId: leftover },
-    ]);
+    expectOnlyDeletedThenCreated(leftover);
   });
 
   it('does nothing when the pending version exists already (a repeated step)', async () => {
