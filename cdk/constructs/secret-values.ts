@@ -18,12 +18,32 @@ export interface EmptySecretProps {
  * only from those two properties, so no later change to the template can create a version over
  * the value an operator or a rotation stored. Until a value is stored, reading the secret fails
  * with ResourceNotFoundException, which the functions report with the secret's name.
+ *
+ * Built from the CloudFormation resource itself: CDK's Secret construct generates a value when
+ * none is given, and adds to the key's policy a statement for the whole account, through Secrets
+ * Manager, with ReEncrypt* and CreateGrant, which the key policy's delegation to IAM makes
+ * needless (each reader gets its own conditioned grant, grantSecretRead).
  */
-export function emptySecret(scope: Construct, id: string, props: EmptySecretProps): secretsmanager.Secret {
-  const secret = new secretsmanager.Secret(scope, id, props);
-  // CDK generates a value when none is given: take that property out of the template.
-  (secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
-  return secret;
+export interface EmptySecret {
+  /** The secret, for grants and references. */
+  readonly secret: secretsmanager.ISecret;
+  /** Its CloudFormation resource, for tags and cdk-nag acknowledgements. */
+  readonly resource: secretsmanager.CfnSecret;
+}
+
+export function emptySecret(scope: Construct, id: string, props: EmptySecretProps): EmptySecret {
+  const resource = new secretsmanager.CfnSecret(scope, id, {
+    name: props.secretName,
+    description: props.description,
+    kmsKeyId: props.encryptionKey.keyArn,
+  });
+  resource.applyRemovalPolicy(props.removalPolicy);
+  // A secret's Ref is its complete ARN.
+  const secret = secretsmanager.Secret.fromSecretAttributes(scope, `${id}Reference`, {
+    secretCompleteArn: resource.ref,
+    encryptionKey: props.encryptionKey,
+  });
+  return { secret, resource };
 }
 
 /**

@@ -42,7 +42,7 @@ const ROTATION_CONCURRENCY = 1;
  */
 export class UrlSigner extends Construct {
   readonly user: iam.User;
-  readonly secret: secretsmanager.Secret;
+  readonly secret: secretsmanager.ISecret;
   readonly rotation: BundledFunction;
   /** The secret's name, as configured (the functions read it by this name). */
   readonly secretName: string;
@@ -52,13 +52,14 @@ export class UrlSigner extends Construct {
     this.secretName = props.secretName;
     this.user = new iam.User(this, 'User', { userName: props.userName });
     props.recordings.grantPresignedRead(this.user);
-    this.secret = emptySecret(this, 'Keys', {
+    const { secret, resource } = emptySecret(this, 'Keys', {
       secretName: props.secretName,
       description: `Access key of the qm-ingest URL signer ${props.userName}: {"access_key_id","secret_access_key"}, rotated`,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
     });
-    Tags.of(this.secret).add(SIGNER_USER_TAG, props.userName);
+    this.secret = secret;
+    Tags.of(resource).add(SIGNER_USER_TAG, props.userName);
     this.rotation = new BundledFunction(this, 'Rotation', {
       functionName: props.rotationFunctionName,
       description: `Rotates the access key of the qm-ingest URL signer ${props.userName}`,

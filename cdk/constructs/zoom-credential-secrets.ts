@@ -36,14 +36,14 @@ export class ZoomCredentialSecrets extends Construct {
         byProfile.set(profile.name, existingSecret(this, id, profile.secretName));
         continue;
       }
-      const secret = emptySecret(this, id, {
+      const { secret, resource } = emptySecret(this, id, {
         secretName: profile.secretName,
         description: `Zoom Server-to-Server OAuth credentials of the qm-ingest profile "${profile.name}": {"account_id","client_id","client_secret"}`,
         encryptionKey: props.encryptionKey,
         removalPolicy: props.removalPolicy,
       });
       acknowledge(
-        secret,
+        resource,
         'AwsSolutions-SMG4',
         'Zoom issues and rotates Server-to-Server OAuth client secrets (Zoom App Marketplace, "Regenerate"); the operator stores the new one with put-secret-value (README). No rotation function can do it for Zoom.',
       );

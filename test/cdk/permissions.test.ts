@@ -295,6 +295,15 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
     }
   });
 
+  it('grants kms:ReEncrypt* nowhere, key policies included', () => {
+    // Act
+    const template = JSON.stringify(environmentOf(name).template.toJSON());
+
+    // Assess
+    expect(template).toContain('kms:Decrypt');
+    expect(template).not.toContain('kms:ReEncrypt');
+  });
+
   it('lets AWS services use the keys for deliveries on behalf of this account only', () => {
     // Act
     const serviceStatements = resourcesOf(environmentOf(name).template, 'AWS::KMS::Key').flatMap((key) =>
