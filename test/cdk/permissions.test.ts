@@ -304,6 +304,38 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
     expect(template).not.toContain('kms:ReEncrypt');
   });
 
+  it('lets an AWS service send to a queue, publish to a topic or invoke a function only for one named source', () => {
+    // Prepare
+    const { template } = environmentOf(name);
+    const policyStatements = ['AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'].flatMap((type) =>
+      resourcesOf(template, type).flatMap(
+        (policy) => (policy.properties['PolicyDocument'] as { Statement: Properties[] }).Statement,
+      ),
+    );
+
+    // Act
+    const serviceGrants = policyStatements.filter(
+      (statement) =>
+        statement['Effect'] === 'Allow' &&
+        (statement['Principal'] as { Service?: unknown } | undefined)?.Service !== undefined,
+    );
+    const permissions = resourcesOf(template, 'AWS::Lambda::Permission').map(
+      (permission) => permission.properties,
+    );
+
+    // Assess
+    expect(serviceGrants.length).toBeGreaterThanOrEqual(1);
+    for (const statement of serviceGrants) {
+      const condition = statement['Condition'] as Record<string, Record<string, unknown>>;
+      expect(
+        condition['ArnEquals']?.['aws:SourceArn'] ?? condition['ArnLike']?.['aws:SourceArn'],
+      ).toBeDefined();
+    }
+    for (const permission of permissions) {
+      expect(permission['SourceArn']).toBeDefined();
+    }
+  });
+
   it('lets AWS services use the keys for deliveries on behalf of this account only', () => {
     // Act
     const serviceStatements = resourcesOf(environmentOf(name).template, 'AWS::KMS::Key').flatMap((key) =>
