@@ -231,14 +231,17 @@ function grantStateTable(grantee: iam.IGrantable, table: dynamodb.ITable): void 
   }
 }
 
-/** PutObject under the results prefix, SSE-KMS with the bucket's key (a data key for each object). */
+/**
+ * PutObject under the results prefix, SSE-KMS with the bucket's key: S3 makes the bucket key with
+ * GenerateDataKey, and decrypts it when it reuses it for later objects.
+ */
 function grantResultsWrite(grantee: iam.IGrantable, results: s3.IBucket, prefix: string): void {
   grantActions(grantee, ['s3:PutObject'], [results.arnForObjects(prefix)]);
   if (results.encryptionKey !== undefined) {
     grantKeyUse(grantee, {
       key: results.encryptionKey,
       service: 's3',
-      actions: ['kms:GenerateDataKey'],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       contextValues: [results.bucketArn],
     });
   }

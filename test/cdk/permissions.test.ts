@@ -128,7 +128,7 @@ function environmentOf(name: string) {
     ],
     results: [
       ...grant(['s3:PutObject'], joined(resultsBucket, `/${deployment.settings.polling.results.keyPrefix}*`)),
-      ...keyUse(['kms:GenerateDataKey'], key, 's3', 'aws:s3:arn', resultsBucket),
+      ...keyUse(['kms:Decrypt', 'kms:GenerateDataKey'], key, 's3', 'aws:s3:arn', resultsBucket),
     ],
     publish: [
       ...grant(['sns:Publish'], topic(names.alertTopic), topic(names.notificationTopic)),
