@@ -18,6 +18,9 @@ export interface TimeRange {
 /** Reading order of a listing: oldest first (`asc`) or newest first (`desc`). */
 export type ListOrder = 'asc' | 'desc';
 
+/** Items read from the table at once for a page of index entries. */
+const ITEM_READS_AT_ONCE = 25;
+
 /** A query on one of the state table's indexes. */
 export type IndexQueryInput = QueryCommandInput & { readonly TableName: string; readonly IndexName: string };
 
@@ -42,18 +45,23 @@ export async function* queryIndexItems(
     } catch (error) {
       throw translateDynamoError(error, operation);
     }
-    const items = await Promise.all(
-      (page.Items ?? []).map((entry) => readIndexedItem(client, input.TableName, entry, operation)),
-    );
-    for (const [index, item] of items.entries()) {
-      const entry = page.Items?.[index];
-      if (
-        item !== undefined &&
-        entry !== undefined &&
-        item[indexKeys.partitionKey] === entry[indexKeys.partitionKey] &&
-        item[indexKeys.sortKey] === entry[indexKeys.sortKey]
-      ) {
-        yield item;
+    const entries = page.Items ?? [];
+    // A few reads at a time: a page of keys may hold thousands, and the caller may stop early.
+    for (let start = 0; start < entries.length; start += ITEM_READS_AT_ONCE) {
+      const chunk = entries.slice(start, start + ITEM_READS_AT_ONCE);
+      const items = await Promise.all(
+        chunk.map((entry) => readIndexedItem(client, input.TableName, entry, operation)),
+      );
+      for (const [index, item] of items.entries()) {
+        const entry = chunk[index];
+        if (
+          item !== undefined &&
+          entry !== undefined &&
+          item[indexKeys.partitionKey] === entry[indexKeys.partitionKey] &&
+          item[indexKeys.sortKey] === entry[indexKeys.sortKey]
+        ) {
+          yield item;
+        }
       }
     }
     exclusiveStartKey = page.LastEvaluatedKey;

@@ -116,4 +116,32 @@ describe('queryIndexItems', () => {
     ).toBe(true);
     documents.restore();
   });
+
+  it('reads a large page a few items at a time, no further than the caller reads', async () => {
+    // Prepare
+    const documents = mockClient(DynamoDBDocumentClient);
+    const entries = Array.from({ length: 60 }, (_, index) =>
+      entry(`r${index}`, String(index).padStart(2, '0')),
+    );
+    documents.on(QueryCommand).resolves({ Items: entries });
+    documents.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: entries.find((candidate) => candidate.pk === input.Key.pk),
+    }));
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+
+    // Act
+    const first = await take(
+      queryIndexItems(
+        client,
+        { TableName: 'state', IndexName: 'gsi5', KeyConditionExpression: '#pk = :pk' },
+        'test',
+      ),
+      1,
+    );
+
+    // Assess
+    expect(first).toEqual([entries[0]]);
+    expect(documents.commandCalls(GetCommand)).toHaveLength(25);
+    documents.restore();
+  });
 });
