@@ -26,7 +26,8 @@ const ENCRYPTION_CONTEXT_KEY: Readonly<Record<KeyUsingService, string>> = {
 };
 
 export interface KeyUse {
-  readonly key: kms.IKey;
+  /** Nothing is granted without a key (a resource encrypted with an AWS-managed key, or not at all). */
+  readonly key: kms.IKey | undefined;
   readonly service: KeyUsingService;
   /** Cryptographic operations only (Decrypt, GenerateDataKey...): they carry the encryption context. */
   readonly actions: readonly string[];
@@ -36,6 +37,9 @@ export interface KeyUse {
 
 /** Lets `grantee` use `key` for `actions`, through one service, for the named resources only. */
 export function grantKeyUse(grantee: iam.IGrantable, use: KeyUse): void {
+  if (use.key === undefined) {
+    return;
+  }
   iam.Grant.addToPrincipal({
     grantee,
     actions: [...use.actions],
@@ -87,25 +91,21 @@ export function grantQueueConsume(grantee: iam.IGrantable, queue: sqs.IQueue): v
 }
 
 function grantQueueKey(grantee: iam.IGrantable, queue: sqs.IQueue, actions: readonly string[]): void {
-  if (queue.encryptionMasterKey !== undefined) {
-    grantKeyUse(grantee, {
-      key: queue.encryptionMasterKey,
-      service: 'sqs',
-      actions,
-      contextValues: [queue.queueArn],
-    });
-  }
+  grantKeyUse(grantee, {
+    key: queue.encryptionMasterKey,
+    service: 'sqs',
+    actions,
+    contextValues: [queue.queueArn],
+  });
 }
 
 /** Publish to an encrypted topic. */
 export function grantTopicPublish(grantee: iam.IGrantable, topic: sns.ITopic): void {
   grantActions(grantee, ['sns:Publish'], [topic.topicArn]);
-  if (topic.masterKey !== undefined) {
-    grantKeyUse(grantee, {
-      key: topic.masterKey,
-      service: 'sns',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      contextValues: [topic.topicArn],
-    });
-  }
+  grantKeyUse(grantee, {
+    key: topic.masterKey,
+    service: 'sns',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    contextValues: [topic.topicArn],
+  });
 }

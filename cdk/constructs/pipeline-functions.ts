@@ -221,14 +221,12 @@ export class PipelineFunctions extends Construct {
 function grantStateTable(grantee: iam.IGrantable, table: dynamodb.ITable): void {
   grantActions(grantee, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.tableArn]);
   grantActions(grantee, ['dynamodb:Query'], [`${table.tableArn}/index/*`]);
-  if (table.encryptionKey !== undefined) {
-    grantKeyUse(grantee, {
-      key: table.encryptionKey,
-      service: 'dynamodb',
-      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      contextValues: [table.tableName],
-    });
-  }
+  grantKeyUse(grantee, {
+    key: table.encryptionKey,
+    service: 'dynamodb',
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    contextValues: [table.tableName],
+  });
 }
 
 /**
@@ -237,14 +235,12 @@ function grantStateTable(grantee: iam.IGrantable, table: dynamodb.ITable): void 
  */
 function grantResultsWrite(grantee: iam.IGrantable, results: s3.IBucket, prefix: string): void {
   grantActions(grantee, ['s3:PutObject'], [results.arnForObjects(prefix)]);
-  if (results.encryptionKey !== undefined) {
-    grantKeyUse(grantee, {
-      key: results.encryptionKey,
-      service: 's3',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      contextValues: [results.bucketArn],
-    });
-  }
+  grantKeyUse(grantee, {
+    key: results.encryptionKey,
+    service: 's3',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    contextValues: [results.bucketArn],
+  });
 }
 
 /** An on-failure destination queue, granted with grants.ts instead of CDK's unconditioned key grant. */

@@ -114,14 +114,12 @@ export class RecordingsSource extends Construct {
         'Every object under a recording prefix may be a recording to presign (its key is only known when it arrives); nothing outside the prefixes.',
       );
     }
-    if (this.decryptionKey !== undefined) {
-      grantKeyUse(grantee, {
-        key: this.decryptionKey,
-        service: 's3',
-        actions: ['kms:Decrypt'],
-        contextValues: [this.bucket.bucketArn, ...objectArns],
-      });
-    }
+    grantKeyUse(grantee, {
+      key: this.decryptionKey,
+      service: 's3',
+      actions: ['kms:Decrypt'],
+      contextValues: [this.bucket.bucketArn, ...objectArns],
+    });
   }
 
   /**

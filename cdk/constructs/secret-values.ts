@@ -62,14 +62,12 @@ export function grantSecretKey(
   secret: secretsmanager.ISecret,
   actions: readonly string[],
 ): void {
-  if (secret.encryptionKey !== undefined) {
-    grantKeyUse(grantee, {
-      key: secret.encryptionKey,
-      service: 'secretsmanager',
-      actions,
-      contextValues: [secretArnPattern(secret)],
-    });
-  }
+  grantKeyUse(grantee, {
+    key: secret.encryptionKey,
+    service: 'secretsmanager',
+    actions,
+    contextValues: [secretArnPattern(secret)],
+  });
 }
 
 /** The secret's full ARN, or its partial ARN with Secrets Manager's six-character suffix as a pattern. */

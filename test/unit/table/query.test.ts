@@ -74,6 +74,13 @@ describe('take', () => {
 });
 
 describe('queryIndexItems', () => {
+  /** One work-index partition through a client that the mock of DynamoDBDocumentClient answers. */
+  const listWorkIndex = () =>
+    queryIndexItems(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
+      { TableName: 'state', IndexName: 'gsi5', KeyConditionExpression: '#pk = :pk' },
+      'test',
+    );
   const entry = (id: string, due: string) => ({
     pk: `REC#${id}`,
     sk: 'RECORDING',
@@ -94,16 +101,9 @@ describe('queryIndexItems', () => {
     // b was rescheduled since the query: its entry now sits elsewhere in the index.
     documents.on(GetCommand, { Key: { pk: 'REC#b', sk: 'RECORDING' } }).resolves({ Item: entry('b', '9') });
     documents.on(GetCommand, { Key: { pk: 'REC#c', sk: 'RECORDING' } }).resolves({});
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
 
     // Act
-    const items = await collect(
-      queryIndexItems(
-        client,
-        { TableName: 'state', IndexName: 'gsi5', KeyConditionExpression: '#pk = :pk' },
-        'test',
-      ),
-    );
+    const items = await collect(listWorkIndex());
 
     // Assess
     expect(items).toEqual([{ ...entry('a', '1'), history: ['full item'] }]);
@@ -127,17 +127,9 @@ describe('queryIndexItems', () => {
     documents.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
       Item: entries.find((candidate) => candidate.pk === input.Key.pk),
     }));
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
 
     // Act
-    const first = await take(
-      queryIndexItems(
-        client,
-        { TableName: 'state', IndexName: 'gsi5', KeyConditionExpression: '#pk = :pk' },
-        'test',
-      ),
-      1,
-    );
+    const first = await take(listWorkIndex(), 1);
 
     // Assess
     expect(first).toEqual([entries[0]]);
