@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { benchBundles } from './bundles.ts';
 import { benchPipeline } from './pipeline.ts';
 import { formatTable, type Table } from './table.ts';
+import { benchTableWrites } from './table-writes.ts';
 import { benchZoomClient } from './zoom-client.ts';
 
 /**
@@ -21,6 +22,7 @@ interface Benchmark {
 const benchmarks: readonly Benchmark[] = [
   { name: 'zoom client', run: () => benchZoomClient({ calls: 500, warmupCalls: 50 }) },
   { name: 'pipeline', run: () => benchPipeline({ recordings: 3, timeoutMs: 60_000 }) },
+  { name: 'state table writes', run: () => benchTableWrites({ recordings: 20, pollsPerRecording: 5 }) },
   {
     name: 'bundles',
     run: () =>

@@ -26,9 +26,46 @@ export function configuredEnvironments(directory: string = ENVIRONMENTS_DIRECTOR
 
 /**
  * Reads and validates the environment `name`. A {@link ConfigError} names the file and every
- * invalid field; an unknown name lists the configured ones.
+ * invalid field; an unknown name lists the configured ones. An environment that ingests from the
+ * same existing bucket as another configured environment, under prefixes that overlap, is refused
+ * too: both would ingest every recording there, and submit it twice.
  */
 export function loadDeployment(name: string, directory: string = ENVIRONMENTS_DIRECTORY): Deployment {
+  const deployment = readDeployment(name, directory);
+  for (const other of configuredEnvironments(directory)) {
+    if (other !== name) {
+      refuseSharedRecordings(deployment, readDeployment(other, directory), join(directory, `${name}.json`));
+    }
+  }
+  return deployment;
+}
+
+/**
+ * Throws when `deployment` and `other` ingest from the same existing bucket under overlapping
+ * prefixes. Bucket names are global, so the same name is the same bucket whatever the accounts.
+ */
+export function refuseSharedRecordings(deployment: Deployment, other: Deployment, file: string): void {
+  const { recordings } = deployment;
+  if (
+    recordings.mode !== 'existing' ||
+    other.recordings.mode !== 'existing' ||
+    recordings.bucketName !== other.recordings.bucketName
+  ) {
+    return;
+  }
+  const mine = deployment.settings.ingest.recordingPrefixes;
+  const theirs = other.settings.ingest.recordingPrefixes;
+  const overlap = mine.find((prefix) =>
+    theirs.some((their) => prefix.startsWith(their) || their.startsWith(prefix)),
+  );
+  if (overlap !== undefined) {
+    throw new ConfigError(
+      `${file}: settings.ingest.recordingPrefixes: "${overlap}" overlaps the prefixes of environment "${other.settings.name}", which ingests from the same bucket ${recordings.bucketName}: every recording there would be ingested twice; give the two environments disjoint prefixes`,
+    );
+  }
+}
+
+function readDeployment(name: string, directory: string): Deployment {
   const known = configuredEnvironments(directory);
   if (!ENVIRONMENT_NAME.test(name) || !known.includes(name)) {
     throw new ConfigError(

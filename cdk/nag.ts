@@ -37,20 +37,6 @@ export function acknowledgeWildcardResource(
   }
 }
 
-/** Acknowledges wildcard actions (e.g. `kms:GenerateDataKey*`) in the policy of `grantee`. */
-export function acknowledgeWildcardActions(
-  grantee: iam.IGrantable,
-  actions: readonly string[],
-  reason: string,
-): void {
-  const principal = grantee.grantPrincipal;
-  if (Construct.isConstruct(principal)) {
-    for (const action of actions) {
-      acknowledge(principal, `AwsSolutions-IAM5[Action::${action}]`, reason);
-    }
-  }
-}
-
 /**
  * A value as cdk-nag names it in a finding: intrinsic functions flattened (`Fn::GetAtt` ->
  * `<Logical.Attribute>`, `Ref` -> `<Name>`, `Fn::Join` joined).

@@ -2,9 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Deployment } from '../shared/config/deployment.ts';
+import { replacedSignerKeyLifetimeSeconds } from '../shared/config/deployment-rules.ts';
 import { defineResources, type EnvironmentResources, stackNameOf } from '../shared/config/resources.ts';
 import { BiExport } from './constructs/bi-export.ts';
 import { EnvironmentKey } from './constructs/environment-key.ts';
+import { expireHelperFunctionLogs } from './constructs/helper-function-logs.ts';
+import { keyStateAlert } from './constructs/key-state-alert.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { PipelineTopics } from './constructs/pipeline-topics.ts';
 import { RecordingsSource } from './constructs/recordings-source.ts';
@@ -14,6 +17,7 @@ import { UrlSigner } from './constructs/url-signer.ts';
 import { DeadLetterQueue, WorkQueue } from './constructs/work-queue.ts';
 import { ZoomCredentialSecrets } from './constructs/zoom-credential-secrets.ts';
 import { functionEnvironment } from './function-environment.ts';
+import { acknowledge } from './nag.ts';
 import { PipelineAlarms } from './observability/pipeline-alarms.ts';
 import { PipelineDashboard } from './observability/pipeline-dashboard.ts';
 import { addStackOutputs } from './stack-outputs.ts';
@@ -51,7 +55,10 @@ export class QmIngestStack extends Stack {
       terminationProtection: retain,
     });
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
-    const dataRemoval = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // Retained on deletion and replacement, but deleted when the stack's first creation rolls
+    // back (CloudFormation's RetainExceptOnCreate): a failed first deploy leaves no named bucket,
+    // table, key, secret or log group behind to make every retry fail with "already exists".
+    const dataRemoval = retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const autoDeleteObjects = !retain && deployment.retention.autoDeleteObjects;
     const resources = defineResources(settings, deployment, { account: this.account, region: this.region });
     const { names } = resources;
@@ -59,17 +66,37 @@ export class QmIngestStack extends Stack {
 
     const environmentKey = new EnvironmentKey(this, 'Key', {
       alias: names.keyAlias,
-      environmentName: settings.name,
+      description: `qm-ingest ${settings.name}: recordings, results, queues, state table, notifications and secrets`,
       removalPolicy: dataRemoval,
     });
-    for (const service of ['s3', 'events', 'sns', 'cloudwatch'] as const) {
+    // S3 notifies the ingest queue; EventBridge feeds it (existing bucket) and the delivery DLQ.
+    for (const service of ['s3', 'events'] as const) {
       environmentKey.allowServiceDelivery(service);
     }
     const { key } = environmentKey;
+    // The alert topics hold no data: their key carries nothing worth retaining once the stack is gone.
+    const alertsKey = new EnvironmentKey(this, 'AlertsKey', {
+      alias: names.alertKeyAlias,
+      description: `qm-ingest ${settings.name}: alert topics and undelivered alerts, apart from the data key so alarms outlive it`,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // CloudWatch alarms and the key-state rule publish alerts; SNS moves undeliverable ones to their DLQ.
+    for (const service of ['cloudwatch', 'events', 'sns'] as const) {
+      alertsKey.allowServiceDelivery(service);
+    }
     const delivery = new DeadLetterQueue(this, 'DeliveryDeadLetters', {
       definition: resources.queues.delivery,
       encryptionKey: key,
     }).queue;
+    const alertDelivery = new DeadLetterQueue(this, 'AlertDeliveryDeadLetters', {
+      definition: resources.queues.alertDelivery,
+      encryptionKey: alertsKey.key,
+    }).queue;
+    acknowledge(
+      alertDelivery,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue of the alert subscriptions and the key-state rule (SNS and EventBridge redrive, which the rule does not recognise).',
+    );
     const ingestQueue = new WorkQueue(this, 'IngestQueue', {
       definition: resources.queues.ingest,
       encryptionKey: key,
@@ -109,13 +136,19 @@ export class QmIngestStack extends Stack {
     const results = new SecureBucket(this, 'Results', {
       bucketName: names.resultsBucket,
       encryptionKey: key,
-      versioned: false,
+      // A results object overwritten or deleted by mistake can be restored for a while.
+      versioned: true,
       accessLogs: { bucket: accessLogs, prefix: 'results/' },
       abortIncompleteUploadsAfterDays: 7,
-      lifecycleRules:
-        resultsExpireAfterDays === undefined
+      lifecycleRules: [
+        {
+          id: 'expire-replaced-results',
+          noncurrentVersionExpiration: Duration.days(deployment.results.noncurrentVersionExpireAfterDays),
+        },
+        ...(resultsExpireAfterDays === undefined
           ? []
-          : [{ id: 'expire-results', expiration: Duration.days(resultsExpireAfterDays) }],
+          : [{ id: 'expire-results', expiration: Duration.days(resultsExpireAfterDays) }]),
+      ],
       removalPolicy: dataRemoval,
       autoDeleteObjects,
     }).bucket;
@@ -124,15 +157,22 @@ export class QmIngestStack extends Stack {
       definition: resources.table.definition,
       encryptionKey: key,
       removalPolicy: dataRemoval,
-      deletionProtection: retain,
     }).table;
     const topics = new PipelineTopics(this, 'Topics', {
       notificationTopicName: resources.topics.notifications,
       alertTopicName: resources.topics.alerts,
+      alertFallbackTopicName: names.alertFallbackTopic,
       encryptionKey: key,
+      alertsKey: alertsKey.key,
       alertEmails: deployment.alerts.emails,
       alertWebhookUrl: deployment.alerts.webhookUrl,
-      deliveryDeadLetterQueue: delivery,
+      alertDeliveryDeadLetterQueue: alertDelivery,
+    });
+    const keyStateRule = keyStateAlert(this, 'KeyState', {
+      ruleName: names.keyStateRule,
+      key,
+      alertTopic: topics.alerts,
+      deadLetterQueue: alertDelivery,
     });
     const zoomSecrets = new ZoomCredentialSecrets(this, 'ZoomCredentials', {
       profiles: settings.zoomProfiles,
@@ -147,6 +187,7 @@ export class QmIngestStack extends Stack {
             userName: names.urlSignerUser,
             secretName: signer.secretName,
             rotationDays: deployment.urlSigner.rotationDays,
+            replacedKeyLifetimeSeconds: replacedSignerKeyLifetimeSeconds(settings),
             rotationFunctionName: names.signerRotationFunction,
             recordings,
             encryptionKey: key,
@@ -208,6 +249,7 @@ export class QmIngestStack extends Stack {
       { name: 'poll', queue: pollQueue.deadLetterQueue },
       { name: 'delivery', queue: delivery },
     ];
+    const alertDeadLetterQueues = [{ name: 'alert-delivery', queue: alertDelivery }];
     const monitoredFunctions = [
       { name: 'ingest', function: functions.ingest.function },
       { name: 'poll', function: functions.poll.function },
@@ -220,17 +262,24 @@ export class QmIngestStack extends Stack {
       environmentName: settings.name,
       alarmPrefix: names.alarmPrefix,
       alertTopic: topics.alerts,
+      alertFallbackTopic: topics.alertFallback,
       ...deployment.alarms,
       workQueues,
       deadLetterQueues,
+      alertDeadLetterQueues,
       functions: monitoredFunctions,
+      reconciler: {
+        function: functions.reconcile.function,
+        intervalMinutes: resources.functions.reconcile.scheduleRateMinutes,
+      },
+      keyStateRule,
     });
     const dashboard = new PipelineDashboard(this, 'Dashboard', {
       dashboardName: names.dashboard,
       environmentName: settings.name,
       periodMinutes: deployment.alarms.periodMinutes,
       workQueues,
-      deadLetterQueues,
+      deadLetterQueues: [...deadLetterQueues, ...alertDeadLetterQueues],
       functions: monitoredFunctions,
       alarms: alarms.alarms,
     });
@@ -247,6 +296,10 @@ export class QmIngestStack extends Stack {
       urlSignerSecretName: urlSigner?.secretName,
     });
 
+    expireHelperFunctionLogs(this, {
+      retentionDays: deployment.retention.logRetentionDays,
+      removalPolicy: dataRemoval,
+    });
     Tags.of(this).add('qm-ingest:environment', settings.name);
     for (const [tagKey, value] of Object.entries(deployment.tags)) {
       Tags.of(this).add(tagKey, value);

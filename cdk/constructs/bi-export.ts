@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../../shared/config/resources.ts';
 import { EXPORT_PARTITION_COLUMN } from '../../shared/results/bi-export.ts';
 import { EXPORT_COLUMNS } from '../../shared/results/bi-export-columns.ts';
-import { acknowledgeWildcardActions, acknowledgeWildcardResource } from '../nag.ts';
+import { acknowledgeWildcardResource } from '../nag.ts';
+import { grantResultsWrite } from './grants.ts';
 import { SecureBucket } from './secure-bucket.ts';
 
 export interface BiExportProps {
@@ -126,16 +127,11 @@ export class BiExport extends Construct {
 
     const objects = `${props.keyPrefix}*`;
     for (const writer of props.writers) {
-      props.resultsBucket.grantPut(writer, objects);
+      grantResultsWrite(writer, props.resultsBucket, objects);
       acknowledgeWildcardResource(
         writer,
         props.resultsBucket.arnForObjects(objects),
-        'The BI export is written under its prefix, one object per finished recording.',
-      );
-      acknowledgeWildcardActions(
-        writer,
-        ['s3:Abort*'],
-        "CDK's put grant includes AbortMultipartUpload, limited to the results and export prefixes.",
+        'The BI export is written (PutObject only) under its prefix, one object per finished recording.',
       );
     }
 

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { LogRetentionDays } from '../../shared/config/deployment.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
+import { grantQueueSend } from './grants.ts';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -27,6 +28,8 @@ export interface BundledFunctionProps {
   readonly logLevel: LogLevel;
   readonly logRetentionDays: LogRetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Concurrent executions reserved for the function (its share of the account's pool, and its ceiling). */
+  readonly reservedConcurrency: number;
   /** For asynchronously invoked functions: where Lambda puts an event whose invocation failed after its retries. */
   readonly deadLetterQueue?: sqs.IQueue | undefined;
 }
@@ -72,7 +75,7 @@ export class BundledFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
-      ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
@@ -95,6 +98,13 @@ export class BundledFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+    if (props.deadLetterQueue !== undefined) {
+      // Set on the template rather than through the construct, whose grant gives the queue's key unconditioned.
+      (this.function.node.defaultChild as lambda.CfnFunction).deadLetterConfig = {
+        targetArn: props.deadLetterQueue.queueArn,
+      };
+      grantQueueSend(this.role, props.deadLetterQueue);
+    }
     acknowledgeWildcardResource(
       this.role,
       '*',

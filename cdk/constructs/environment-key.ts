@@ -4,16 +4,22 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 export interface EnvironmentKeyProps {
-  /** `alias/qm-ingest-<environment>`. */
+  /** `alias/qm-ingest-<environment>` (or `-alerts` for the alerting key). */
   readonly alias: string;
-  readonly environmentName: string;
+  /** What the key encrypts. */
+  readonly description: string;
   readonly removalPolicy: RemovalPolicy;
 }
 
+/** The AWS services that deliver messages into qm-ingest's encrypted queues and topics. */
+export type DeliveringService = 's3' | 'events' | 'sns' | 'cloudwatch';
+
 /**
- * The environment's one customer-managed KMS key: it encrypts the recordings and results buckets,
- * the queues, the table, the topics and the secrets, so access to the environment's data is
- * governed (and can be revoked) in one place. Rotation is on.
+ * A customer-managed KMS key of the environment, rotation on. The environment key encrypts the
+ * recordings and results buckets, the queues, the table, the notifications topic and the secrets,
+ * so access to the environment's data is governed (and can be revoked) in one place. The alerting
+ * key encrypts only the alert topics and the alert deliveries' dead-letter queue, so that alarms
+ * still reach someone when the environment key is disabled or scheduled for deletion.
  */
 export class EnvironmentKey extends Construct {
   readonly key: kms.Key;
@@ -22,7 +28,7 @@ export class EnvironmentKey extends Construct {
     super(scope, id);
     this.key = new kms.Key(this, 'Key', {
       alias: props.alias,
-      description: `qm-ingest ${props.environmentName}: recordings, results, queues, state table, topics and secrets`,
+      description: props.description,
       enableKeyRotation: true,
       pendingWindow: Duration.days(30),
       removalPolicy: props.removalPolicy,
@@ -30,25 +36,20 @@ export class EnvironmentKey extends Construct {
   }
 
   /**
-   * Lets an AWS service encrypt the messages it delivers into the environment's encrypted queues
-   * and topics (S3 event notifications into the ingest queue, EventBridge and SNS into a
-   * dead-letter queue, CloudWatch alarms into the alert topic). For EventBridge and SNS the
-   * statement is limited to deliveries on behalf of this account; AWS documents the S3 and
-   * CloudWatch statements without a condition (their deliveries are authorised by the queue's and
-   * the topic's own policies, which name the bucket and the account).
+   * Lets an AWS service encrypt the messages it delivers into an encrypted queue or topic (S3
+   * event notifications into the ingest queue, EventBridge into a queue or the alert topic, SNS
+   * into a dead-letter queue, CloudWatch alarms into the alert topic), on behalf of this account
+   * only (`aws:SourceAccount`, which each of them sets); the queue's or topic's own policy names
+   * the one bucket, rule, topic or account allowed to send.
    */
-  allowServiceDelivery(service: 's3' | 'events' | 'sns' | 'cloudwatch'): void {
-    const conditions =
-      service === 's3' || service === 'cloudwatch'
-        ? undefined
-        : { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
+  allowServiceDelivery(service: DeliveringService): void {
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: `Allow${service[0]?.toUpperCase()}${service.slice(1)}Delivery`,
         principals: [new iam.ServicePrincipal(`${service}.amazonaws.com`)],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        ...(conditions === undefined ? {} : { conditions }),
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
   }

@@ -2,23 +2,37 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Deployment } from '../../shared/config/deployment.ts';
-import type {
-  EnvironmentResources,
-  FunctionDefinition,
-  QueueConsumerDefinition,
+import {
+  clamp,
+  type EnvironmentResources,
+  type FunctionDefinition,
+  type QueueConsumerDefinition,
 } from '../../shared/config/resources.ts';
-import { acknowledge, acknowledgeWildcardActions, acknowledgeWildcardResource } from '../nag.ts';
+import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 import { BundledFunction } from './bundled-function.ts';
+import {
+  grantActions,
+  grantKeyUse,
+  grantQueueConsume,
+  grantQueueSend,
+  grantResultsWrite,
+  grantTopicPublish,
+} from './grants.ts';
 import type { PipelineTopics } from './pipeline-topics.ts';
 import type { RecordingsSource } from './recordings-source.ts';
 import type { UrlSigner } from './url-signer.ts';
 import type { WorkQueue } from './work-queue.ts';
 import type { ZoomCredentialSecrets } from './zoom-credential-secrets.ts';
+
+/** Lambda's range for an asynchronous event's maximum age. */
+const MIN_ASYNC_EVENT_AGE_SECONDS = 60;
+const MAX_ASYNC_EVENT_AGE_SECONDS = 6 * 3_600;
 
 export interface PipelineFunctionsProps {
   readonly deployment: Deployment;
@@ -72,6 +86,7 @@ export class PipelineFunctions extends Construct {
         logLevel: deployment.functions.logLevel,
         logRetentionDays: deployment.retention.logRetentionDays,
         logRemovalPolicy: props.logRemovalPolicy,
+        reservedConcurrency: definition.reservedConcurrency,
         deadLetterQueue,
       });
     this.ingest = create(
@@ -108,7 +123,7 @@ export class PipelineFunctions extends Construct {
     definition: QueueConsumerDefinition,
   ): void {
     const { trigger } = definition;
-    queue.queue.grantConsumeMessages(consumer.function);
+    grantQueueConsume(consumer.function, queue.queue);
     const mapping = new lambda.EventSourceMapping(this, id, {
       target: consumer.function,
       eventSourceArn: queue.queue.queueArn,
@@ -131,9 +146,22 @@ export class PipelineFunctions extends Construct {
     );
   }
 
-  /** The reconciler's schedule; an invocation EventBridge cannot deliver lands in the delivery DLQ. */
+  /**
+   * The reconciler's schedule; an invocation EventBridge cannot deliver lands in the delivery DLQ.
+   * Lambda queues a scheduled (asynchronous) invocation and by default retries it for up to 6
+   * hours: with one reserved execution, a run throttled behind a slow one would then pile up
+   * behind the next scheduled runs. So an event is never retried and is dropped (to the delivery
+   * DLQ) once older than the interval: the next scheduled run does the same work.
+   */
   #schedule(resources: EnvironmentResources, deliveryDeadLetterQueue: sqs.IQueue): void {
     const minutes = resources.functions.reconcile.scheduleRateMinutes;
+    this.reconcile.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(
+        clamp(minutes * 60, MIN_ASYNC_EVENT_AGE_SECONDS, MAX_ASYNC_EVENT_AGE_SECONDS),
+      ),
+      onFailure: new QueueDestination(deliveryDeadLetterQueue),
+    });
     new events.Rule(this, 'ReconcileSchedule', {
       ruleName: resources.names.reconcileSchedule,
       description: `Runs the ${resources.names.functions.reconcile} reconciler`,
@@ -148,7 +176,10 @@ export class PipelineFunctions extends Construct {
     });
   }
 
-  /** Least privilege: each function gets only these grants (the README's permissions table). */
+  /**
+   * Least privilege: each function gets only these grants (the README's permissions table), each
+   * key use conditioned on the service and the resource (grants.ts).
+   */
   #grant(props: PipelineFunctionsProps): void {
     const { recordings, table, results, topics, zoomSecrets, urlSigner } = props;
     const ingest = this.ingest.function;
@@ -157,46 +188,64 @@ export class PipelineFunctions extends Construct {
     const resultsPrefix = `${props.deployment.settings.polling.results.keyPrefix}*`;
 
     recordings.grantMetadataRead(ingest);
-    props.ingestQueue.queue.grantSendMessages(ingest);
-    props.pollQueue.queue.grantSendMessages(ingest);
+    grantQueueSend(ingest, props.ingestQueue.queue);
+    grantQueueSend(ingest, props.pollQueue.queue);
     zoomSecrets.grantRead(ingest);
     urlSigner?.grantRead(ingest);
 
     recordings.grantPresignedRead(poll);
-    props.pollQueue.queue.grantSendMessages(poll);
-    results.grantPut(poll, resultsPrefix);
+    grantQueueSend(poll, props.pollQueue.queue);
+    grantResultsWrite(poll, results, resultsPrefix);
     zoomSecrets.grantRead(poll);
     urlSigner?.grantRead(poll);
 
-    props.pollQueue.queue.grantSendMessages(reconcile);
+    grantQueueSend(reconcile, props.pollQueue.queue);
 
+    // Ingest publishes its own endings (REJECTED, FAILED, NEEDS_REVIEW) at once; the poller and the reconciler theirs.
     for (const fn of [ingest, poll, reconcile]) {
-      table.grantReadWriteData(fn);
+      grantStateTable(fn, table);
       acknowledgeWildcardResource(
         fn,
         `${table.tableArn}/index/*`,
-        "The state table's own indexes (the grant covers index queries); no other table.",
+        "Query on the state table's own indexes, and nothing else on them; no other table.",
       );
-      acknowledgeWildcardActions(
-        fn,
-        ['kms:GenerateDataKey*', 'kms:ReEncrypt*'],
-        "CDK's SQS, DynamoDB, SNS and S3 grants on resources encrypted with the environment key; the resource is that one key.",
-      );
-    }
-    // Ingest publishes its own endings (REJECTED, FAILED, NEEDS_REVIEW) at once; the poller and the reconciler theirs.
-    for (const fn of [ingest, poll, reconcile]) {
-      topics.notifications.grantPublish(fn);
-      topics.alerts.grantPublish(fn);
+      grantTopicPublish(fn, topics.notifications);
+      grantTopicPublish(fn, topics.alerts);
     }
     acknowledgeWildcardResource(
       poll,
       results.arnForObjects(resultsPrefix),
-      'Transcripts and large results are written under the results prefix, one object per recording.',
+      'Transcripts and large results are written (PutObject only) under the results prefix, one object per recording.',
     );
-    acknowledgeWildcardActions(
-      poll,
-      ['s3:Abort*'],
-      "CDK's put grant includes AbortMultipartUpload, limited to the results prefix.",
-    );
+  }
+}
+
+/**
+ * The state table's items, as the repositories use them: GetItem, PutItem and UpdateItem (a
+ * transaction needs the same actions on each of its items) on the table, Query on its indexes.
+ * No Scan, no batch writes, no stream reads, no DeleteItem: nothing in the pipeline uses them.
+ */
+function grantStateTable(grantee: iam.IGrantable, table: dynamodb.ITable): void {
+  grantActions(grantee, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.tableArn]);
+  grantActions(grantee, ['dynamodb:Query'], [`${table.tableArn}/index/*`]);
+  grantKeyUse(grantee, {
+    key: table.encryptionKey,
+    service: 'dynamodb',
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    contextValues: [table.tableName],
+  });
+}
+
+/** An on-failure destination queue, granted with grants.ts instead of CDK's unconditioned key grant. */
+class QueueDestination implements lambda.IDestination {
+  readonly #queue: sqs.IQueue;
+
+  constructor(queue: sqs.IQueue) {
+    this.#queue = queue;
+  }
+
+  bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
+    grantQueueSend(fn, this.#queue);
+    return { destination: this.#queue.queueArn };
   }
 }

@@ -1,6 +1,5 @@
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,6 +13,8 @@ import {
   recordingsEventPattern,
 } from '../../shared/config/resources.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
+import { grantActions, grantKeyUse } from './grants.ts';
+import { SingleRuleTarget } from './rule-target.ts';
 import { SecureBucket } from './secure-bucket.ts';
 
 export interface RecordingsSourceProps {
@@ -82,11 +83,15 @@ export class RecordingsSource extends Construct {
         ruleName: props.eventRuleName,
         description: `Recordings created in ${props.source.bucketName} -> the qm-ingest ingest queue`,
         eventPattern: toCdkPattern(recordingsEventPattern(props.source.bucketName, this.#prefixes)),
+        // An event the queue refuses is retried for 24 hours, then lands in the delivery dead-letter queue.
         targets: [
-          new targets.SqsQueue(props.ingestQueue, {
+          new SingleRuleTarget({
+            destination: props.ingestQueue,
+            arn: props.ingestQueue.queueArn,
+            action: 'sqs:SendMessage',
+            sid: 'AllowRecordingsEventRule',
             deadLetterQueue: props.deliveryDeadLetterQueue,
-            retryAttempts: 185,
-            maxEventAge: Duration.hours(24),
+            retry: { retryAttempts: 185, maxEventAge: Duration.hours(24) },
           }),
         ],
       });
@@ -96,15 +101,12 @@ export class RecordingsSource extends Construct {
   /**
    * What presigning a download URL needs: the URL is only as good as its signer's own access, so
    * the signer may GetObject / GetObjectVersion (the presigned URL names a version) under the
-   * recording prefixes, and decrypt with the bucket's key.
+   * recording prefixes, and decrypt with the bucket's key through S3, for those objects only
+   * (the encryption context is the bucket's ARN with S3 Bucket Keys, the object's without).
    */
   grantPresignedRead(grantee: iam.IGrantable): void {
     const objectArns = this.#prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resourceArns: objectArns,
-    });
+    grantActions(grantee, ['s3:GetObject', 's3:GetObjectVersion'], objectArns);
     for (const objectArn of objectArns) {
       acknowledgeWildcardResource(
         grantee,
@@ -112,18 +114,33 @@ export class RecordingsSource extends Construct {
         'Every object under a recording prefix may be a recording to presign (its key is only known when it arrives); nothing outside the prefixes.',
       );
     }
-    this.decryptionKey?.grantDecrypt(grantee);
+    grantKeyUse(grantee, {
+      key: this.decryptionKey,
+      service: 's3',
+      actions: ['kms:Decrypt'],
+      contextValues: [this.bucket.bucketArn, ...objectArns],
+    });
   }
 
   /**
    * What reading a recording's metadata and sidecar needs: HeadObject and GetObject (covered by
    * {@link grantPresignedRead}), plus ListBucket, without which S3 answers 403 instead of 404 for a
    * key that does not exist, and a missing sidecar or a deleted recording could not be told from
-   * an access problem.
+   * an access problem. The bucket may be a shared corporate one whose key names carry agents'
+   * emails: a listing is allowed only under the recording prefixes (`s3:prefix`; a listing
+   * without a prefix has it empty, and is refused). The condition holds when the key is absent,
+   * as in the check S3 makes for a HeadObject or GetObject of a missing key, which names no prefix.
    */
   grantMetadataRead(grantee: iam.IGrantable): void {
     this.grantPresignedRead(grantee);
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    grantActions(
+      grantee,
+      ['s3:ListBucket'],
+      [this.bucket.bucketArn],
+      this.#prefixes.includes('')
+        ? undefined
+        : { StringLikeIfExists: { 's3:prefix': this.#prefixes.map((prefix) => `${prefix}*`) } },
+    );
   }
 }
 

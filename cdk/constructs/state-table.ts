@@ -9,9 +9,12 @@ export interface StateTableProps {
   /** The one table definition the local runtime also creates its table from. */
   readonly definition: TableDefinition;
   readonly encryptionKey: kms.IKey;
+  /**
+   * Retained data uses RetainExceptOnCreate, so deletion protection is not set here: it would stop
+   * the rollback of a failed first creation at the table. The README's deploy section turns it on
+   * once the first deploy succeeded (the template never sets it, so no update turns it off).
+   */
   readonly removalPolicy: RemovalPolicy;
-  /** On where data is retained: the table cannot be deleted by accident, even by a stack update. */
-  readonly deletionProtection: boolean;
 }
 
 /**
@@ -33,7 +36,6 @@ export class StateTable extends Construct {
       encryptionKey: props.encryptionKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: definition.timeToLiveAttribute,
-      deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });
     for (const index of definition.globalSecondaryIndexes) {

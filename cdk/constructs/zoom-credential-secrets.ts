@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ZoomProfile } from '../../shared/config/zoom-profile.ts';
 import { acknowledge } from '../nag.ts';
+import { emptySecret, grantSecretRead } from './secret-values.ts';
 
 export interface ZoomCredentialSecretsProps {
   readonly profiles: readonly ZoomProfile[];
@@ -16,10 +17,10 @@ export interface ZoomCredentialSecretsProps {
 
 /**
  * One Secrets Manager secret per Zoom profile for its Server-to-Server OAuth credentials. A created
- * secret holds a generated placeholder (`account_id` and `client_id` empty, a random
- * `client_secret`) that the functions refuse with a clear error until the operator stores the real
- * credentials (README): no credential is ever in code or in a template. An `existing` secret is
- * only read.
+ * secret is empty (secret-values.ts: no value, generated or literal, in the template, so no stack
+ * update can ever overwrite the credentials the operator stores); the functions refuse it with an
+ * error naming the secret until the operator stores the real credentials (README). No credential
+ * is ever in code or in a template. An `existing` secret is only read.
  */
 export class ZoomCredentialSecrets extends Construct {
   /** Profile name -> its secret. */
@@ -35,20 +36,14 @@ export class ZoomCredentialSecrets extends Construct {
         byProfile.set(profile.name, existingSecret(this, id, profile.secretName));
         continue;
       }
-      const secret = new secretsmanager.Secret(this, id, {
+      const { secret, resource } = emptySecret(this, id, {
         secretName: profile.secretName,
         description: `Zoom Server-to-Server OAuth credentials of the qm-ingest profile "${profile.name}": {"account_id","client_id","client_secret"}`,
         encryptionKey: props.encryptionKey,
         removalPolicy: props.removalPolicy,
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify({ account_id: '', client_id: '' }),
-          generateStringKey: 'client_secret',
-          excludePunctuation: true,
-          passwordLength: 32,
-        },
       });
       acknowledge(
-        secret,
+        resource,
         'AwsSolutions-SMG4',
         'Zoom issues and rotates Server-to-Server OAuth client secrets (Zoom App Marketplace, "Regenerate"); the operator stores the new one with put-secret-value (README). No rotation function can do it for Zoom.',
       );
@@ -60,7 +55,7 @@ export class ZoomCredentialSecrets extends Construct {
   /** Lets `grantee` read every profile's credentials (and decrypt them with the environment key). */
   grantRead(grantee: iam.IGrantable): void {
     for (const secret of this.byProfile.values()) {
-      secret.grantRead(grantee);
+      grantSecretRead(grantee, secret);
     }
   }
 }

@@ -37,6 +37,8 @@ export const PIPELINE_METRICS = {
   zoomCalls: PollMetric.zoomCalls,
   zoomRateLimited: PollMetric.zoomRateLimited,
   publishFailures: PollMetric.publishFailures,
+  unreadableItemsSkipped: PollMetric.unreadableItemsSkipped,
+  notificationBacklog: PollMetric.notificationBacklog,
 } as const;
 
 /** The Zoom answer that counts as a rate-limit refusal in the 429 alarm. */

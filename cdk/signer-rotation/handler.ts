@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createIamClient, createSecretsManagerClient } from '../../shared/aws/clients.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { loadSignerRotationConfig } from '../../shared/config/runtime.ts';
 import { rotateSignerKey, rotationEventSchema } from './rotation.ts';
 
 /**
@@ -13,6 +15,8 @@ const dependencies = {
   secretsManager: createSecretsManagerClient(),
   iam: createIamClient(),
   logger,
+  clock: systemClock,
+  replacedKeyLifetimeMs: loadSignerRotationConfig().replacedKeyLifetimeSeconds * 1_000,
 };
 
 export async function handler(event: unknown): Promise<void> {

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { translateAwsError } from '../../shared/aws/errors.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { PermanentError } from '../../shared/errors.ts';
 import { parseSignerSecret } from '../../shared/ingest/iam-user-credentials.ts';
 import type { Logger } from '../../shared/logging.ts';
@@ -23,9 +24,12 @@ import type { Logger } from '../../shared/logging.ts';
  * The secret holds `{"access_key_id", "secret_access_key"}` (what ingest's signer reads). An IAM
  * user holds at most two keys, and a URL signed with a key dies with it, so a rotation:
  * - createSecret: deletes every key of the user except the current one (the one replaced at the
- *   previous rotation, a whole rotation interval ago: every URL it signed has expired, which the
- *   deployment schema checks; or a key left behind by a failed attempt), creates a new key and
- *   stores it as the pending version;
+ *   previous rotation, normally a whole rotation interval ago: every URL it signed has expired,
+ *   which the deployment schema checks; or a key left behind by a failed attempt), creates a new
+ *   key and stores it as the pending version. A rotation run sooner (by hand, or on a stack update
+ *   that changes the schedule) within one URL lifetime of the previous one is refused before it
+ *   deletes anything: the replaced key may still back live URLs. It fails, the errors alarm
+ *   fires, and the rotation can be run again once that key's URLs have expired;
  * - setSecret: nothing: IAM keys are active as soon as they exist;
  * - testSecret: checks the pending key is an active key of the user;
  * - finishSecret: makes the pending version current. The replaced key stays active, so the URLs
@@ -38,6 +42,7 @@ export const SIGNER_USER_TAG = 'qm-ingest:url-signer-user';
 
 const CURRENT = 'AWSCURRENT';
 const PENDING = 'AWSPENDING';
+const PREVIOUS = 'AWSPREVIOUS';
 
 export const rotationEventSchema = z.object({
   Step: z.enum(['createSecret', 'setSecret', 'testSecret', 'finishSecret']),
@@ -51,6 +56,12 @@ export interface RotationDependencies {
   readonly secretsManager: SecretsManagerClient;
   readonly iam: IAMClient;
   readonly logger: Logger;
+  readonly clock: Clock;
+  /**
+   * How long a key may still back live URLs after it stopped being current: the URL expiry plus
+   * the time a function may keep signing with a cached key.
+   */
+  readonly replacedKeyLifetimeMs: number;
 }
 
 /** Runs one step; throws (and Secrets Manager retries the rotation later) when it cannot complete. */
@@ -75,7 +86,7 @@ export async function rotateSignerKey(event: RotationEvent, deps: RotationDepend
   const context = { secretId, token, userName };
   switch (step) {
     case 'createSecret':
-      return createPendingKey(deps, context);
+      return createPendingKey(deps, context, secret);
     case 'setSecret':
       deps.logger.info('Rotation: setSecret has nothing to do, IAM keys are active once created', {
         secretId,
@@ -94,17 +105,26 @@ interface StepContext {
   readonly userName: string;
 }
 
-async function createPendingKey(deps: RotationDependencies, context: StepContext): Promise<void> {
+async function createPendingKey(
+  deps: RotationDependencies,
+  context: StepContext,
+  secret: DescribeSecretCommandOutput,
+): Promise<void> {
   const { secretId, token, userName } = context;
   if ((await readVersion(deps, secretId, { VersionId: token, VersionStage: PENDING })) !== undefined) {
     deps.logger.info('Rotation: the pending key exists already', { secretId });
     return;
   }
-  const currentKeyId = currentAccessKeyId(
-    await readVersion(deps, secretId, { VersionStage: CURRENT }),
+  const currentKeyId = accessKeyIdOf(await readVersion(deps, secretId, { VersionStage: CURRENT }), secretId);
+  const replacedKeyId = accessKeyIdOf(
+    await readVersion(deps, secretId, { VersionStage: PREVIOUS }),
     secretId,
   );
-  for (const key of await listAccessKeys(deps, userName)) {
+  const keys = await listAccessKeys(deps, userName);
+  if (keys.some((key) => key.accessKeyId === replacedKeyId)) {
+    refuseWhileReplacedKeyLives(deps, secretId, secret.LastRotatedDate);
+  }
+  for (const key of keys) {
     if (key.accessKeyId !== currentKeyId) {
       await call('IAM', 'DeleteAccessKey', () =>
         deps.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.accessKeyId })),
@@ -131,6 +151,26 @@ async function createPendingKey(deps: RotationDependencies, context: StepContext
     ),
   );
   deps.logger.info('Rotation: created the pending signer key', { secretId, accessKeyId });
+}
+
+/**
+ * Throws while the key replaced at the last rotation may still back live URLs: deleting it would
+ * break them. A key never made current (left by a failed attempt) signed nothing and is not guarded.
+ */
+function refuseWhileReplacedKeyLives(
+  deps: RotationDependencies,
+  secretId: string,
+  lastRotatedAt: Date | undefined,
+): void {
+  if (lastRotatedAt === undefined) {
+    return;
+  }
+  const liveUntil = lastRotatedAt.getTime() + deps.replacedKeyLifetimeMs;
+  if (deps.clock.now() < liveUntil) {
+    throw new PermanentError(
+      `Rotation of ${secretId} refused: the key replaced at the last rotation (${lastRotatedAt.toISOString()}) may back download URLs until ${new Date(liveUntil).toISOString()}; rotate again after that (aws secretsmanager rotate-secret --secret-id ${secretId})`,
+    );
+  }
 }
 
 async function testPendingKey(deps: RotationDependencies, context: StepContext): Promise<void> {
@@ -209,8 +249,8 @@ async function readVersion(
   }
 }
 
-/** The current key's id; undefined while the secret still holds the placeholder it was created with. */
-function currentAccessKeyId(secretString: string | undefined, secretId: string): string | undefined {
+/** A version's key id; undefined when there is no such version (the secret is created empty) or it holds no key. */
+function accessKeyIdOf(secretString: string | undefined, secretId: string): string | undefined {
   try {
     return parseSignerSecret(secretString, secretId).accessKeyId;
   } catch (error) {

@@ -77,6 +77,8 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
       handler: hosts.reconcile.handler,
       function: functionSettings(reconcile, options),
       onError: reportTo(options.emit, reconcile.name),
+      // As in the stack: the reconciler never runs twice at once, a firing that finds it busy is dropped.
+      reservedConcurrency: reconcile.reservedConcurrency,
     });
   } catch (error) {
     await stop();

@@ -12,6 +12,16 @@ export function secretNamePrefix(environmentName: string): string {
   return `qm-ingest/${environmentName}/`;
 }
 
+/**
+ * How long a URL signer key may still back live URLs once replaced: a function may sign with a
+ * cached key for up to an hour after a rotation, and its URLs live `urlExpirySeconds`. A replaced
+ * key is deleted at the following rotation, which must not come sooner.
+ */
+export function replacedSignerKeyLifetimeSeconds(settings: DeploymentFields['settings']): number {
+  const keyCacheSeconds = 3_600;
+  return settings.ingest.presign.urlExpirySeconds + keyCacheSeconds;
+}
+
 export interface DeploymentIssue {
   readonly path: PropertyKey[];
   readonly message: string;
@@ -53,13 +63,10 @@ function timingIssues({ settings, functions, queues, urlSigner }: DeploymentFiel
       message: `must not exceed the reconciler's interval (${intervalSeconds} s), or runs pile up`,
     });
   }
-  const { signer, urlExpirySeconds } = settings.ingest.presign;
-  // A replaced key is deleted at the following rotation; a URL signed with it (up to a few
-  // minutes after the rotation, while functions still cache it) must have expired by then.
-  const keyCacheSeconds = 3_600;
+  const { signer } = settings.ingest.presign;
   if (
     signer.kind === 'iamUser' &&
-    urlSigner.rotationDays * DAY_SECONDS < urlExpirySeconds + keyCacheSeconds
+    urlSigner.rotationDays * DAY_SECONDS < replacedSignerKeyLifetimeSeconds(settings)
   ) {
     issues.push({
       path: ['urlSigner', 'rotationDays'],

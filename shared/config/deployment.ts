@@ -69,12 +69,16 @@ export type RecordingsSource = z.output<typeof recordingsSchema>;
 const resultsSchema = z.strictObject({
   /** Stored transcripts and large results are deleted this many days after writing (never, when not given). */
   expireAfterDays: z.int().min(1).optional(),
+  /** The bucket is versioned: an overwritten or deleted object can be restored for this many days. */
+  noncurrentVersionExpireAfterDays: z.int().min(1).default(30),
 });
 
 const retentionSchema = z.strictObject({
   /**
-   * `retain`: deleting the stack keeps the data (buckets, table, key, secrets, logs) and the table
-   * has deletion protection; what production needs. `destroy`: everything goes with the stack.
+   * `retain`: deleting the stack, or a change that replaces a resource, keeps the data (buckets,
+   * table, key, secrets, logs), but a first creation that rolls back removes what it created, so
+   * the deploy can simply be run again; what production needs. `destroy`: everything goes with
+   * the stack.
    */
   removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
   /** With `destroy`, also empty the buckets on deletion (CloudFormation cannot delete a full bucket). */
@@ -110,8 +114,16 @@ const alarmsSchema = z.strictObject({
     .default(1_800),
   /** Rate-limit refusals from Zoom (HTTP 429) per period that raise an alarm. */
   zoomRateLimitedPerPeriod: z.int().min(1).default(20),
-  /** Function errors (invocations that failed as a whole) per period that raise an alarm. */
-  functionErrorsPerPeriod: z.int().min(1).default(1),
+  /**
+   * A function's errors alarm fires when, in `errorPeriodsToAlarm` of 3 consecutive periods, at
+   * least `functionErrorsPerPeriod` invocations failed and they were at least
+   * `functionErrorRatePercent` of its invocations: a lasting failure rate, never one blip.
+   */
+  functionErrorsPerPeriod: z.int().min(1).default(2),
+  functionErrorRatePercent: z.int().min(1).max(100).default(10),
+  errorPeriodsToAlarm: z.int().min(1).max(3).default(2),
+  /** Notifications the reconciler finds still pending in one period (the outbox backlog) that raise an alarm. */
+  notificationBacklogPerPeriod: z.int().min(1).default(20),
 });
 
 const functionSchema = (defaults: { readonly memoryMb: number; readonly timeoutSeconds: number }) =>
@@ -129,6 +141,12 @@ const queueConsumerSchema = (defaults: { readonly memoryMb: number; readonly tim
     maximumConcurrency: z.int().min(2).max(1_000).optional(),
     /** How long Lambda gathers messages before invoking (0: at once). */
     maxBatchingWindowSeconds: z.int().min(0).max(300).default(0),
+    /**
+     * Concurrency reserved for the function (taken from the account's pool, and its ceiling): the
+     * event source mapping's maximum concurrency when not given. At least that maximum, or the
+     * mapping would be throttled (deployment-rules.ts).
+     */
+    reservedConcurrency: z.int().min(2).max(1_000).optional(),
   });
 
 /**

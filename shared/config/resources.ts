@@ -28,6 +28,8 @@ export type QueueRole = 'ingest' | 'poll';
 export interface ResourceNames {
   readonly stack: string;
   readonly keyAlias: string;
+  /** The alerting key's alias: a key of its own, so alarms outlive a disabled environment key. */
+  readonly alertKeyAlias: string;
   /** Bucket names are global: they also carry the account and region (and fit S3's 63 characters). */
   readonly recordingsBucket: string;
   readonly resultsBucket: string;
@@ -42,15 +44,21 @@ export interface ResourceNames {
   readonly ingestDeadLetterQueue: string;
   readonly pollQueue: string;
   readonly pollDeadLetterQueue: string;
-  /** Where undeliverable events, schedule invocations and alert deliveries end up. */
+  /** Where undeliverable events and reconciler invocations end up. */
   readonly deliveryDeadLetterQueue: string;
+  /** Where alerts SNS could not deliver to a subscriber end up (encrypted with the alerting key). */
+  readonly alertDeliveryDeadLetterQueue: string;
   readonly notificationTopic: string;
   readonly alertTopic: string;
+  /** Only the alarm on undeliverable alerts publishes here: it cannot depend on the alert topic. */
+  readonly alertFallbackTopic: string;
   readonly functions: Readonly<Record<FunctionRole, string>>;
   readonly signerRotationFunction: string;
   readonly urlSignerUser: string;
   readonly reconcileSchedule: string;
   readonly recordingsEventRule: string;
+  /** The rule that raises an alert when someone disables the environment key or schedules its deletion. */
+  readonly keyStateRule: string;
   readonly dashboard: string;
   /** Every alarm's name starts with this. */
   readonly alarmPrefix: string;
@@ -69,6 +77,7 @@ export function resourceNames(environmentName: string, location: ResourceLocatio
   return {
     stack: stackNameOf(environmentName),
     keyAlias: `alias/${base}`,
+    alertKeyAlias: `alias/${base}-alerts`,
     recordingsBucket: `qm-${environmentName}-recordings-${globalSuffix}`,
     resultsBucket: `qm-${environmentName}-results-${globalSuffix}`,
     accessLogsBucket: `qm-${environmentName}-logs-${globalSuffix}`,
@@ -81,13 +90,16 @@ export function resourceNames(environmentName: string, location: ResourceLocatio
     pollQueue: `${base}-poll`,
     pollDeadLetterQueue: `${base}-poll-dlq`,
     deliveryDeadLetterQueue: `${base}-delivery-dlq`,
+    alertDeliveryDeadLetterQueue: `${base}-alert-delivery-dlq`,
     notificationTopic: `${base}-notifications`,
     alertTopic: `${base}-alerts`,
+    alertFallbackTopic: `${base}-alerts-undeliverable`,
     functions: { ingest: `${base}-ingest`, poll: `${base}-poll`, reconcile: `${base}-reconcile` },
     signerRotationFunction: `${base}-rotate-url-signer`,
     urlSignerUser: `${base}-url-signer`,
     reconcileSchedule: `${base}-reconcile`,
     recordingsEventRule: `${base}-recordings`,
+    keyStateRule: `${base}-key-state`,
     dashboard: base,
     alarmPrefix: `${base}-`,
   };
@@ -131,6 +143,11 @@ export interface FunctionDefinition {
   readonly handler: 'handler';
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /**
+   * Concurrent executions reserved for the function: its share of the account's pool, which no
+   * other function (or environment) can starve, and its ceiling.
+   */
+  readonly reservedConcurrency: number;
 }
 
 export interface QueueConsumerDefinition extends FunctionDefinition {
@@ -139,13 +156,19 @@ export interface QueueConsumerDefinition extends FunctionDefinition {
 
 export interface ScheduledFunctionDefinition extends FunctionDefinition {
   readonly scheduleRateMinutes: number;
+  /** Always 1: two reconciler runs at once would race on the same overdue work. */
+  readonly reservedConcurrency: typeof RECONCILER_CONCURRENCY;
 }
+
+/** The reconciler never runs twice at once. */
+export const RECONCILER_CONCURRENCY = 1;
 
 export interface EnvironmentResources {
   readonly names: ResourceNames;
   readonly table: { readonly name: string; readonly definition: TableDefinition };
   readonly queues: Readonly<Record<QueueRole, QueueDefinition>> & {
     readonly delivery: DeadLetterQueueDefinition;
+    readonly alertDelivery: DeadLetterQueueDefinition;
   };
   readonly functions: {
     readonly ingest: QueueConsumerDefinition;
@@ -195,6 +218,17 @@ export function defineResources(
     timeoutSeconds: sizing.timeoutSeconds,
     memoryMb: sizing.memoryMb,
   });
+  const consumer = (role: QueueRole): QueueConsumerDefinition => {
+    const sizing = functions[role];
+    const trigger = queueTrigger(role, settings, sizing);
+    const reservedConcurrency = sizing.reservedConcurrency ?? trigger.maximumConcurrency;
+    return {
+      ...definition(role, sizing),
+      reservedConcurrency,
+      // The mapping cannot run more invocations than are reserved: more would only be throttled.
+      trigger: { ...trigger, maximumConcurrency: Math.min(trigger.maximumConcurrency, reservedConcurrency) },
+    };
+  };
   return {
     names,
     table: { name: names.table, definition: stateTableDefinition },
@@ -202,18 +236,17 @@ export function defineResources(
       ingest: queue(names.ingestQueue, names.ingestDeadLetterQueue, functions.ingest.timeoutSeconds),
       poll: queue(names.pollQueue, names.pollDeadLetterQueue, functions.poll.timeoutSeconds),
       delivery: { name: names.deliveryDeadLetterQueue, retentionSeconds: DEAD_LETTER_RETENTION_SECONDS },
+      alertDelivery: {
+        name: names.alertDeliveryDeadLetterQueue,
+        retentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      },
     },
     functions: {
-      ingest: {
-        ...definition('ingest', functions.ingest),
-        trigger: queueTrigger('ingest', settings, functions.ingest),
-      },
-      poll: {
-        ...definition('poll', functions.poll),
-        trigger: queueTrigger('poll', settings, functions.poll),
-      },
+      ingest: consumer('ingest'),
+      poll: consumer('poll'),
       reconcile: {
         ...definition('reconcile', functions.reconcile),
+        reservedConcurrency: RECONCILER_CONCURRENCY,
         scheduleRateMinutes: settings.polling.reconciler.intervalMinutes,
       },
     },
@@ -265,7 +298,8 @@ export function queueTrigger(
   };
 }
 
-function clamp(value: number, min: number, max: number): number {
+/** `value` within `[min, max]`. */
+export function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 

@@ -113,3 +113,24 @@ function readJson(env: Readonly<Record<string, string | undefined>>, name: strin
     throw new ConfigError(`Invalid runtime configuration: ${name} is not valid JSON`);
   }
 }
+
+/** The variable of the URL signer's rotation function: how long a replaced key may back live URLs. */
+export const SIGNER_ROTATION_VARIABLES = {
+  replacedKeyLifetimeSeconds: 'QM_SIGNER_REPLACED_KEY_LIFETIME_SECONDS',
+} as const;
+
+const signerRotationSchema = z.strictObject({
+  replacedKeyLifetimeSeconds: z.coerce.number().int().positive(),
+});
+
+/** Reads and validates the rotation function's configuration from `env` (the process environment by default). */
+export function loadSignerRotationConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): z.output<typeof signerRotationSchema> {
+  return parseConfig(
+    signerRotationSchema,
+    { replacedKeyLifetimeSeconds: env[SIGNER_ROTATION_VARIABLES.replacedKeyLifetimeSeconds] },
+    'env',
+    `runtime configuration (environment variable ${SIGNER_ROTATION_VARIABLES.replacedKeyLifetimeSeconds})`,
+  );
+}

@@ -120,6 +120,7 @@ export class OutboxPublisher {
         failed += 1;
       }
     }
+    this.#metrics.count(PollMetric.notificationBacklog, published + failed);
     return { published, failed };
   }
 }

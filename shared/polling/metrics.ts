@@ -28,6 +28,8 @@ export const PollMetric = {
   invalidPollMessages: 'InvalidPollMessages',
   /** Reconciler: overdue polls re-queued, recordings ended past their deadline. */
   requeuedPolls: 'RequeuedPolls',
+  /** Reconciler: notifications it found still pending past the writer's own publish (the outbox backlog). */
+  notificationBacklog: 'NotificationBacklog',
   reconcilerTimedOut: 'ReconcilerTimedOut',
   /** Reconciler: recordings stuck before submission ended, by `stuckIn` and `endedAs` (FAILED or NEEDS_REVIEW). */
   stuckEnded: 'StuckRecordingsEnded',

@@ -15,7 +15,7 @@ import {
   timeRangeBounds,
   utcDaysOf,
 } from '../table/keys.ts';
-import { byAttribute, type ListOrder, mergeSorted, queryItems, type TimeRange } from '../table/query.ts';
+import { byAttribute, type ListOrder, mergeSorted, queryIndexItems, type TimeRange } from '../table/query.ts';
 import { queryWorkQueue } from '../table/work-index.ts';
 import { parseRecording, type Recording } from './recording.ts';
 import type { RecordingStatus } from './state-machine.ts';
@@ -145,7 +145,7 @@ export class RecordingQueries {
     }
     const attributes = indexKeyAttributes(indexName);
     const bounds = timeRangeBounds(range.from, range.to);
-    yield* queryItems(
+    yield* queryIndexItems(
       this.#client,
       {
         TableName: this.#tableName,

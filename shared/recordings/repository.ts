@@ -19,7 +19,7 @@ import {
 } from '../table/dynamo-errors.ts';
 import { ExpressionAttributes, updateExpression } from '../table/expressions.ts';
 import { indexKeyAttributes, interactionPartition, type PrimaryKey, recordingKey } from '../table/keys.ts';
-import { queryItems, take } from '../table/query.ts';
+import { queryIndexItems, take } from '../table/query.ts';
 import {
   RecordingNotFoundError,
   RecordingRequestError,
@@ -151,7 +151,7 @@ export class RecordingRepository {
   async findByInteraction(accountId: string, interactionId: string): Promise<Recording | undefined> {
     const attributes = indexKeyAttributes(StateTableIndex.byInteraction);
     const found = await take(
-      queryItems(
+      queryIndexItems(
         this.#client,
         {
           TableName: this.#tableName,

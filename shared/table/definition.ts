@@ -63,17 +63,21 @@ export const StateTableIndex = {
 } as const;
 
 /**
- * An index keyed on `<indexName>pk` and `<indexName>sk`. Every index projects ALL attributes:
- * items are small (a few KB), a listing is then one query without a follow-up read per item, and
- * a projection cannot be changed once the index exists, so the choice that never needs a
- * migration wins over a saving of a few writes.
+ * An index keyed on `<indexName>pk` and `<indexName>sk`, projecting keys only. A projection cannot
+ * change once the index exists, so it is settled here: with ALL, every write to an item (a lease,
+ * a poll schedule, a history entry) rewrote its whole copy in each of the up to five indexes
+ * holding it, about six times the write cost and storage of the item alone. With KEYS_ONLY an
+ * index entry is written only when the item's keys for that index change, and a listing reads
+ * each item it returns in full from the table (`queryIndexItems`): every query parses whole
+ * recordings and notifications, so no smaller INCLUDE list would serve one. `npm run bench` prints
+ * the write units per evaluated recording under both projections.
  */
 function genericIndex(indexName: string, serves: string): GlobalSecondaryIndexDefinition {
   return {
     indexName,
     partitionKey: stringKey(`${indexName}pk`),
     sortKey: stringKey(`${indexName}sk`),
-    projection: { type: 'ALL' },
+    projection: { type: 'KEYS_ONLY' },
     serves,
   };
 }

@@ -1,10 +1,13 @@
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { stateTableDefinition } from './definition.ts';
 import { translateDynamoError } from './dynamo-errors.ts';
+import { indexKeyAttributes } from './keys.ts';
 
 /** A half-open time range `[from, to)` in epoch milliseconds. */
 export interface TimeRange {
@@ -15,12 +18,25 @@ export interface TimeRange {
 /** Reading order of a listing: oldest first (`asc`) or newest first (`desc`). */
 export type ListOrder = 'asc' | 'desc';
 
-/** Every item a query matches, page by page as the caller consumes them. */
-export async function* queryItems(
+/** Items read from the table at once for a page of index entries. */
+const ITEM_READS_AT_ONCE = 25;
+
+/** A query on one of the state table's indexes. */
+export type IndexQueryInput = QueryCommandInput & { readonly TableName: string; readonly IndexName: string };
+
+/**
+ * Every item an index query matches, in the index's order, page by page as the caller consumes
+ * them. The indexes project keys only (definition.ts: an index entry is then rewritten only when
+ * its keys change), so each entry of a page is read in full from the table, consistently; an item
+ * that has left the entry's place in the index since (its index keys changed, or it was deleted)
+ * is skipped, as it would no longer be listed there.
+ */
+export async function* queryIndexItems(
   client: DynamoDBDocumentClient,
-  input: QueryCommandInput,
+  input: IndexQueryInput,
   operation: string,
 ): AsyncGenerator<Record<string, unknown>> {
+  const indexKeys = indexKeyAttributes(input.IndexName);
   let exclusiveStartKey: Record<string, unknown> | undefined;
   do {
     let page: QueryCommandOutput;
@@ -29,9 +45,48 @@ export async function* queryItems(
     } catch (error) {
       throw translateDynamoError(error, operation);
     }
-    yield* page.Items ?? [];
+    const entries = page.Items ?? [];
+    // A few reads at a time: a page of keys may hold thousands, and the caller may stop early.
+    for (let start = 0; start < entries.length; start += ITEM_READS_AT_ONCE) {
+      const chunk = entries.slice(start, start + ITEM_READS_AT_ONCE);
+      const items = await Promise.all(
+        chunk.map((entry) => readIndexedItem(client, input.TableName, entry, operation)),
+      );
+      for (const [index, item] of items.entries()) {
+        const entry = chunk[index];
+        if (
+          item !== undefined &&
+          entry !== undefined &&
+          item[indexKeys.partitionKey] === entry[indexKeys.partitionKey] &&
+          item[indexKeys.sortKey] === entry[indexKeys.sortKey]
+        ) {
+          yield item;
+        }
+      }
+    }
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey !== undefined);
+}
+
+async function readIndexedItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  entry: Record<string, unknown>,
+  operation: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { partitionKey, sortKey } = stateTableDefinition;
+  try {
+    const output = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { [partitionKey.name]: entry[partitionKey.name], [sortKey.name]: entry[sortKey.name] },
+        ConsistentRead: true,
+      }),
+    );
+    return output.Item;
+  } catch (error) {
+    throw translateDynamoError(error, operation);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StateTableIndex } from './definition.ts';
 import { indexKeyAttributes, sortableTime, WORK_SHARD_COUNT } from './keys.ts';
-import { byAttribute, mergeSorted, queryItems } from './query.ts';
+import { byAttribute, mergeSorted, queryIndexItems } from './query.ts';
 
 /** Which pending work to read from the work index, and how. */
 export interface WorkQueueQuery {
@@ -27,7 +27,7 @@ export function queryWorkQueue(
   const attributes = indexKeyAttributes(StateTableIndex.work);
   const { before } = query;
   const shards = Array.from({ length: WORK_SHARD_COUNT }, (_, shard) =>
-    queryItems(
+    queryIndexItems(
       client,
       {
         TableName: query.tableName,

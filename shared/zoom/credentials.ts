@@ -135,8 +135,13 @@ function translateSecretsManagerError(error: unknown, secretId: string): ZoomAut
   const name = error instanceof Error ? error.name : 'UnknownError';
   const httpStatus = httpStatusOf(error);
   if (isPermanentSecretError(error, name, httpStatus)) {
+    // The stack creates each secret empty: until credentials are stored, it has no current value.
+    const remedy =
+      name === 'ResourceNotFoundException'
+        ? ` (missing, or no credentials stored yet: aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string file://zoom.json, see the README)`
+        : '';
     return new ZoomAuthError(
-      `cannot read secret ${secretId}: ${name}`,
+      `cannot read secret ${secretId}: ${name}${remedy}`,
       { operation: 'credentials', httpStatus },
       { cause: error },
     );

@@ -1,8 +1,18 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadDeployment } from '../../cdk/environments.ts';
+import { loadSignerRotationConfig } from '../../shared/config/runtime.ts';
 import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
-import { arnOf, refOf, resourceNamed, resourcesOf } from './helpers/template.ts';
+import {
+  arnOf,
+  conditionalGrant,
+  grantsOf,
+  keyAliasedAs,
+  onlyRuleMay,
+  refOf,
+  resourceNamed,
+  resourcesOf,
+} from './helpers/template.ts';
 
 /** staging brings its own bucket (events through EventBridge) and signs URLs with a dedicated IAM user. */
 const synthesis = synthesizedPerFile(() => [loadDeployment('staging')]);
@@ -53,7 +63,7 @@ describe('an existing recordings bucket', () => {
     ]);
   });
 
-  it('lets EventBridge deliver into the encrypted ingest queue, and its failures into the delivery DLQ', () => {
+  it('lets only its rule deliver into the encrypted ingest queue, and its failures into the delivery DLQ', () => {
     // Prepare
     const { names } = staging().stack.resources;
     const ingestQueue = named('AWS::SQS::Queue', 'QueueName', names.ingestQueue);
@@ -64,26 +74,13 @@ describe('an existing recordings bucket', () => {
     staging().template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [refOf(ingestQueue.logicalId)],
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: Match.arrayWith(['sqs:SendMessage']),
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          }),
-        ]),
+        Statement: Match.arrayWith([onlyRuleMay('sqs:SendMessage', rule.logicalId)]),
       },
     });
     staging().template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [refOf(delivery.logicalId)],
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Condition: { ArnEquals: { 'aws:SourceArn': arnOf(rule.logicalId) } },
-          }),
-        ]),
+        Statement: Match.arrayWith([onlyRuleMay('sqs:SendMessage', rule.logicalId)]),
       },
     });
     staging().template.hasResourceProperties('AWS::KMS::Key', {
@@ -119,10 +116,7 @@ describe('the dedicated URL signer', () => {
 
     // Assess
     expect(secret.properties['SecretString']).toBeUndefined();
-    expect(secret.properties['GenerateSecretString']).toMatchObject({
-      SecretStringTemplate: JSON.stringify({ access_key_id: '' }),
-      GenerateStringKey: 'secret_access_key',
-    });
+    expect(secret.properties['GenerateSecretString']).toBeUndefined();
     expect(secret.properties['Tags']).toContainEqual({
       Key: 'qm-ingest:url-signer-user',
       Value: names.urlSignerUser,
@@ -153,29 +147,52 @@ describe('the dedicated URL signer', () => {
       Architectures: ['arm64'],
       Timeout: 60,
     });
-    staging().template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'secretsmanager.amazonaws.com',
-      FunctionName: arnOf(rotation.logicalId),
-    });
+    expect(rotation.properties['ReservedConcurrentExecutions']).toBe(1);
+    expect(
+      resourcesOf(staging().template, 'AWS::Lambda::Permission')
+        .map((permission) => permission.properties)
+        .filter((permission) => permission['Principal'] === 'secretsmanager.amazonaws.com'),
+    ).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'secretsmanager.amazonaws.com',
+        FunctionName: arnOf(rotation.logicalId),
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: refOf(secret.logicalId),
+      },
+    ]);
   });
 
-  it('lets the rotation function use the environment key only through Secrets Manager', () => {
+  it('tells the rotation how long a replaced key may back live URLs, so it never deletes one sooner', () => {
+    // Prepare
+    const { names } = staging().stack.resources;
+    const { urlExpirySeconds } = staging().deployment.settings.ingest.presign;
+
+    // Act
+    const rotation = named('AWS::Lambda::Function', 'FunctionName', names.signerRotationFunction);
+
+    // Assess
+    const variables = (rotation.properties['Environment'] as { Variables: Record<string, string> }).Variables;
+    expect(loadSignerRotationConfig(variables).replacedKeyLifetimeSeconds).toBe(urlExpirySeconds + 3_600);
+  });
+
+  it('lets the rotation function use the environment key only through Secrets Manager, for its secret', () => {
     // Prepare
     const { names } = staging().stack.resources;
     const rotation = named('AWS::Lambda::Function', 'FunctionName', names.signerRotationFunction);
     const role = (rotation.properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const secret = named('AWS::SecretsManager::Secret', 'Name', 'qm-ingest/staging/url-signer');
+    const key = keyAliasedAs(staging().template, names.keyAlias).logicalId;
 
-    // Act & Assess
-    staging().template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { AWS: arnOf(role) },
-            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
-          }),
-        ]),
-      },
-    });
+    // Act
+    const keyGrants = grantsOf(staging().template, role).filter((entry) => entry.startsWith('kms:'));
+
+    // Assess
+    expect(keyGrants).toEqual(
+      conditionalGrant(['kms:Decrypt', 'kms:GenerateDataKey'], arnOf(key), {
+        StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:SecretARN': refOf(secret.logicalId) },
+      }),
+    );
   });
 });

@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_ROLES } from '../../shared/config/resources.ts';
+import { FUNCTION_ROLES, RECONCILER_CONCURRENCY } from '../../shared/config/resources.ts';
 import { loadRuntimeConfig, RUNTIME_VARIABLES } from '../../shared/config/runtime.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
-import { arnOf, type Properties, refOf, resourceNamed, resourcesOf } from './helpers/template.ts';
+import {
+  arnOf,
+  keyAliasedAs,
+  type Properties,
+  refOf,
+  resourceNamed,
+  resourcesOf,
+} from './helpers/template.ts';
 
 const synthesis = synthesizedPerFile();
 
@@ -15,12 +22,9 @@ describe.each(['dev', 'staging', 'prod'])('the functions of %s', (name) => {
     resourceNamed(environment().template, type, property, environment().stack.resolve(value));
   const fn = (role: (typeof FUNCTION_ROLES)[number]) =>
     named('AWS::Lambda::Function', 'FunctionName', environment().stack.resources.names.functions[role]);
-  /** The environment's one KMS key, which also encrypts the results objects. */
-  const environmentKeyLogicalId = () => {
-    const [key, ...others] = resourcesOf(environment().template, 'AWS::KMS::Key');
-    expect(others).toEqual([]);
-    return key?.logicalId ?? '';
-  };
+  /** The environment's key, which also encrypts the results objects. */
+  const environmentKeyLogicalId = () =>
+    keyAliasedAs(environment().template, environment().stack.resources.names.keyAlias).logicalId;
   const variablesOf = (role: (typeof FUNCTION_ROLES)[number]) =>
     (fn(role).properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
 
@@ -178,5 +182,75 @@ describe.each(['dev', 'staging', 'prod'])('the functions of %s', (name) => {
         SourceArn: arnOf(rule.logicalId),
       } satisfies Properties),
     );
+  });
+
+  it.each(FUNCTION_ROLES)(
+    'reserves %s its concurrency from the shared definition, never less than its trigger may use',
+    (role) => {
+      // Prepare
+      const definition = environment().stack.resources.functions[role];
+
+      // Act
+      const reserved = fn(role).properties['ReservedConcurrentExecutions'];
+
+      // Assess
+      expect(reserved).toBe(definition.reservedConcurrency);
+      const sizing = environment().deployment.functions[role];
+      if ('trigger' in definition && 'maxBatchingWindowSeconds' in sizing) {
+        expect(definition.reservedConcurrency).toBeGreaterThanOrEqual(definition.trigger.maximumConcurrency);
+        expect(reserved).toBe(sizing.reservedConcurrency ?? definition.trigger.maximumConcurrency);
+      }
+    },
+  );
+
+  it('never runs the reconciler twice at once, nor retries a scheduled run into the next', () => {
+    // Prepare
+    const { stack, template } = environment();
+    const reconcile = fn('reconcile');
+    const delivery = named('AWS::SQS::Queue', 'QueueName', stack.resources.names.deliveryDeadLetterQueue);
+    const intervalSeconds = stack.resources.functions.reconcile.scheduleRateMinutes * 60;
+
+    // Act
+    const invokeConfigs = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(
+      (config) =>
+        JSON.stringify(config.properties['FunctionName']) === JSON.stringify(refOf(reconcile.logicalId)),
+    );
+
+    // Assess
+    expect(reconcile.properties['ReservedConcurrentExecutions']).toBe(RECONCILER_CONCURRENCY);
+    expect(RECONCILER_CONCURRENCY).toBe(1);
+    expect(invokeConfigs).toHaveLength(1);
+    expect(invokeConfigs[0]?.properties).toMatchObject({
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: arnOf(delivery.logicalId) } },
+    });
+    const maxEventAge = invokeConfigs[0]?.properties['MaximumEventAgeInSeconds'];
+    expect(maxEventAge).toBeLessThanOrEqual(intervalSeconds);
+    expect(maxEventAge).toBeGreaterThanOrEqual(60);
+  });
+
+  it('gives each of CDK’s own helper functions a log group that expires', () => {
+    // Prepare
+    const { template, deployment } = environment();
+    const helpers = resourcesOf(template, 'AWS::Lambda::Function').filter(
+      (resource) => !String(resource.properties['FunctionName'] ?? '').startsWith(`qm-ingest-${name}-`),
+    );
+
+    // Act
+    const logGroups = helpers.map((helper) => {
+      const target = (helper.properties['LoggingConfig'] as { LogGroup?: unknown } | undefined)?.LogGroup;
+      return resourcesOf(template, 'AWS::Logs::LogGroup').find(
+        (group) => JSON.stringify(refOf(group.logicalId)) === JSON.stringify(target),
+      );
+    });
+
+    // Assess
+    // The S3 notifications handler of a created bucket; the auto-delete provider of emptied buckets.
+    expect(helpers.length).toBe(
+      (deployment.recordings.mode === 'create' ? 1 : 0) + (deployment.retention.autoDeleteObjects ? 1 : 0),
+    );
+    for (const logGroup of logGroups) {
+      expect(logGroup?.properties['RetentionInDays']).toBe(deployment.retention.logRetentionDays);
+    }
   });
 });

@@ -2,7 +2,15 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_METRICS } from '../../cdk/observability/metric-catalog.ts';
 import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
-import { arnOf, type Properties, refOf, resourceNamed, resourcesOf } from './helpers/template.ts';
+import {
+  arnOf,
+  keyAliasedAs,
+  onlyRuleMay,
+  type Properties,
+  refOf,
+  resourceNamed,
+  resourcesOf,
+} from './helpers/template.ts';
 
 const synthesis = synthesizedPerFile();
 
@@ -16,8 +24,16 @@ const alarmsOf = (name: string) =>
 const alertTopicOf = (name: string) =>
   resourceNamed(synthesis.get(name).template, 'AWS::SNS::Topic', 'TopicName', `qm-ingest-${name}-alerts`);
 
+const fallbackTopicOf = (name: string) =>
+  resourceNamed(
+    synthesis.get(name).template,
+    'AWS::SNS::Topic',
+    'TopicName',
+    `qm-ingest-${name}-alerts-undeliverable`,
+  );
+
 describe.each(['dev', 'staging', 'prod'])('the alarms of %s', (name) => {
-  it('cover every DLQ, each queue’s age, each function’s errors and throttles, failed evaluations, reviews and 429s', () => {
+  it('cover every DLQ, each queue’s age, each function’s errors and throttles, the pipeline’s health, failed evaluations, reviews and 429s', () => {
     // Prepare
     const rotation =
       name === 'staging' ? ['url-signer-rotation-errors', 'url-signer-rotation-throttles'] : [];
@@ -31,6 +47,7 @@ describe.each(['dev', 'staging', 'prod'])('the alarms of %s', (name) => {
         'ingest-dlq-not-empty',
         'poll-dlq-not-empty',
         'delivery-dlq-not-empty',
+        'alert-delivery-dlq-not-empty',
         'ingest-queue-falling-behind',
         'poll-queue-falling-behind',
         'ingest-errors',
@@ -40,6 +57,11 @@ describe.each(['dev', 'staging', 'prod'])('the alarms of %s', (name) => {
         'reconcile-errors',
         'reconcile-throttles',
         ...rotation,
+        'reconcile-not-running',
+        'publish-failures',
+        'notification-backlog',
+        'unreadable-items-skipped',
+        'key-state',
         'evaluations-failed',
         'needs-review',
         'zoom-rate-limited',
@@ -47,22 +69,137 @@ describe.each(['dev', 'staging', 'prod'])('the alarms of %s', (name) => {
     );
   });
 
-  it('notify the alert topic when they fire and when they clear, never for missing data', () => {
+  it('notify the alert topic when they fire and when they clear', () => {
     // Prepare
     const topic = refOf(alertTopicOf(name).logicalId);
+    const fallback = refOf(fallbackTopicOf(name).logicalId);
 
     // Act
-    const alarms = [...alarmsOf(name).values()];
+    const actions = [...alarmsOf(name).entries()].map(([alarm, properties]) => [
+      alarm,
+      properties['AlarmActions'],
+      properties['OKActions'],
+    ]);
+
+    // Assess: undeliverable alerts go to the fallback topic, which does not depend on the alert topic.
+    expect(actions).toEqual(
+      actions.map(([alarm]) =>
+        alarm === 'alert-delivery-dlq-not-empty'
+          ? [alarm, [fallback], [fallback]]
+          : [alarm, [topic], [topic]],
+      ),
+    );
+  });
+
+  it('treat missing data as normal, except the reconciler’s heartbeat: no run is the alarm', () => {
+    // Act
+    const missingData = [...alarmsOf(name).entries()].map(([alarm, properties]) => [
+      alarm,
+      properties['TreatMissingData'],
+    ]);
 
     // Assess
-    for (const alarm of alarms) {
-      expect(alarm).toMatchObject({
-        AlarmActions: [topic],
-        OKActions: [topic],
-        TreatMissingData: 'notBreaching',
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
+    expect(missingData).toEqual(
+      missingData.map(([alarm]) => [alarm, alarm === 'reconcile-not-running' ? 'breaching' : 'notBreaching']),
+    );
+  });
+
+  it('fire when the reconciler has not run for two of its intervals', () => {
+    // Prepare
+    const { stack, template } = synthesis.get(name);
+    const reconcile = resourceNamed(
+      template,
+      'AWS::Lambda::Function',
+      'FunctionName',
+      stack.resources.names.functions.reconcile,
+    );
+
+    // Act
+    const alarm = alarmsOf(name).get('reconcile-not-running');
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: refOf(reconcile.logicalId) }],
+      Statistic: 'Sum',
+      Period: stack.resources.functions.reconcile.scheduleRateMinutes * 60,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+    });
+  });
+
+  it('fire on a lasting error rate, not on one failed invocation', () => {
+    // Prepare
+    const { alarms } = synthesis.get(name).deployment;
+
+    // Act
+    const alarm = alarmsOf(name).get('poll-errors');
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Threshold: alarms.functionErrorRatePercent,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: alarms.errorPeriodsToAlarm,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const metrics = alarm?.['Metrics'] as Properties[];
+    expect(metrics[0]).toMatchObject({
+      Expression: `IF(errors >= ${alarms.functionErrorsPerPeriod}, 100 * errors / invocations, 0)`,
+    });
+    expect(
+      metrics.slice(1).map((metric) => [metric['Id'], (metric['MetricStat'] as Properties)['Metric']]),
+    ).toEqual([
+      ['errors', expect.objectContaining({ MetricName: 'Errors' })],
+      ['invocations', expect.objectContaining({ MetricName: 'Invocations' })],
+    ]);
+    expect(alarms.functionErrorsPerPeriod).toBeGreaterThan(1);
+  });
+
+  it('fire when someone disables the environment key or schedules its deletion', () => {
+    // Prepare
+    const { stack, template } = synthesis.get(name);
+    const rule = resourceNamed(template, 'AWS::Events::Rule', 'Name', stack.resources.names.keyStateRule);
+    const key = keyAliasedAs(template, stack.resources.names.keyAlias);
+    const alertDeliveries = resourceNamed(
+      template,
+      'AWS::SQS::Queue',
+      'QueueName',
+      stack.resources.names.alertDeliveryDeadLetterQueue,
+    );
+
+    // Act
+    const alarm = alarmsOf(name).get('key-state');
+
+    // Assess
+    expect(rule.properties['EventPattern']).toEqual({
+      source: ['aws.kms'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['kms.amazonaws.com'],
+        eventName: ['DisableKey', 'ScheduleKeyDeletion'],
+        resources: { ARN: [arnOf(key.logicalId)] },
+      },
+    });
+    expect(rule.properties['Targets']).toEqual([
+      expect.objectContaining({
+        Arn: refOf(alertTopicOf(name).logicalId),
+        DeadLetterConfig: { Arn: arnOf(alertDeliveries.logicalId) },
+      }),
+    ]);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [refOf(alertTopicOf(name).logicalId)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([onlyRuleMay('sns:Publish', rule.logicalId)]),
+      },
+    });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Events',
+      MetricName: 'TriggeredRules',
+      Dimensions: [{ Name: 'RuleName', Value: refOf(rule.logicalId) }],
+      Threshold: 1,
+    });
   });
 
   it('fire on the first message in a dead-letter queue', () => {
@@ -112,28 +249,44 @@ describe.each(['dev', 'staging', 'prod'])('the alarms of %s', (name) => {
     expect(alarmsOf(name).get('ingest-queue-falling-behind')?.['Threshold']).toBe(
       deployment.alarms.oldestMessageAgeSeconds,
     );
+    expect(expression('publish-failures')).toBe(
+      `SELECT SUM(${PIPELINE_METRICS.publishFailures}) FROM QmIngest WHERE environment = '${name}'`,
+    );
+    expect(expression('notification-backlog')).toBe(
+      `SELECT SUM(${PIPELINE_METRICS.notificationBacklog}) FROM QmIngest WHERE environment = '${name}'`,
+    );
+    expect(alarmsOf(name).get('notification-backlog')?.['Threshold']).toBe(
+      deployment.alarms.notificationBacklogPerPeriod,
+    );
+    expect(expression('unreadable-items-skipped')).toBe(
+      `SELECT SUM(UnreadableItemsSkipped) FROM QmIngest WHERE environment = '${name}'`,
+    );
+    expect(alarmsOf(name).get('unreadable-items-skipped')?.['Threshold']).toBe(1);
   });
 
-  it('may publish to the encrypted alert topic: CloudWatch may use the key', () => {
-    // Act & Assess
-    synthesis.get(name).template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
-        ]),
-      },
-    });
+  it('may publish to the encrypted alert topic: CloudWatch may use the alerting key, not the data key', () => {
+    // Prepare
+    const { template, stack } = synthesis.get(name);
+    const cloudwatchMay = (alias: string) =>
+      (keyAliasedAs(template, alias).properties['KeyPolicy'] as { Statement: Properties[] }).Statement.some(
+        (statement) =>
+          JSON.stringify(statement['Principal']) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+      );
+
+    // Act
+    const mayUse = [stack.resources.names.alertKeyAlias, stack.resources.names.keyAlias].map(cloudwatchMay);
+
+    // Assess
+    expect(mayUse).toEqual([true, false]);
   });
 });
 
 describe.each(['dev', 'staging', 'prod'])('the topics of %s', (name) => {
-  it('are encrypted with the environment key and refuse publishing without TLS', () => {
+  it('are encrypted, notifications with the environment key, alerts with the alerting key, and refuse publishing without TLS', () => {
     // Prepare
-    const { template } = synthesis.get(name);
-    const key = resourcesOf(template, 'AWS::KMS::Key')[0]?.logicalId ?? 'missing';
+    const { template, stack } = synthesis.get(name);
+    const key = keyAliasedAs(template, stack.resources.names.keyAlias).logicalId;
+    const alertsKey = keyAliasedAs(template, stack.resources.names.alertKeyAlias).logicalId;
 
     // Act
     const topics = resourcesOf(template, 'AWS::SNS::Topic');
@@ -141,10 +294,12 @@ describe.each(['dev', 'staging', 'prod'])('the topics of %s', (name) => {
     // Assess
     expect(topics.map((topic) => topic.properties['TopicName']).sort()).toEqual([
       `qm-ingest-${name}-alerts`,
+      `qm-ingest-${name}-alerts-undeliverable`,
       `qm-ingest-${name}-notifications`,
     ]);
     for (const topic of topics) {
-      expect(topic.properties['KmsMasterKeyId']).toEqual(arnOf(key));
+      const notifications = topic.properties['TopicName'] === `qm-ingest-${name}-notifications`;
+      expect(topic.properties['KmsMasterKeyId']).toEqual(arnOf(notifications ? key : alertsKey));
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [refOf(topic.logicalId)],
         PolicyDocument: {
@@ -156,14 +311,14 @@ describe.each(['dev', 'staging', 'prod'])('the topics of %s', (name) => {
     }
   });
 
-  it('subscribe the configured addresses and webhook to alerts, undeliverable alerts kept in the delivery DLQ', () => {
+  it('subscribe the configured addresses and webhook to alerts, undeliverable alerts kept in their own DLQ, the addresses also to the fallback', () => {
     // Prepare
     const { template, deployment, stack } = synthesis.get(name);
     const delivery = resourceNamed(
       template,
       'AWS::SQS::Queue',
       'QueueName',
-      stack.resources.names.deliveryDeadLetterQueue,
+      stack.resources.names.alertDeliveryDeadLetterQueue,
     );
     const expected = [
       ...deployment.alerts.emails.map((email) => ({ Protocol: 'email', Endpoint: email })),
@@ -178,13 +333,18 @@ describe.each(['dev', 'staging', 'prod'])('the topics of %s', (name) => {
     );
 
     // Assess
-    expect(subscriptions).toEqual(
-      expected.map((subscription) => ({
+    expect(subscriptions).toEqual([
+      ...expected.map((subscription) => ({
         ...subscription,
         TopicArn: refOf(alertTopicOf(name).logicalId),
         RedrivePolicy: { deadLetterTargetArn: arnOf(delivery.logicalId) },
       })),
-    );
+      ...deployment.alerts.emails.map((email) => ({
+        Protocol: 'email',
+        Endpoint: email,
+        TopicArn: refOf(fallbackTopicOf(name).logicalId),
+      })),
+    ]);
   });
 });
 

@@ -4,9 +4,11 @@ import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
 import {
   arnOf,
   asArray,
+  conditionalGrant,
   grant,
   grantsOf,
   joined,
+  keyAliasedAs,
   type Properties,
   refOf,
   resourceNamed,
@@ -15,45 +17,30 @@ import {
 
 const synthesis = synthesizedPerFile();
 
-const DYNAMODB_READ_WRITE = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:GetRecords',
-  'dynamodb:GetShardIterator',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:UpdateItem',
-];
+const DYNAMODB_ITEMS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const SQS_CONSUME = [
   'sqs:ChangeMessageVisibility',
   'sqs:DeleteMessage',
   'sqs:GetQueueAttributes',
-  'sqs:GetQueueUrl',
   'sqs:ReceiveMessage',
 ];
-const SQS_SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
-const KMS_ENVIRONMENT_KEY = [
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:Encrypt',
-  'kms:GenerateDataKey*',
-  'kms:ReEncrypt*',
-];
-const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
-const S3_PUT = [
-  's3:Abort*',
-  's3:PutObject',
-  's3:PutObjectLegalHold',
-  's3:PutObjectRetention',
-  's3:PutObjectTagging',
-  's3:PutObjectVersionTagging',
-];
 const PRESIGN = ['s3:GetObject', 's3:GetObjectVersion'];
+const REGION = 'eu-west-1';
+
+/** A key use as grants.ts conditions it: through one service, for the named resources only. */
+const keyUse = (
+  actions: readonly string[],
+  key: unknown,
+  service: string,
+  contextKey: string,
+  ...contextValues: unknown[]
+) =>
+  conditionalGrant(actions, key, {
+    StringEquals: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com` },
+    StringLike: {
+      [`kms:EncryptionContext:${contextKey}`]: contextValues.length === 1 ? contextValues[0] : contextValues,
+    },
+  });
 
 /** The resources of one environment, by the names the shared definition gives them. */
 function environmentOf(name: string) {
@@ -80,8 +67,25 @@ function environmentOf(name: string) {
     const [logicalId] = (properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
     return logicalId;
   };
-  const keyId = resourcesOf(template, 'AWS::KMS::Key')[0]?.logicalId ?? 'missing';
+  const key = arnOf(keyAliasedAs(template, names.keyAlias).logicalId);
+  const alertsKey = arnOf(keyAliasedAs(template, names.alertKeyAlias).logicalId);
   const tableId = id('AWS::DynamoDB::Table', 'TableName', names.table);
+  const queueArn = (queue: string) => arnOf(id('AWS::SQS::Queue', 'QueueName', queue));
+  const topic = (topicName: string) => refOf(id('AWS::SNS::Topic', 'TopicName', topicName));
+  const prefixObjects = deployment.settings.ingest.recordingPrefixes.map(objectArn);
+  const recordingsKey = recordings.mode === 'existing' ? recordings.kmsKeyArn : key;
+  const secretRead = (secretName: string) => {
+    const secret = refOf(id('AWS::SecretsManager::Secret', 'Name', secretName));
+    return [
+      ...grant(['secretsmanager:GetSecretValue'], secret),
+      ...keyUse(['kms:Decrypt'], key, 'secretsmanager', 'SecretARN', secret),
+    ];
+  };
+  const resultsBucket = arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket));
+  const send = (queue: string) => [
+    ...grant(['sqs:SendMessage'], queueArn(queue)),
+    ...keyUse(['kms:Decrypt', 'kms:GenerateDataKey'], key, 'sqs', 'aws:sqs:arn', queueArn(queue)),
+  ];
   return {
     template,
     role,
@@ -91,49 +95,68 @@ function environmentOf(name: string) {
         arnOf(id('AWS::Logs::LogGroup', 'LogGroupName', `/aws/lambda/${names.functions[fn]}`)),
       ),
     xray: grant(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*'),
-    key: grant(KMS_ENVIRONMENT_KEY, arnOf(keyId)),
-    table: grant(DYNAMODB_READ_WRITE, arnOf(tableId), joined(arnOf(tableId), '/index/*')),
-    consume: (queue: string) => grant(SQS_CONSUME, arnOf(id('AWS::SQS::Queue', 'QueueName', queue))),
-    send: (queue: string) => grant(SQS_SEND, arnOf(id('AWS::SQS::Queue', 'QueueName', queue))),
+    table: [
+      ...grant(DYNAMODB_ITEMS, arnOf(tableId)),
+      ...grant(['dynamodb:Query'], joined(arnOf(tableId), '/index/*')),
+      ...keyUse(
+        ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        key,
+        'dynamodb',
+        'aws:dynamodb:tableName',
+        refOf(tableId),
+      ),
+    ],
+    consume: (queue: string) => [
+      ...grant(SQS_CONSUME, queueArn(queue)),
+      ...keyUse(['kms:Decrypt'], key, 'sqs', 'aws:sqs:arn', queueArn(queue)),
+    ],
+    send,
     presign: [
-      ...grant(PRESIGN, ...deployment.settings.ingest.recordingPrefixes.map(objectArn)),
-      ...(recordings.mode === 'existing' && recordings.kmsKeyArn !== undefined
-        ? grant(['kms:Decrypt'], recordings.kmsKeyArn)
-        : []),
+      ...grant(PRESIGN, ...prefixObjects),
+      ...(recordingsKey === undefined
+        ? []
+        : keyUse(['kms:Decrypt'], recordingsKey, 's3', 'aws:s3:arn', bucketArn, ...prefixObjects)),
     ],
-    listRecordings: grant(['s3:ListBucket'], bucketArn),
+    listRecordings: conditionalGrant(['s3:ListBucket'], bucketArn, {
+      StringLikeIfExists: {
+        's3:prefix': deployment.settings.ingest.recordingPrefixes.map((prefix) => `${prefix}*`),
+      },
+    }),
     secrets: [
-      ...deployment.settings.zoomProfiles.flatMap((profile) =>
-        grant(SECRET_READ, refOf(id('AWS::SecretsManager::Secret', 'Name', profile.secretName))),
-      ),
-      ...(signer.kind === 'iamUser'
-        ? grant(SECRET_READ, refOf(id('AWS::SecretsManager::Secret', 'Name', signer.secretName)))
-        : []),
+      ...deployment.settings.zoomProfiles.flatMap((profile) => secretRead(profile.secretName)),
+      ...(signer.kind === 'iamUser' ? secretRead(signer.secretName) : []),
     ],
-    results: grant(
-      S3_PUT,
-      joined(
-        arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)),
-        `/${deployment.settings.polling.results.keyPrefix}*`,
+    results: [
+      ...grant(['s3:PutObject'], joined(resultsBucket, `/${deployment.settings.polling.results.keyPrefix}*`)),
+      ...keyUse(['kms:Decrypt', 'kms:GenerateDataKey'], key, 's3', 'aws:s3:arn', resultsBucket),
+    ],
+    publish: [
+      ...grant(['sns:Publish'], topic(names.alertTopic), topic(names.notificationTopic)),
+      ...keyUse(
+        ['kms:Decrypt', 'kms:GenerateDataKey'],
+        key,
+        'sns',
+        'aws:sns:topicArn',
+        topic(names.notificationTopic),
       ),
-    ),
-    resultsExport: grant(
-      S3_PUT,
-      joined(
-        arnOf(id('AWS::S3::Bucket', 'BucketName', names.resultsBucket)),
-        `/${deployment.settings.polling.results.export.keyPrefix}*`,
+      ...keyUse(
+        ['kms:Decrypt', 'kms:GenerateDataKey'],
+        alertsKey,
+        'sns',
+        'aws:sns:topicArn',
+        topic(names.alertTopic),
       ),
-    ),
-    publish: grant(
-      ['sns:Publish'],
-      refOf(id('AWS::SNS::Topic', 'TopicName', names.alertTopic)),
-      refOf(id('AWS::SNS::Topic', 'TopicName', names.notificationTopic)),
-    ),
-    deliveryDeadLetters: grant(
-      ['sqs:SendMessage'],
-      arnOf(id('AWS::SQS::Queue', 'QueueName', names.deliveryDeadLetterQueue)),
-    ),
+    ],
+    deliveryDeadLetters: send(names.deliveryDeadLetterQueue),
+    resultsExport: [
+      ...grant(
+        ['s3:PutObject'],
+        joined(resultsBucket, `/${deployment.settings.polling.results.export.keyPrefix}*`),
+      ),
+      ...keyUse(['kms:Decrypt', 'kms:GenerateDataKey'], key, 's3', 'aws:s3:arn', resultsBucket),
+    ],
     names,
+    key,
     signerUser: () => id('AWS::IAM::User', 'UserName', names.urlSignerUser),
     signerSecret: () =>
       id(
@@ -162,7 +185,6 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.consume(env.names.ingestQueue),
         ...env.send(env.names.ingestQueue),
         ...env.send(env.names.pollQueue),
-        ...env.key,
         ...env.presign,
         ...env.listRecordings,
         ...env.table,
@@ -187,7 +209,6 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.xray,
         ...env.consume(env.names.pollQueue),
         ...env.send(env.names.pollQueue),
-        ...env.key,
         ...env.presign,
         ...env.table,
         ...env.results,
@@ -212,7 +233,6 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
         ...env.xray,
         ...env.deliveryDeadLetters,
         ...env.table,
-        ...env.key,
         ...env.send(env.names.pollQueue),
         ...env.publish,
         ...env.resultsExport,
@@ -244,12 +264,7 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
 
   it('grants "*" resources and wildcard actions only where the service offers nothing narrower', () => {
     // Prepare
-    const unscopedActions = new Set([
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
-      'secretsmanager:GetRandomPassword',
-    ]);
-    const wildcardActions = new Set(['kms:GenerateDataKey*', 'kms:ReEncrypt*', 's3:Abort*']);
+    const unscopedActions = new Set(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     const statements = resourcesOf(environmentOf(name).template, 'AWS::IAM::Policy')
       .filter((policy) => !policy.logicalId.startsWith('RecordingsBucketNotificationsHandler'))
       .flatMap((policy) => (policy.properties['PolicyDocument'] as { Statement: Properties[] }).Statement);
@@ -262,7 +277,93 @@ describe.each(['dev', 'staging', 'prod'])('the roles of %s, each its own', (name
 
     // Assess
     expect(onEverything.filter((action) => !unscopedActions.has(action))).toEqual([]);
-    expect(actions.filter((action) => action.includes('*') && !wildcardActions.has(action))).toEqual([]);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('lets a role or user use a key only through one service and for one resource, never to re-encrypt', () => {
+    // Prepare
+    const statements = resourcesOf(environmentOf(name).template, 'AWS::IAM::Policy')
+      .filter((policy) => !policy.logicalId.startsWith('RecordingsBucketNotificationsHandler'))
+      .flatMap((policy) => (policy.properties['PolicyDocument'] as { Statement: Properties[] }).Statement);
+
+    // Act
+    const keyStatements = statements.filter((statement) =>
+      asArray(statement['Action']).some((action) => String(action).startsWith('kms:')),
+    );
+
+    // Assess
+    expect(keyStatements.length).toBeGreaterThan(5);
+    for (const statement of keyStatements) {
+      const condition = statement['Condition'] as Record<string, Record<string, unknown>> | undefined;
+      expect(Object.keys(condition?.['StringEquals'] ?? {})).toEqual(['kms:ViaService']);
+      expect(Object.keys(condition?.['StringLike'] ?? {})).toEqual([
+        expect.stringMatching(/^kms:EncryptionContext:/),
+      ]);
+      expect(
+        asArray(statement['Action']).filter((action) => String(action).startsWith('kms:ReEncrypt')),
+      ).toEqual([]);
+    }
+  });
+
+  it('grants kms:ReEncrypt* nowhere, key policies included', () => {
+    // Act
+    const template = JSON.stringify(environmentOf(name).template.toJSON());
+
+    // Assess
+    expect(template).toContain('kms:Decrypt');
+    expect(template).not.toContain('kms:ReEncrypt');
+  });
+
+  it('lets an AWS service send to a queue, publish to a topic or invoke a function only for one named source', () => {
+    // Prepare
+    const { template } = environmentOf(name);
+    const policyStatements = ['AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'].flatMap((type) =>
+      resourcesOf(template, type).flatMap(
+        (policy) => (policy.properties['PolicyDocument'] as { Statement: Properties[] }).Statement,
+      ),
+    );
+
+    // Act
+    const serviceGrants = policyStatements.filter(
+      (statement) =>
+        statement['Effect'] === 'Allow' &&
+        (statement['Principal'] as { Service?: unknown } | undefined)?.Service !== undefined,
+    );
+    const permissions = resourcesOf(template, 'AWS::Lambda::Permission').map(
+      (permission) => permission.properties,
+    );
+
+    // Assess
+    expect(serviceGrants.length).toBeGreaterThanOrEqual(1);
+    for (const statement of serviceGrants) {
+      const condition = statement['Condition'] as Record<string, Record<string, unknown>>;
+      expect(
+        condition['ArnEquals']?.['aws:SourceArn'] ?? condition['ArnLike']?.['aws:SourceArn'],
+      ).toBeDefined();
+    }
+    for (const permission of permissions) {
+      expect(permission['SourceArn']).toBeDefined();
+    }
+  });
+
+  it('lets AWS services use the keys for deliveries on behalf of this account only', () => {
+    // Act
+    const serviceStatements = resourcesOf(environmentOf(name).template, 'AWS::KMS::Key').flatMap((key) =>
+      ((key.properties['KeyPolicy'] as { Statement: Properties[] }).Statement ?? []).filter(
+        (statement) => (statement['Principal'] as { Service?: unknown } | undefined)?.Service !== undefined,
+      ),
+    );
+
+    // Assess: S3 and EventBridge on the environment key; CloudWatch, EventBridge and SNS on the alerting key.
+    expect(serviceStatements).toHaveLength(5);
+    for (const statement of serviceStatements) {
+      expect(statement['Condition']).toEqual({
+        StringEquals: {
+          'aws:SourceAccount': synthesis.get(name).stack.resolve(synthesis.get(name).stack.account),
+        },
+      });
+      expect(statement['Action']).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    }
   });
 });
 
@@ -296,10 +397,7 @@ describe('the dedicated URL signer (staging)', () => {
     expect(grants).toEqual(
       sorted([
         ...grant(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(logGroup.logicalId)),
-        ...grant(
-          ['secretsmanager:GetRandomPassword', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-          '*',
-        ),
+        ...grant(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*'),
         ...grant(
           ['iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:ListAccessKeys'],
           arnOf(env.signerUser()),
@@ -311,6 +409,13 @@ describe('the dedicated URL signer (staging)', () => {
             'secretsmanager:PutSecretValue',
             'secretsmanager:UpdateSecretVersionStage',
           ],
+          refOf(env.signerSecret()),
+        ),
+        ...keyUse(
+          ['kms:Decrypt', 'kms:GenerateDataKey'],
+          env.key,
+          'secretsmanager',
+          'SecretARN',
           refOf(env.signerSecret()),
         ),
       ]),

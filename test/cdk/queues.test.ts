@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
-import { arnOf, resourceNamed, resourcesOf } from './helpers/template.ts';
+import { arnOf, keyAliasedAs, resourceNamed, resourcesOf } from './helpers/template.ts';
 
 const synthesis = synthesizedPerFile();
 
@@ -77,10 +77,12 @@ describe.each(['dev', 'staging', 'prod'])('the queues of %s', (name) => {
     expect(trigger.maximumConcurrency).toBeGreaterThanOrEqual(2);
   });
 
-  it('encrypts every queue with the environment key and refuses requests without TLS', () => {
+  it('encrypts every queue with the environment key (the alert deliveries’ with the alerting key) and refuses requests without TLS', () => {
     // Prepare
     const { template } = synthesis.get(name);
-    const key = resourcesOf(template, 'AWS::KMS::Key')[0]?.logicalId ?? 'missing';
+    const key = keyAliasedAs(template, `alias/qm-ingest-${name}`).logicalId;
+    const alertsKey = keyAliasedAs(template, `alias/qm-ingest-${name}-alerts`).logicalId;
+    const alertDeliveries = queue('alert-delivery-dlq').logicalId;
 
     // Act
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
@@ -94,7 +96,9 @@ describe.each(['dev', 'staging', 'prod'])('the queues of %s', (name) => {
       ]),
     );
     for (const { logicalId, properties } of queues) {
-      expect(properties['KmsMasterKeyId'], logicalId).toEqual(arnOf(key));
+      expect(properties['KmsMasterKeyId'], logicalId).toEqual(
+        arnOf(logicalId === alertDeliveries ? alertsKey : key),
+      );
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: Match.arrayWith([{ Ref: logicalId }]),
         PolicyDocument: {

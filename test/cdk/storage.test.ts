@@ -1,13 +1,18 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
+import { ZoomCredentialSecrets } from '../../cdk/constructs/zoom-credential-secrets.ts';
+import { zoomProfileSchema } from '../../shared/config/zoom-profile.ts';
 import { stateTableDefinition } from '../../shared/table/definition.ts';
 import { synthesizedPerFile } from './helpers/synthesis-per-file.ts';
-import { arnOf, resourceNamed, resourcesOf, type TemplateResource } from './helpers/template.ts';
+import { arnOf, keyAliasedAs, resourceNamed, resourcesOf } from './helpers/template.ts';
 
 const synthesis = synthesizedPerFile();
 
 const template = (name: string) => synthesis.get(name).template;
-const keyOf = (name: string) => resourcesOf(template(name), 'AWS::KMS::Key')[0] as TemplateResource;
+const keyOf = (name: string) => keyAliasedAs(template(name), `alias/qm-ingest-${name}`);
 const bucketNamed = (name: string, bucketName: string) =>
   resourceNamed(
     template(name),
@@ -17,14 +22,19 @@ const bucketNamed = (name: string, bucketName: string) =>
   );
 
 describe.each(['dev', 'staging', 'prod'])('%s', (name) => {
-  it('has one KMS key, with rotation on', () => {
+  it('has two KMS keys, the environment’s and the alerting one, rotation on', () => {
     // Act
     const keys = resourcesOf(template(name), 'AWS::KMS::Key');
 
     // Assess
-    expect(keys).toHaveLength(1);
-    expect(keys[0]?.properties['EnableKeyRotation']).toBe(true);
-    template(name).hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/qm-ingest-${name}` });
+    expect(keys).toHaveLength(2);
+    expect(keys.map((key) => key.properties['EnableKeyRotation'])).toEqual([true, true]);
+    expect(
+      new Set([
+        keyOf(name).logicalId,
+        keyAliasedAs(template(name), `alias/qm-ingest-${name}-alerts`).logicalId,
+      ]),
+    ).toEqual(new Set(keys.map((key) => key.logicalId)));
   });
 
   it('blocks public access to every bucket and denies every request without TLS 1.2', () => {
@@ -60,7 +70,7 @@ describe.each(['dev', 'staging', 'prod'])('%s', (name) => {
     }
   });
 
-  it('encrypts the results with the environment key and logs access to them', () => {
+  it('encrypts the results with the environment key, versions them and logs access to them', () => {
     // Prepare
     const { stack } = synthesis.get(name);
 
@@ -80,11 +90,23 @@ describe.each(['dev', 'staging', 'prod'])('%s', (name) => {
       ],
     });
     expect(results.properties['LoggingConfiguration']).toMatchObject({ LogFilePrefix: 'results/' });
+    expect(results.properties['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(results.properties['LifecycleConfiguration']).toMatchObject({
+      Rules: expect.arrayContaining([
+        {
+          Id: 'expire-replaced-results',
+          NoncurrentVersionExpiration: {
+            NoncurrentDays: synthesis.get(name).deployment.results.noncurrentVersionExpireAfterDays,
+          },
+          Status: 'Enabled',
+        },
+      ]),
+    });
   });
 
   it('builds the state table from the shared definition: on demand, PITR, the environment key, TTL', () => {
     // Prepare
-    const { stack, deployment } = synthesis.get(name);
+    const { stack } = synthesis.get(name);
 
     // Act
     const table = resourceNamed(
@@ -104,21 +126,27 @@ describe.each(['dev', 'staging', 'prod'])('%s', (name) => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(keyOf(name).logicalId) },
       TimeToLiveSpecification: { AttributeName: stateTableDefinition.timeToLiveAttribute, Enabled: true },
-      DeletionProtectionEnabled: deployment.retention.removalPolicy === 'retain',
     });
-    const indexes = table.properties['GlobalSecondaryIndexes'] as { IndexName: string; KeySchema: unknown }[];
-    expect(indexes.map((index) => [index.IndexName, index.KeySchema])).toEqual(
+    // Deletion protection would stop the rollback of a failed first create at the table (README).
+    expect(table.properties['DeletionProtectionEnabled']).toBeUndefined();
+    const indexes = table.properties['GlobalSecondaryIndexes'] as {
+      IndexName: string;
+      KeySchema: unknown;
+      Projection: unknown;
+    }[];
+    expect(indexes.map((index) => [index.IndexName, index.KeySchema, index.Projection])).toEqual(
       stateTableDefinition.globalSecondaryIndexes.map((index) => [
         index.indexName,
         [
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
         ],
+        { ProjectionType: 'KEYS_ONLY' },
       ]),
     );
   });
 
-  it('creates each Zoom credentials secret empty: a generated placeholder, encrypted with the environment key', () => {
+  it('creates each Zoom credentials secret empty, with no value in the template, encrypted with the environment key', () => {
     // Prepare
     const { deployment } = synthesis.get(name);
 
@@ -128,21 +156,17 @@ describe.each(['dev', 'staging', 'prod'])('%s', (name) => {
     );
 
     // Assess
+    expect(secrets.length).toBe(deployment.settings.zoomProfiles.length);
     for (const secret of secrets) {
-      expect(secret.properties['SecretString']).toBeUndefined();
-      expect(secret.properties['GenerateSecretString']).toEqual({
-        SecretStringTemplate: JSON.stringify({ account_id: '', client_id: '' }),
-        GenerateStringKey: 'client_secret',
-        ExcludePunctuation: true,
-        PasswordLength: 32,
-      });
+      expect(valuePropertiesOf(secret.properties)).toEqual([]);
       expect(secret.properties['KmsKeyId']).toEqual(arnOf(keyOf(name).logicalId));
     }
   });
 
-  it('keeps the data of a retained environment when the stack is deleted, and only then', () => {
+  it('keeps the data of a retained environment on deletion and replacement, but not after a failed first create', () => {
     // Prepare
     const retain = synthesis.get(name).deployment.retention.removalPolicy === 'retain';
+    const alertsKey = keyAliasedAs(template(name), `alias/qm-ingest-${name}-alerts`).logicalId;
     const dataTypes = [
       'AWS::KMS::Key',
       'AWS::DynamoDB::Table',
@@ -153,11 +177,27 @@ describe.each(['dev', 'staging', 'prod'])('%s', (name) => {
 
     // Act
     const policies = dataTypes.flatMap((type) =>
-      Object.values(template(name).findResources(type)).map((resource) => resource['DeletionPolicy']),
+      Object.entries(template(name).findResources(type))
+        .filter(([logicalId]) => logicalId !== alertsKey)
+        .map(([, resource]) => [resource['DeletionPolicy'], resource['UpdateReplacePolicy']]),
     );
 
     // Assess
-    expect(new Set(policies)).toEqual(new Set([retain ? 'Retain' : 'Delete']));
+    expect(policies.length).toBeGreaterThan(dataTypes.length);
+    expect(new Set(policies.map((policy) => JSON.stringify(policy)))).toEqual(
+      new Set([JSON.stringify(retain ? ['RetainExceptOnCreate', 'Retain'] : ['Delete', 'Delete'])]),
+    );
+  });
+
+  it('deletes the alerting key with the stack: it encrypts only alerts in transit', () => {
+    // Act
+    const alertsKey = template(name).toJSON()['Resources'][
+      keyAliasedAs(template(name), `alias/qm-ingest-${name}-alerts`).logicalId
+    ] as Record<string, unknown>;
+
+    // Assess
+    expect([alertsKey['DeletionPolicy'], alertsKey['UpdateReplacePolicy']]).toEqual(['Delete', 'Delete']);
+    expect((alertsKey['Properties'] as Record<string, unknown>)['PendingWindowInDays']).toBe(30);
   });
 });
 
@@ -285,5 +325,70 @@ describe('the recordings bucket qm-ingest creates', () => {
 
     // Assess: dev empties its four buckets (recordings, results, Athena's query results, logs); staging destroys without emptying; prod retains.
     expect(autoDelete).toEqual([4, 0, 0]);
+  });
+});
+
+/** The properties through which CloudFormation writes a secret's value. */
+function valuePropertiesOf(properties: Record<string, unknown>): string[] {
+  return ['SecretString', 'GenerateSecretString', 'SecretBinary'].filter(
+    (key) => properties[key] !== undefined,
+  );
+}
+
+/** The Zoom secrets alone in a stack: no bundling, so many variants synthesize in a moment. */
+function zoomSecretsTemplate(variant: {
+  readonly profiles: readonly { readonly name: string; readonly secretName: string }[];
+  readonly removalPolicy: RemovalPolicy;
+  readonly keyDescription: string;
+}): Record<string, unknown>[] {
+  const stack = new Stack(new App(), 'Secrets', { env: { account: '111122223333', region: 'eu-west-1' } });
+  new ZoomCredentialSecrets(stack, 'Zoom', {
+    profiles: variant.profiles.map((profile) => zoomProfileSchema.parse(profile)),
+    modes: {},
+    encryptionKey: new kms.Key(stack, 'Key', { description: variant.keyDescription }),
+    removalPolicy: variant.removalPolicy,
+  });
+  return resourcesOf(Template.fromStack(stack), 'AWS::SecretsManager::Secret').map(
+    (secret) => secret.properties,
+  );
+}
+
+describe('the Zoom credentials secrets', () => {
+  it('hold no value in any template, so no template change can write one over the stored credentials', () => {
+    // Prepare: templates that differ as later changes would (profiles, names, policies, key).
+    const variants = [
+      {
+        profiles: [{ name: 'main', secretName: 'qm-ingest/dev/zoom/main' }],
+        removalPolicy: RemovalPolicy.DESTROY,
+        keyDescription: 'a',
+      },
+      {
+        profiles: [
+          { name: 'main', secretName: 'qm-ingest/dev/zoom/main' },
+          { name: 'amer', secretName: 'qm-ingest/dev/zoom/amer' },
+        ],
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        keyDescription: 'b',
+      },
+    ];
+
+    // Act
+    const secrets = variants.flatMap((variant) => zoomSecretsTemplate(variant));
+
+    // Assess: CloudFormation writes a secret's value only from these properties, on create or when they change.
+    expect(secrets).toHaveLength(3);
+    expect(secrets.flatMap(valuePropertiesOf)).toEqual([]);
+  });
+
+  it('would carry a generated value with CDK’s default, which the check above finds (it can fail)', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Default');
+    new secretsmanager.Secret(stack, 'Secret', { secretName: 'qm-ingest/dev/zoom/main' });
+
+    // Act
+    const [secret] = resourcesOf(Template.fromStack(stack), 'AWS::SecretsManager::Secret');
+
+    // Assess
+    expect(valuePropertiesOf(secret?.properties ?? {})).toEqual(['GenerateSecretString']);
   });
 });

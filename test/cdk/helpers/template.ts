@@ -1,4 +1,4 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 
 /**
  * Reading synthesized templates in tests: resources by type or physical name, intrinsic
@@ -52,7 +52,10 @@ export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] 
 export const refOf = (logicalId: string) => ({ Ref: logicalId });
 export const joined = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
 
-/** "action resource" for each action of each statement allowed to `roleOrUserLogicalId`, sorted. */
+/**
+ * "action resource" for each action of each statement allowed to `roleOrUserLogicalId`, sorted;
+ * "action resource if {conditions}" for a statement with conditions.
+ */
 export function grantsOf(template: Template, principalLogicalId: string): string[] {
   const grants = resourcesOf(template, 'AWS::IAM::Policy')
     .filter((policy) => {
@@ -64,8 +67,12 @@ export function grantsOf(template: Template, principalLogicalId: string): string
     .flatMap((policy) => statementsOf(policy.properties))
     .flatMap((statement) => {
       expectAllow(statement);
+      const condition = statement['Condition'];
       return asArray(statement['Action']).flatMap((action) =>
-        asArray(statement['Resource']).map((resource) => `${String(action)} ${JSON.stringify(resource)}`),
+        asArray(statement['Resource']).map(
+          (resource) =>
+            `${String(action)} ${JSON.stringify(resource)}${condition === undefined ? '' : ` if ${JSON.stringify(condition)}`}`,
+        ),
       );
     });
   return [...new Set(grants)].sort();
@@ -76,13 +83,38 @@ export function grant(actions: readonly string[], ...resources: unknown[]): stri
   return actions.flatMap((action) => resources.map((resource) => `${action} ${JSON.stringify(resource)}`));
 }
 
+/** The entries `grantsOf` returns for `actions` on `resource` under `condition`. */
+export function conditionalGrant(
+  actions: readonly string[],
+  resource: unknown,
+  condition: unknown,
+): string[] {
+  return grant(actions, resource).map((entry) => `${entry} if ${JSON.stringify(condition)}`);
+}
+
+/** The KMS key the alias `aliasName` points at. */
+export function keyAliasedAs(template: Template, aliasName: string): TemplateResource {
+  const target = resourceNamed(template, 'AWS::KMS::Alias', 'AliasName', aliasName).properties[
+    'TargetKeyId'
+  ] as {
+    'Fn::GetAtt': [string, string];
+  };
+  const key = resourcesOf(template, 'AWS::KMS::Key').find(
+    (candidate) => candidate.logicalId === target['Fn::GetAtt'][0],
+  );
+  if (key === undefined) {
+    throw new Error(`no KMS key behind ${aliasName}`);
+  }
+  return key;
+}
+
 function statementsOf(properties: Properties): Properties[] {
   const document = properties['PolicyDocument'] as { Statement?: Properties[] } | undefined;
   return document?.Statement ?? [];
 }
 
 function expectAllow(statement: Properties): void {
-  if (statement['Effect'] !== 'Allow' || statement['Condition'] !== undefined) {
+  if (statement['Effect'] !== 'Allow') {
     throw new Error(`unexpected statement in a function policy: ${JSON.stringify(statement)}`);
   }
 }
@@ -117,5 +149,14 @@ export function physicalNames(template: Template): string[] {
     const property = NAME_PROPERTIES[resource.type];
     const name = property === undefined ? undefined : resource.properties[property];
     return name === undefined ? [] : [`${resource.type} ${JSON.stringify(name)}`];
+  });
+}
+
+/** A resource policy statement letting EventBridge `action` for the one rule `ruleLogicalId` only. */
+export function onlyRuleMay(action: string, ruleLogicalId: string) {
+  return Match.objectLike({
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: action,
+    Condition: { ArnEquals: { 'aws:SourceArn': arnOf(ruleLogicalId) } },
   });
 }

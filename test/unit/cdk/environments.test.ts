@@ -110,3 +110,43 @@ describe('loadDeployment', () => {
     expect(act).toThrow('deployment.settings.name: must be "qa", the file\'s name');
   });
 });
+
+describe('two environments on one existing bucket', () => {
+  const onBucket = (name: string, prefixes: string[], bucketName = 'corp-call-recordings') => ({
+    ...valid(name),
+    settings: { ...valid(name).settings, ingest: { recordingPrefixes: prefixes } },
+    recordings: { mode: 'existing', bucketName },
+  });
+
+  it.each([
+    ['the same prefix', ['calls/'], ['calls/']],
+    ['a prefix inside the other’s', ['calls/us/'], ['calls/']],
+    ['every key', [''], ['calls/']],
+  ])('are refused at synthesis when their prefixes overlap: %s', (_label, mine, theirs) => {
+    // Prepare
+    write('qa', onBucket('qa', mine));
+    write('uat', onBucket('uat', theirs));
+
+    // Act
+    const act = () => loadDeployment('qa', directory);
+
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(
+      `settings.ingest.recordingPrefixes: "${mine[0]}" overlaps the prefixes of environment "uat", which ingests from the same bucket corp-call-recordings`,
+    );
+  });
+
+  it('are accepted with disjoint prefixes, and on different buckets whatever the prefixes', () => {
+    // Prepare
+    write('qa', onBucket('qa', ['calls/eu/']));
+    write('uat', onBucket('uat', ['calls/us/', 'archive/']));
+    write('demo', onBucket('demo', ['calls/eu/'], 'another-bucket'));
+
+    // Act
+    const names = ['qa', 'uat', 'demo'].map((name) => loadDeployment(name, directory).settings.name);
+
+    // Assess
+    expect(names).toEqual(['qa', 'uat', 'demo']);
+  });
+});

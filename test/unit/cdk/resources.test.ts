@@ -126,6 +126,37 @@ describe('defineResources', () => {
     // Assess
     expect(resources.functions.reconcile.scheduleRateMinutes).toBe(2);
   });
+
+  it('reserves each queue consumer the concurrency its trigger may use, and the reconciler one execution', () => {
+    // Act
+    const { functions } = defineResources(settings(), defaultTuning, LOCATION);
+
+    // Assess
+    expect(functions.ingest.reservedConcurrency).toBe(functions.ingest.trigger.maximumConcurrency);
+    expect(functions.poll.reservedConcurrency).toBe(functions.poll.trigger.maximumConcurrency);
+    expect(functions.reconcile.reservedConcurrency).toBe(1);
+  });
+
+  it('keeps the reservation an environment sets, the trigger never using more than is reserved', () => {
+    // Prepare
+    const tuning = runtimeTuningSchema.parse({
+      functions: {
+        ingest: { reservedConcurrency: 20 },
+        poll: { maximumConcurrency: 40, reservedConcurrency: 3 },
+      },
+    });
+
+    // Act
+    const { functions } = defineResources(settings(), tuning, LOCATION);
+
+    // Assess
+    expect(functions.ingest.reservedConcurrency).toBe(20);
+    expect(functions.ingest.trigger.maximumConcurrency).toBe(
+      defineResources(settings(), defaultTuning, LOCATION).functions.ingest.trigger.maximumConcurrency,
+    );
+    expect(functions.poll.reservedConcurrency).toBe(3);
+    expect(functions.poll.trigger.maximumConcurrency).toBe(3);
+  });
 });
 
 describe('queueTrigger: sizing from the Zoom rate limits', () => {

@@ -32,10 +32,14 @@ const NEW_KEY = 'FAKENEWKEY0000000001';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const iam = mockClient(IAMClient);
+const NOW = Date.parse('2026-12-07T12:00:00Z');
+const HOUR_MS = 3_600_000;
 const deps = {
   secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
   iam: new IAMClient({ region: 'eu-west-1' }),
   logger: silentLogger,
+  clock: { now: () => NOW },
+  replacedKeyLifetimeMs: 7 * HOUR_MS,
 };
 
 const event = (step: RotationEvent['Step']): RotationEvent => ({
@@ -63,6 +67,31 @@ function currentSecret(secretString: string): void {
   });
 }
 
+function previousSecret(secretString: string): void {
+  secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ID, VersionStage: 'AWSPREVIOUS' }).resolves({
+    SecretString: secretString,
+  });
+}
+
+/**
+ * A createSecret step after a rotation `sinceLastRotationMs` ago that replaced `replacedKey` (now
+ * AWSPREVIOUS); the user holds `otherKey` beside the current key.
+ */
+function rotationAfterReplacing(replacedKey: string, sinceLastRotationMs: number, otherKey: string): void {
+  describeSecret(pendingRotation, { LastRotatedDate: new Date(NOW - sinceLastRotationMs) });
+  currentSecret(keySecret(CURRENT_KEY));
+  previousSecret(keySecret(replacedKey));
+  noPendingVersion();
+  userKeys([otherKey, 'Active'], [CURRENT_KEY, 'Active']);
+}
+
+function expectOnlyDeletedThenCreated(deletedKey: string): void {
+  expect(iam.commandCalls(DeleteAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
+    { UserName: USER, AccessKeyId: deletedKey },
+  ]);
+  expect(iam.commandCalls(CreateAccessKeyCommand)).toHaveLength(1);
+}
+
 function noPendingVersion(): void {
   secretsManager
     .on(GetSecretValueCommand, { SecretId: SECRET_ID, VersionId: TOKEN, VersionStage: 'AWSPENDING' })
@@ -78,6 +107,9 @@ function userKeys(...keys: [string, 'Active' | 'Inactive'][]): void {
 beforeEach(() => {
   secretsManager.reset();
   iam.reset();
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: SECRET_ID, VersionStage: 'AWSPREVIOUS' })
+    .rejects(new ResourceNotFoundException({ message: 'no AWSPREVIOUS version', $metadata: {} }));
   iam.on(CreateAccessKeyCommand).resolves({
     AccessKey: {
       AccessKeyId: NEW_KEY,
@@ -89,10 +121,12 @@ beforeEach(() => {
 });
 
 describe('createSecret', () => {
-  it('creates the first key while the secret still holds its placeholder', async () => {
+  it('creates the first key while the secret is still empty, as the stack creates it', async () => {
     // Prepare
-    describeSecret(pendingRotation);
-    currentSecret(JSON.stringify({ access_key_id: '', secret_access_key: 'generated' }));
+    describeSecret({ [TOKEN]: ['AWSPENDING'] });
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: SECRET_ID, VersionStage: 'AWSCURRENT' })
+      .rejects(new ResourceNotFoundException({ message: 'no value for AWSCURRENT', $metadata: {} }));
     noPendingVersion();
     userKeys();
 
@@ -121,10 +155,46 @@ describe('createSecret', () => {
     await rotateSignerKey(event('createSecret'), deps);
 
     // Assess
-    expect(iam.commandCalls(DeleteAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
-      { UserName: USER, AccessKeyId: OLD_KEY },
-    ]);
-    expect(iam.commandCalls(CreateAccessKeyCommand)).toHaveLength(1);
+    expectOnlyDeletedThenCreated(OLD_KEY);
+  });
+
+  it('refuses, deleting nothing, within one URL lifetime of the rotation that replaced a key', async () => {
+    // Prepare
+    rotationAfterReplacing(OLD_KEY, 2 * HOUR_MS, OLD_KEY);
+
+    // Act
+    const step = rotateSignerKey(event('createSecret'), deps);
+
+    // Assess
+    await expect(step).rejects.toThrow(PermanentError);
+    await expect(rotateSignerKey(event('createSecret'), deps)).rejects.toThrow(
+      `may back download URLs until ${new Date(NOW + 5 * HOUR_MS).toISOString()}`,
+    );
+    expect(iam.commandCalls(DeleteAccessKeyCommand)).toHaveLength(0);
+    expect(iam.commandCalls(CreateAccessKeyCommand)).toHaveLength(0);
+  });
+
+  it('deletes the replaced key once its URLs have expired', async () => {
+    // Prepare
+    rotationAfterReplacing(OLD_KEY, 8 * HOUR_MS, OLD_KEY);
+
+    // Act
+    await rotateSignerKey(event('createSecret'), deps);
+
+    // Assess
+    expectOnlyDeletedThenCreated(OLD_KEY);
+  });
+
+  it('deletes a key left by a failed attempt at once: it was never current, so it signed nothing', async () => {
+    // Prepare
+    const leftover = 'FAKELEFTOVERKEY00001';
+    rotationAfterReplacing(OLD_KEY, HOUR_MS, leftover);
+
+    // Act
+    await rotateSignerKey(event('createSecret'), deps);
+
+    // Assess
+    expectOnlyDeletedThenCreated(leftover);
   });
 
   it('does nothing when the pending version exists already (a repeated step)', async () => {

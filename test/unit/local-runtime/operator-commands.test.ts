@@ -112,6 +112,8 @@ describe('qm-ingest list --env', () => {
     dynamodb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues?: Record<string, unknown> }) => ({
       Items: input.ExpressionAttributeValues?.[':pk'] === partition ? [item()] : [],
     }));
+    // The indexes project keys only: each entry is read in full from the table.
+    dynamodb.on(GetCommand).resolves({ Item: item() });
 
     // Act
     const code = await list([
@@ -152,6 +154,7 @@ describe('qm-ingest list --env', () => {
         false,
       )
       .resolves({ Items: [item()] });
+    dynamodb.on(GetCommand).resolves({ Item: item() });
 
     // Act
     const code = await list(['--env', 'prod', '--region', 'eu-west-1', '--json']);

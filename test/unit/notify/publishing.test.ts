@@ -211,7 +211,8 @@ describe('publishing from the outbox', () => {
       aNotification('NO_EVALUATION', 'c'),
       aNotification('EVALUATED', 'd'),
     );
-    const publisher = new OutboxPublisher({ outbox, publisher: channels, environment: 'prod' });
+    const metrics = new InMemoryMetrics();
+    const publisher = new OutboxPublisher({ outbox, publisher: channels, environment: 'prod', metrics });
     channels.failing = 'alert';
 
     // Act
@@ -221,5 +222,6 @@ describe('publishing from the outbox', () => {
     expect(result).toEqual({ published: 2, failed: 1 });
     expect(outbox.marked).toEqual(['a-1', 'c-1']);
     expect(outbox.createdBefore).toEqual([5_000]);
+    expect(metrics.total(PollMetric.notificationBacklog)).toBe(3);
   });
 });

@@ -64,7 +64,7 @@ describe('toCreateTableInput', () => {
         { AttributeName: 'gsi5pk', KeyType: 'HASH' },
         { AttributeName: 'gsi5sk', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     });
   });
 

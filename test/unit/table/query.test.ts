@@ -1,5 +1,8 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { byAttribute, mergeSorted, take } from '../../../shared/table/query.ts';
+import { byAttribute, mergeSorted, queryIndexItems, take } from '../../../shared/table/query.ts';
 
 async function* fromArray<T>(values: readonly T[], reads: T[] = []): AsyncGenerator<T> {
   for (const value of values) {
@@ -67,5 +70,70 @@ describe('take', () => {
     // Assess
     expect(taken).toEqual([]);
     expect(reads).toEqual([]);
+  });
+});
+
+describe('queryIndexItems', () => {
+  /** One work-index partition through a client that the mock of DynamoDBDocumentClient answers. */
+  const listWorkIndex = () =>
+    queryIndexItems(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
+      { TableName: 'state', IndexName: 'gsi5', KeyConditionExpression: '#pk = :pk' },
+      'test',
+    );
+  const entry = (id: string, due: string) => ({
+    pk: `REC#${id}`,
+    sk: 'RECORDING',
+    gsi5pk: 'DUE#0',
+    gsi5sk: due,
+  });
+
+  it('reads each entry of the keys-only index in full, page by page, skipping items that have left their place', async () => {
+    // Prepare
+    const documents = mockClient(DynamoDBDocumentClient);
+    documents
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [entry('a', '1'), entry('b', '2')], LastEvaluatedKey: { pk: 'REC#b' } })
+      .resolvesOnce({ Items: [entry('c', '3')] });
+    documents.on(GetCommand, { Key: { pk: 'REC#a', sk: 'RECORDING' } }).resolves({
+      Item: { ...entry('a', '1'), history: ['full item'] },
+    });
+    // b was rescheduled since the query: its entry now sits elsewhere in the index.
+    documents.on(GetCommand, { Key: { pk: 'REC#b', sk: 'RECORDING' } }).resolves({ Item: entry('b', '9') });
+    documents.on(GetCommand, { Key: { pk: 'REC#c', sk: 'RECORDING' } }).resolves({});
+
+    // Act
+    const items = await collect(listWorkIndex());
+
+    // Assess
+    expect(items).toEqual([{ ...entry('a', '1'), history: ['full item'] }]);
+    expect(documents.commandCalls(QueryCommand).map((call) => call.args[0].input.ExclusiveStartKey)).toEqual([
+      undefined,
+      { pk: 'REC#b' },
+    ]);
+    expect(
+      documents.commandCalls(GetCommand).every((call) => call.args[0].input.ConsistentRead === true),
+    ).toBe(true);
+    documents.restore();
+  });
+
+  it('reads a large page a few items at a time, no further than the caller reads', async () => {
+    // Prepare
+    const documents = mockClient(DynamoDBDocumentClient);
+    const entries = Array.from({ length: 60 }, (_, index) =>
+      entry(`r${index}`, String(index).padStart(2, '0')),
+    );
+    documents.on(QueryCommand).resolves({ Items: entries });
+    documents.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: entries.find((candidate) => candidate.pk === input.Key.pk),
+    }));
+
+    // Act
+    const first = await take(listWorkIndex(), 1);
+
+    // Assess
+    expect(first).toEqual([entries[0]]);
+    expect(documents.commandCalls(GetCommand)).toHaveLength(25);
+    documents.restore();
   });
 });

@@ -136,7 +136,7 @@ describe('SecretsManagerCredentialsProvider', () => {
       ZoomTransientError,
     ],
     ['a timeout', () => Object.assign(new Error('timed out'), { name: 'TimeoutError' }), ZoomTransientError],
-  ])('%s is translated to %O', async (_name, makeError, expectedClass) => {
+  ])('%s is translated to %O', async (label, makeError, expectedClass) => {
     // Prepare
     secretsManager.on(GetSecretValueCommand).rejects(makeError());
 
@@ -148,6 +148,7 @@ describe('SecretsManagerCredentialsProvider', () => {
     expect((error as ZoomAuthError).failure.operation).toBe('credentials');
     expect((error as Error).message).toContain(SECRET_ID);
     expect((error as Error).cause).toBeInstanceOf(Error);
+    expect((error as Error).message.includes('put-secret-value')).toBe(label === 'ResourceNotFoundException');
   });
 
   it('a failed read is not cached: the next call tries again', async () => {
