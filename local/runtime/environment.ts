@@ -1,6 +1,7 @@
 import { type RuntimeTuning, runtimeTuningSchema, secretNamePrefix } from '../../shared/config/deployment.ts';
 import {
   type EnvironmentSettings,
+  LOCAL_ENVIRONMENT_NAME,
   type EnvironmentSettingsInput,
   parseEnvironmentSettings,
 } from '../../shared/config/environment.ts';
@@ -16,8 +17,7 @@ import type { PollSettingsInput } from '../../shared/config/polling.ts';
  * demo finishes in well under a minute. Nothing else differs from a deployment.
  */
 
-/** The local environment's name: part of every local resource name, as for a deployed environment. */
-export const LOCAL_ENVIRONMENT_NAME = 'local';
+export { LOCAL_ENVIRONMENT_NAME };
 
 /** The one Zoom profile: the simulator's account. */
 export const LOCAL_ZOOM_PROFILE = 'simulator';
