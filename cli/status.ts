@@ -4,6 +4,7 @@
  * `--env <name>`, a deployed environment's.
  */
 import { pollSettingsSchema } from '../shared/config/polling.ts';
+import { remedyFor } from '../shared/operator/remedies.ts';
 import type { Recording } from '../shared/recordings/recording.ts';
 import { ResultsStore } from '../shared/results/results-store.ts';
 import { formatRecordingDetails, type RecordingDetails, recordingDetailsJson } from './recording-format.ts';
@@ -32,7 +33,12 @@ export function run(args: readonly string[]): Promise<number> {
         console.error(`qm-ingest status: no recording matches "${reference}" in ${target.description}`);
         return 1;
       }
-      const found = await Promise.all(recordings.map((recording) => withResults(target, recording)));
+      const found = await Promise.all(
+        recordings.map(async (recording) => ({
+          ...(await withResults(target, recording)),
+          remedy: remedyFor(recording, target.environmentName),
+        })),
+      );
       console.log(parsed.json ? recordingDetailsJson(found) : found.map(formatRecordingDetails).join('\n\n'));
       return 0;
     } finally {

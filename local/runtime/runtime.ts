@@ -152,6 +152,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         resultsBucket: config.resources.resultsBucket,
         zoomAccountIds: [simulator.credentials.accountId],
         endpoints: { ...endpoints, zoom: simulator.origin },
+        queues: {
+          ingest: resources.queues.ingest.url,
+          ingestDeadLetter: resources.queues.ingest.deadLetter.url,
+          poll: resources.queues.poll.url,
+          pollDeadLetter: resources.queues.poll.deadLetter.url,
+        },
+        settings: environment.settings,
       });
     }
     let stopping: Promise<void> | undefined;

@@ -25,11 +25,18 @@ export interface QueueMove {
   readonly name: string;
   readonly deadLetterQueueUrl: string;
   readonly sourceQueueUrl: string;
+  /**
+   * Which messages go back (all when absent): a DLQ several senders share keeps the others, which
+   * become visible again after the receive's visibility timeout.
+   */
+  readonly accepts?: ((body: string) => boolean) | undefined;
 }
 
 export interface MoveResult {
   readonly name: string;
   readonly moved: number;
+  /** Messages this move does not take back (see QueueMove.accepts): they stay in the DLQ. */
+  readonly left?: number | undefined;
   /** Messages that could not be moved (they stay in the DLQ). */
   readonly failed: number;
   readonly failure?: string | undefined;
@@ -150,6 +157,7 @@ export class ReceiveSendDeleteMover implements MessageMover {
     const total = await countMessages(this.#sqs, move.deadLetterQueueUrl);
     let moved = 0;
     let failed = 0;
+    let left = 0;
     let received = 0;
     onProgress({ name: move.name, moved, total });
     while (received < total) {
@@ -158,13 +166,15 @@ export class ReceiveSendDeleteMover implements MessageMover {
         break;
       }
       received += messages.length;
-      const sent = await this.#send(move, messages);
-      failed += messages.length - sent.length;
+      const accepted = messages.filter((message) => move.accepts?.(message.Body ?? '') ?? true);
+      left += messages.length - accepted.length;
+      const sent = accepted.length === 0 ? [] : await this.#send(move, accepted);
+      failed += accepted.length - sent.length;
       await this.#delete(move, sent);
       moved += sent.length;
       onProgress({ name: move.name, moved, total });
     }
-    return { name: move.name, moved, failed };
+    return { name: move.name, moved, failed, ...(move.accepts === undefined ? {} : { left }) };
   }
 
   async #receive(move: QueueMove, max: number): Promise<Message[]> {
