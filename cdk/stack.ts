@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { Deployment } from '../shared/config/deployment.ts';
 import { defineResources, type EnvironmentResources, stackNameOf } from '../shared/config/resources.ts';
 import { EnvironmentKey } from './constructs/environment-key.ts';
+import { OperatorRole } from './constructs/operator-role.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { PipelineTopics } from './constructs/pipeline-topics.ts';
 import { RecordingsSource } from './constructs/recordings-source.ts';
@@ -213,6 +214,17 @@ export class QmIngestStack extends Stack {
       functions: monitoredFunctions,
       alarms: alarms.alarms,
     });
+    const operator = new OperatorRole(this, 'Operator', {
+      table,
+      key,
+      recordings,
+      recordingPrefixes: settings.ingest.recordingPrefixes,
+      results,
+      ingestQueue,
+      pollQueue,
+      deliveryDeadLetterQueue: delivery,
+      zoomSecrets,
+    });
     addStackOutputs(this, {
       settings,
       recordingsBucket: recordings.bucket,
@@ -224,6 +236,7 @@ export class QmIngestStack extends Stack {
       topics,
       dashboardName: dashboard.dashboard.dashboardName,
       urlSignerSecretName: urlSigner?.secretName,
+      operatorRoleArn: operator.role.roleArn,
     });
 
     Tags.of(this).add('qm-ingest:environment', settings.name);

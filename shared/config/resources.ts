@@ -351,4 +351,5 @@ export const STACK_OUTPUTS = {
   dashboardUrl: 'DashboardUrl',
   zoomSecretNames: 'ZoomSecretNames',
   urlSignerSecretName: 'UrlSignerSecretName',
+  operatorRoleArn: 'OperatorRoleArn',
 } as const;

@@ -223,9 +223,14 @@ async function versionsOf(s3: S3Client, bucket: string, key: string): Promise<Ob
   return found;
 }
 
+/** How a server without versions refuses the listing (the local S3: 405 MethodNotAllowed). */
 function isNotImplemented(error: unknown): boolean {
   const status = readProperty(readProperty(error, '$metadata'), 'httpStatusCode');
-  return (error instanceof Error && error.name === 'NotImplemented') || status === 501;
+  return (
+    (error instanceof Error && (error.name === 'NotImplemented' || error.name === 'MethodNotAllowed')) ||
+    status === 501 ||
+    status === 405
+  );
 }
 
 async function deleteObject(s3: S3Client, object: ObjectVersion): Promise<void> {
