@@ -46,7 +46,16 @@ export interface LocalEnvironment {
 export interface LocalEnvironmentOptions {
   readonly timing: LocalTiming;
   /** The simulator's QM API base URL (with /v2) and OAuth token URL. */
-  readonly zoom: { readonly apiBaseUrl: string; readonly oauthUrl: string };
+  readonly zoom: {
+    readonly apiBaseUrl: string;
+    readonly oauthUrl: string;
+    /**
+     * Whether the simulator's scenario honours Idempotency-Key (the hostile one does not): the
+     * profile says so, as a real account's must, so ingest looks an uncertain POST up instead of
+     * posting again. True when absent.
+     */
+    readonly honoursIdempotencyKey?: boolean | undefined;
+  };
 }
 
 interface TimingProfile {
@@ -109,6 +118,7 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
         secretName: LOCAL_ZOOM_SECRET_NAME,
         apiBaseUrl: options.zoom.apiBaseUrl,
         oauthUrl: options.zoom.oauthUrl,
+        honoursIdempotencyKey: options.zoom.honoursIdempotencyKey ?? true,
       },
     ],
     defaultProfile: LOCAL_ZOOM_PROFILE,

@@ -96,7 +96,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const [simulator, localAws] = await startServers(options, paths, events, started);
     const environment = localEnvironment({
       timing: options.timing ?? 'interactive',
-      zoom: { apiBaseUrl: simulator.apiBaseUrl, oauthUrl: simulator.oauthUrl },
+      zoom: {
+        apiBaseUrl: simulator.apiBaseUrl,
+        oauthUrl: simulator.oauthUrl,
+        honoursIdempotencyKey: simulator.scenario.idempotency.mode === 'honour',
+      },
     });
     const definitions = defineResources(environment.settings, environment.tuning, {
       account: LOCAL_ACCOUNT_ID,
