@@ -160,9 +160,7 @@ async function isRecorded(
   }
   const identity = contentIdentityOf(found.head);
   return identities.some(
-    (recorded) =>
-      (identity !== undefined && recorded.kind === identity.kind && recorded.value === identity.value) ||
-      (recorded.kind === 'etag' && recorded.value === object.eTag),
+    (recorded) => identity !== undefined && recorded.kind === identity.kind && recorded.value === identity.value,
   );
 }
 
