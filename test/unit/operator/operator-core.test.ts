@@ -20,6 +20,7 @@ import { confirm, startProgress, type Terminal } from '../../../cli/operator-io.
 import { parseEnvironmentSettings } from '../../../shared/config/environment.ts';
 import { pollSettingsSchema } from '../../../shared/config/polling.ts';
 import { ConfigError } from '../../../shared/errors.ts';
+import { contentIdentityOf } from '../../../shared/ingest/content-identity.ts';
 import { parseQueueMessage } from '../../../shared/ingest/events.ts';
 import { S3RecordingObjects } from '../../../shared/ingest/object-store.ts';
 import {
@@ -187,10 +188,11 @@ describe('resolve --interaction', () => {
 });
 
 describe('backfill', () => {
+  const md5ETag = '"217122742becfaaed71cca5b22ac9bdd"';
   const recorded = aRecording({
     bucket: 'archive',
     key: 'calls/old/a.wav',
-    contentIdentity: { kind: 'etag', value: 'etag-a' },
+    contentIdentity: contentIdentityOf({ ETag: md5ETag }) ?? { kind: 'versionId', value: 'none' },
   });
 
   it('announces the recordings without a record, oldest first, leaving out sidecars, the window and recorded bytes', async () => {
@@ -200,7 +202,7 @@ describe('backfill', () => {
         IsTruncated: true,
         NextContinuationToken: 'page-2',
         Contents: [
-          { Key: 'calls/old/a.wav', ETag: '"etag-a"', Size: 10, LastModified: new Date(3_000) },
+          { Key: 'calls/old/a.wav', ETag: md5ETag, Size: 10, LastModified: new Date(3_000) },
           { Key: 'calls/old/a.wav.json', ETag: '"etag-s"', Size: 1, LastModified: new Date(3_000) },
         ],
       })
@@ -211,7 +213,7 @@ describe('backfill', () => {
           { Key: 'calls/old/too-old.wav', ETag: '"etag-o"', Size: 5, LastModified: new Date(10) },
         ],
       });
-    s3.on(HeadObjectCommand, { Key: 'calls/old/a.wav' }).resolves({ ETag: '"etag-a"' });
+    s3.on(HeadObjectCommand, { Key: 'calls/old/a.wav' }).resolves({ ETag: md5ETag });
     documents.on(ScanCommand).resolves({ Items: [toRecordingItem(recorded)] });
 
     // Act
