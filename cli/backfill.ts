@@ -14,11 +14,11 @@ import {
   type SubmitBudget,
   submitBudgetOf,
 } from '../shared/operator/backfill.ts';
-import { ACTION_OPTIONS_USAGE, confirm, startProgress } from './operator-io.ts';
+import { ACTION_OPTIONS, ACTION_OPTIONS_USAGE, confirm, startProgress } from './operator-io.ts';
 import { openOperatorTarget } from './operator-target.ts';
 import { runCommand } from './run-command.ts';
 import { listenForStop } from './stop-signal.ts';
-import { TARGET_OPTIONS_USAGE, type TargetArgs } from './target-args.ts';
+import type { TargetArgs } from './target-args.ts';
 import { parseInstant } from './time-window.ts';
 
 const USAGE = `Usage: qm-ingest backfill s3://bucket/prefix [options]
@@ -34,10 +34,7 @@ Options:
   --until <when>          only objects last modified before
   --rate <n>              announcements per second (default: what the Zoom profile's budget for
                           submissions allows: its plan's limit times its limitFraction)
-  --json                  print JSON
-${ACTION_OPTIONS_USAGE}
-${TARGET_OPTIONS_USAGE}
-  -h, --help              show this help`;
+${ACTION_OPTIONS_USAGE}`;
 
 const S3_PREFIX_URL = /^s3:\/\/([^/]+)\/?(.*)$/;
 
@@ -53,8 +50,7 @@ export function run(args: readonly string[]): Promise<number> {
         since: { type: 'string' },
         until: { type: 'string' },
         rate: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        yes: { type: 'boolean' },
+        ...ACTION_OPTIONS,
       },
     },
     async (parsed: TargetArgs) => {

@@ -5,11 +5,11 @@
 import { systemClock } from '../shared/clock.ts';
 import { sidecarKeyOf } from '../shared/ingest/object-filter.ts';
 import { type EraseReport, eraseRecording } from '../shared/operator/erase.ts';
-import { ACTION_OPTIONS_USAGE, confirm } from './operator-io.ts';
+import { ACTION_OPTIONS, ACTION_OPTIONS_USAGE, confirm } from './operator-io.ts';
 import { openOperatorTarget } from './operator-target.ts';
 import { findRecordings } from './recording-lookup.ts';
 import { runCommand } from './run-command.ts';
-import { TARGET_OPTIONS_USAGE, type TargetArgs } from './target-args.ts';
+import type { TargetArgs } from './target-args.ts';
 
 const USAGE = `Usage: qm-ingest erase <key | s3://bucket/key | interaction-id | recording-id> [options]
 
@@ -22,10 +22,7 @@ several recordings (overwritten with other bytes) erases each, after confirmatio
 Options:
   --with-object           also delete the recording and its sidecar from the recordings bucket
                           (every version)
-  --json                  print JSON
-${ACTION_OPTIONS_USAGE}
-${TARGET_OPTIONS_USAGE}
-  -h, --help              show this help`;
+${ACTION_OPTIONS_USAGE}`;
 
 export function run(args: readonly string[]): Promise<number> {
   return runCommand(
@@ -36,8 +33,7 @@ export function run(args: readonly string[]): Promise<number> {
       positionals: 1,
       extraOptions: {
         'with-object': { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        yes: { type: 'boolean' },
+        ...ACTION_OPTIONS,
       },
     },
     async (parsed: TargetArgs) => {

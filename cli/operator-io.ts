@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigError } from '../shared/errors.ts';
+import { TARGET_OPTIONS_USAGE } from './target-args.ts';
 
 /**
  * How the operator commands that act talk to a person: a confirmation before bulk work (refused
@@ -8,8 +9,15 @@ import { ConfigError } from '../shared/errors.ts';
  * then otherwise), so stdout keeps only the result (`--json` stays parseable).
  */
 
-export const ACTION_OPTIONS_USAGE = `  --dry-run               say what would happen, change nothing
-  --yes                   do not ask for confirmation (needed without a terminal)`;
+/** The options every command that acts takes, after its own: --json, --dry-run, --yes, the target, --help. */
+export const ACTION_OPTIONS_USAGE = `  --json                  print JSON
+  --dry-run               say what would happen, change nothing
+  --yes                   do not ask for confirmation (needed without a terminal)
+${TARGET_OPTIONS_USAGE}
+  -h, --help              show this help`;
+
+/** The switches of {@link ACTION_OPTIONS_USAGE} for parseTargetArgs (--json and the target are its own). */
+export const ACTION_OPTIONS = { 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } } as const;
 
 export interface Terminal {
   readonly stdinIsTty: boolean;

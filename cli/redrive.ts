@@ -4,10 +4,10 @@
  */
 import { ConfigError } from '../shared/errors.ts';
 import { countMessages, type MoveResult } from '../shared/queue/message-move.ts';
-import { ACTION_OPTIONS_USAGE, confirm, startProgress } from './operator-io.ts';
+import { ACTION_OPTIONS, ACTION_OPTIONS_USAGE, confirm, startProgress } from './operator-io.ts';
 import { openOperatorTarget } from './operator-target.ts';
 import { runCommand } from './run-command.ts';
-import { TARGET_OPTIONS_USAGE, type TargetArgs } from './target-args.ts';
+import type { TargetArgs } from './target-args.ts';
 
 const USAGE = `Usage: qm-ingest redrive [options]
 
@@ -20,10 +20,7 @@ receive, send and delete.
 
 Options:
   --queue <name[,name]>   only these DLQs: ingest, poll, delivery (default: every one)
-  --json                  print JSON
-${ACTION_OPTIONS_USAGE}
-${TARGET_OPTIONS_USAGE}
-  -h, --help              show this help`;
+${ACTION_OPTIONS_USAGE}`;
 
 interface QueueReport extends MoveResult {
   readonly waiting: number;
@@ -36,7 +33,7 @@ export function run(args: readonly string[]): Promise<number> {
     args,
     {
       positionals: 0,
-      extraOptions: { queue: { type: 'string' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } },
+      extraOptions: { queue: { type: 'string' }, ...ACTION_OPTIONS },
     },
     async (parsed: TargetArgs) => {
       const target = await openOperatorTarget(parsed.target);

@@ -11,12 +11,12 @@ import { retryRecording } from '../shared/operator/retry.ts';
 import { SqsPollScheduler } from '../shared/polling/sqs-poll-scheduler.ts';
 import type { Recording } from '../shared/recordings/recording.ts';
 import { RecordingRepository } from '../shared/recordings/repository.ts';
-import { ACTION_OPTIONS_USAGE, confirm } from './operator-io.ts';
+import { ACTION_OPTIONS, ACTION_OPTIONS_USAGE, confirm } from './operator-io.ts';
 import { type OperatorTarget, openOperatorTarget } from './operator-target.ts';
 import { findRecordings } from './recording-lookup.ts';
 import { describeOutcome } from './retry.ts';
 import { runCommand } from './run-command.ts';
-import { TARGET_OPTIONS_USAGE, type TargetArgs } from './target-args.ts';
+import type { TargetArgs } from './target-args.ts';
 
 const USAGE = `Usage: qm-ingest resolve <key | s3://bucket/key | interaction-id | recording-id> --interaction <id> [options]
        qm-ingest resolve <key | s3://bucket/key | interaction-id | recording-id> --resubmit [options]
@@ -29,10 +29,7 @@ Options:
                           Zoom account, then polling carries on from it
   --resubmit              submit the recording again (a retry), accepting that Zoom may then hold
                           two interactions for it; asks first unless --yes
-  --json                  print JSON
-${ACTION_OPTIONS_USAGE}
-${TARGET_OPTIONS_USAGE}
-  -h, --help              show this help`;
+${ACTION_OPTIONS_USAGE}`;
 
 export function run(args: readonly string[]): Promise<number> {
   return runCommand(
@@ -44,8 +41,7 @@ export function run(args: readonly string[]): Promise<number> {
       extraOptions: {
         interaction: { type: 'string' },
         resubmit: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        yes: { type: 'boolean' },
+        ...ACTION_OPTIONS,
       },
     },
     async (parsed: TargetArgs) => {

@@ -9,12 +9,12 @@ import { canRetry, RETRYABLE_STATUSES, type RetryOutcome, retryRecording } from 
 import type { Recording } from '../shared/recordings/recording.ts';
 import { RecordingRepository } from '../shared/recordings/repository.ts';
 import { parseStatuses } from './list.ts';
-import { ACTION_OPTIONS_USAGE, confirm, startProgress } from './operator-io.ts';
+import { ACTION_OPTIONS, ACTION_OPTIONS_USAGE, confirm, startProgress } from './operator-io.ts';
 import { type OperatorTarget, openOperatorTarget } from './operator-target.ts';
 import { listRecordings } from './recording-listing.ts';
 import { findRecordings } from './recording-lookup.ts';
 import { runCommand } from './run-command.ts';
-import { TARGET_OPTIONS_USAGE, type TargetArgs } from './target-args.ts';
+import type { TargetArgs } from './target-args.ts';
 import { parseSince } from './time-window.ts';
 
 const MAX_SELECTION = 1_000;
@@ -32,10 +32,7 @@ Options:
   --status <S[,S...]>     select recordings in these statuses (default: all of ${RETRYABLE_STATUSES.join(', ')})
   --reason <text>         select recordings whose reason contains <text> (any case)
   --since <window>        select recordings that reached their status within it (default 24h)
-  --json                  print JSON
-${ACTION_OPTIONS_USAGE}
-${TARGET_OPTIONS_USAGE}
-  -h, --help              show this help`;
+${ACTION_OPTIONS_USAGE}`;
 
 export function run(args: readonly string[]): Promise<number> {
   return runCommand(
@@ -48,8 +45,7 @@ export function run(args: readonly string[]): Promise<number> {
         status: { type: 'string' },
         reason: { type: 'string' },
         since: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        yes: { type: 'boolean' },
+        ...ACTION_OPTIONS,
       },
     },
     async (parsed: TargetArgs) => {

@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { translateAwsError } from '../aws/errors.ts';
+import { listObjects } from '../aws/s3-listing.ts';
 import type { Clock } from '../clock.ts';
 import type { EnvironmentSettings } from '../config/environment.ts';
 import { effectiveRateLimits } from '../config/zoom-profile.ts';
@@ -68,8 +69,8 @@ export interface PlanDependencies {
 /** Lists the prefix and decides which objects to announce. */
 export async function planBackfill(deps: PlanDependencies, request: BackfillRequest): Promise<BackfillPlan> {
   const left = { notRecordings: 0, outsideWindow: 0, recorded: 0 };
-  const listed: BackfillObject[] = [];
-  for await (const object of listObjects(deps.s3, request)) {
+  const inWindow: BackfillObject[] = [];
+  for await (const object of objectsUnder(deps.s3, request)) {
     if (!classifyKey(object.key, deps.settings.ingest).recording) {
       left.notRecordings += 1;
     } else if (
@@ -78,12 +79,12 @@ export async function planBackfill(deps: PlanDependencies, request: BackfillRequ
     ) {
       left.outsideWindow += 1;
     } else {
-      listed.push(object);
+      inWindow.push(object);
     }
   }
   const recorded = await recordedIdentities(deps, request);
   const objects: BackfillObject[] = [];
-  for (const object of listed) {
+  for (const object of inWindow) {
     if (await isRecorded(deps, request.bucket, object, recorded.get(object.key))) {
       left.recorded += 1;
     } else {
@@ -94,33 +95,17 @@ export async function planBackfill(deps: PlanDependencies, request: BackfillRequ
   return { request, objects, left };
 }
 
-async function* listObjects(s3: S3Client, request: BackfillRequest): AsyncGenerator<BackfillObject> {
-  let continuationToken: string | undefined;
-  do {
-    let page: ListObjectsV2CommandOutput;
-    try {
-      page = await s3.send(
-        new ListObjectsV2Command({
-          Bucket: request.bucket,
-          Prefix: request.prefix,
-          ContinuationToken: continuationToken,
-        }),
-      );
-    } catch (error) {
-      throw translateAwsError(error, 'S3', `ListObjectsV2 (s3://${request.bucket}/${request.prefix})`);
+async function* objectsUnder(s3: S3Client, request: BackfillRequest): AsyncGenerator<BackfillObject> {
+  for await (const object of listObjects(s3, request.bucket, request.prefix)) {
+    if (object.Key !== undefined) {
+      yield {
+        key: object.Key,
+        size: object.Size ?? 0,
+        eTag: object.ETag === undefined ? undefined : unquote(object.ETag),
+        lastModified: object.LastModified?.getTime() ?? 0,
+      };
     }
-    for (const object of page.Contents ?? []) {
-      if (object.Key !== undefined) {
-        yield {
-          key: object.Key,
-          size: object.Size ?? 0,
-          eTag: object.ETag === undefined ? undefined : unquote(object.ETag),
-          lastModified: object.LastModified?.getTime() ?? 0,
-        };
-      }
-    }
-    continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (continuationToken !== undefined);
+  }
 }
 
 /** The content identities recorded for each key under the prefix: one scan of the table. */
@@ -160,7 +145,8 @@ async function isRecorded(
   }
   const identity = contentIdentityOf(found.head);
   return identities.some(
-    (recorded) => identity !== undefined && recorded.kind === identity.kind && recorded.value === identity.value,
+    (recorded) =>
+      identity !== undefined && recorded.kind === identity.kind && recorded.value === identity.value,
   );
 }
 

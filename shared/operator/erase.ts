@@ -1,14 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteObjectCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { readProperty, translateAwsError } from '../aws/errors.ts';
+import { listObjects } from '../aws/s3-listing.ts';
 import type { Clock } from '../clock.ts';
 import type { Recording } from '../recordings/recording.ts';
 import { resultsFolderOf } from '../results/storage-plan.ts';
@@ -162,19 +161,11 @@ async function writeAudit(
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  let continuationToken: string | undefined;
-  do {
-    let page: ListObjectsV2CommandOutput;
-    try {
-      page = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: continuationToken }),
-      );
-    } catch (error) {
-      throw translateAwsError(error, 'S3', `ListObjectsV2 (results of a recording in ${bucket})`);
+  for await (const object of listObjects(s3, bucket, prefix)) {
+    if (object.Key !== undefined) {
+      keys.push(object.Key);
     }
-    keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key])));
-    continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (continuationToken !== undefined);
+  }
   return keys;
 }
 

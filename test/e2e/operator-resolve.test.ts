@@ -89,32 +89,11 @@ describe('qm-ingest resolve --interaction', () => {
     const shown = await runCli(['status', key, '--data-dir', dataDir]);
 
     // Act
-    const unknown = await runCli([
-      'resolve',
-      key,
-      '--interaction',
-      'NoSuchInteraction00000',
-      '--data-dir',
-      dataDir,
-    ]);
-    const dryRun = await runCli([
-      'resolve',
-      key,
-      '--interaction',
-      interactionId,
-      '--data-dir',
-      dataDir,
-      '--dry-run',
-    ]);
-    const linked = await runCli([
-      'resolve',
-      key,
-      '--interaction',
-      interactionId,
-      '--data-dir',
-      dataDir,
-      '--json',
-    ]);
+    const resolve = (interaction: string, ...options: string[]) =>
+      runCli(['resolve', key, '--interaction', interaction, '--data-dir', dataDir, ...options]);
+    const unknown = await resolve('NoSuchInteraction00000');
+    const dryRun = await resolve(interactionId, '--dry-run');
+    const linked = await resolve(interactionId, '--json');
     const final = await run.waitForLine(
       new RegExp(`\\s(EVALUATED|EVALUATION_FAILED|NO_EVALUATION)\\s+${key.replaceAll('.', '\\.')}\\s`),
       300_000,
