@@ -74,7 +74,10 @@ async function select(
     if (status !== undefined || reason !== undefined || since !== undefined) {
       throw new ConfigError('give one recording, or a selection (--status, --reason, --since), not both');
     }
-    return { recordings: await findRecordings(target, reference), bulk: false };
+    // A key overwritten with other bytes names several recordings: the retryable ones, when there are some.
+    const found = await findRecordings(target, reference);
+    const retryable = found.filter((recording) => canRetry(recording.status));
+    return { recordings: retryable.length > 0 ? retryable : found, bulk: false };
   }
   if (status === undefined && reason === undefined && since === undefined) {
     throw new ConfigError('give one recording, or select recordings with --status, --reason or --since');
