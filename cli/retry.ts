@@ -49,6 +49,7 @@ export function run(args: readonly string[]): Promise<number> {
       },
     },
     async (parsed: TargetArgs) => {
+      checkSelection(parsed);
       const target = await openOperatorTarget(parsed.target);
       try {
         const { recordings, bulk } = await select(target, parsed);
@@ -64,6 +65,18 @@ export function run(args: readonly string[]): Promise<number> {
   );
 }
 
+/** One recording, or a selection: exactly one of the two, checked before anything is opened. */
+function checkSelection(parsed: TargetArgs): void {
+  const { status, reason, since } = parsed.extra;
+  const selecting = status !== undefined || reason !== undefined || since !== undefined;
+  if (parsed.positionals.length > 0 && selecting) {
+    throw new ConfigError('give one recording, or a selection (--status, --reason, --since), not both');
+  }
+  if (parsed.positionals.length === 0 && !selecting && !parsed.help) {
+    throw new ConfigError('give one recording, or select recordings with --status, --reason or --since');
+  }
+}
+
 async function select(
   target: OperatorTarget,
   parsed: TargetArgs,
@@ -71,16 +84,10 @@ async function select(
   const [reference] = parsed.positionals;
   const { status, reason, since } = parsed.extra;
   if (reference !== undefined) {
-    if (status !== undefined || reason !== undefined || since !== undefined) {
-      throw new ConfigError('give one recording, or a selection (--status, --reason, --since), not both');
-    }
     // A key overwritten with other bytes names several recordings: the retryable ones, when there are some.
     const found = await findRecordings(target, reference);
     const retryable = found.filter((recording) => canRetry(recording.status));
     return { recordings: retryable.length > 0 ? retryable : found, bulk: false };
-  }
-  if (status === undefined && reason === undefined && since === undefined) {
-    throw new ConfigError('give one recording, or select recordings with --status, --reason or --since');
   }
   const statuses = status === undefined ? [...RETRYABLE_STATUSES] : parseStatuses(status);
   const refused = statuses.filter((candidate) => !RETRYABLE_STATUSES.includes(candidate));
