@@ -72,7 +72,7 @@ function checkSelection(parsed: TargetArgs): void {
   if (parsed.positionals.length > 0 && selecting) {
     throw new ConfigError('give one recording, or a selection (--status, --reason, --since), not both');
   }
-  if (parsed.positionals.length === 0 && !selecting && !parsed.help) {
+  if (parsed.positionals.length === 0 && !selecting) {
     throw new ConfigError('give one recording, or select recordings with --status, --reason or --since');
   }
 }
