@@ -1,8 +1,8 @@
 import { type RuntimeTuning, runtimeTuningSchema, secretNamePrefix } from '../../shared/config/deployment.ts';
 import {
   type EnvironmentSettings,
-  LOCAL_ENVIRONMENT_NAME,
   type EnvironmentSettingsInput,
+  LOCAL_ENVIRONMENT_NAME,
   parseEnvironmentSettings,
 } from '../../shared/config/environment.ts';
 import type { IngestSettings } from '../../shared/config/ingest.ts';
