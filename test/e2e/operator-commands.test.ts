@@ -59,6 +59,13 @@ function s3Of(endpoint: string): S3Client {
   });
 }
 
+/** How many interactions the simulator created through the API (its control API's snapshot). */
+async function interactionsCreated(): Promise<number> {
+  const response = await fetch(`${state().endpoints['zoom']}/_simulator/inspect`);
+  const snapshot = (await response.json()) as { interactions: { source: string }[] };
+  return snapshot.interactions.filter((interaction) => interaction.source === 'api').length;
+}
+
 /** The outcome line the runtime prints for `key` reaching `status`. */
 function outcome(status: string, key: string): RegExp {
   return new RegExp(`\\s${status}\\s+${key.replaceAll('.', '\\.')}\\s`);
@@ -112,11 +119,13 @@ describe('qm-ingest retry', () => {
       }),
     );
     s3.destroy();
+    const createdBefore = await interactionsCreated();
 
     // Act
     const retried = await runCli(['retry', key, '--data-dir', dataDir]);
     await run.waitForLine(outcome('EVALUATED', key), 60_000);
     const after = await statusOf(key);
+    const createdAfter = await interactionsCreated();
 
     // Assess
     expect(rejected.stdout).toContain('status    REJECTED');
@@ -124,6 +133,7 @@ describe('qm-ingest retry', () => {
     expect(retried.code).toBe(0);
     expect(retried.stdout).toMatch(/^retried \S+ \(.*no-metadata\.wav\): RESUBMITTED as submission 2/);
     expect(after.recordings).toHaveLength(1);
+    expect(createdAfter - createdBefore).toBe(1);
     const [recording] = after.recordings;
     expect(recording).toMatchObject({
       status: 'EVALUATED',
