@@ -4,8 +4,11 @@
  * `--env <name>`, a deployed environment's.
  */
 import { pollSettingsSchema } from '../shared/config/polling.ts';
-import { remedyFor } from '../shared/operator/remedies.ts';
+import { notificationRemedy, type Remedy, remedyFor } from '../shared/operator/remedies.ts';
+import { notificationIdOf } from '../shared/recordings/notification.ts';
+import { OutboxRepository } from '../shared/recordings/outbox.ts';
 import type { Recording } from '../shared/recordings/recording.ts';
+import { isTerminal } from '../shared/recordings/state-machine.ts';
 import { ResultsStore } from '../shared/results/results-store.ts';
 import { formatRecordingDetails, type RecordingDetails, recordingDetailsJson } from './recording-format.ts';
 import { findRecordings } from './recording-lookup.ts';
@@ -36,7 +39,7 @@ export function run(args: readonly string[]): Promise<number> {
       const found = await Promise.all(
         recordings.map(async (recording) => ({
           ...(await withResults(target, recording)),
-          remedy: remedyFor(recording, target.environmentName),
+          remedy: await remedyOf(target, recording),
         })),
       );
       console.log(parsed.json ? recordingDetailsJson(found) : found.map(formatRecordingDetails).join('\n\n'));
@@ -45,6 +48,24 @@ export function run(args: readonly string[]): Promise<number> {
       await target.close();
     }
   });
+}
+
+/**
+ * What fixes the recording's status: from the notification of its ending when the outbox still
+ * holds it (its code tells a retry-able rejection from bytes that need a new upload), else from
+ * the status alone (also when the notification cannot be read: status only shows).
+ */
+async function remedyOf(target: TableTarget, recording: Recording): Promise<Remedy | undefined> {
+  if (!isTerminal(recording.status)) {
+    return undefined;
+  }
+  const outbox = new OutboxRepository(target.dynamodb, { tableName: target.tableName });
+  const notification = await outbox
+    .get(recording.recordingId, notificationIdOf(recording.recordingId, recording.submission))
+    .catch(() => undefined);
+  return notification === undefined
+    ? remedyFor(recording, target.environmentName)
+    : notificationRemedy(notification, target.environmentName);
 }
 
 /** The recording with its results, when it has some; a results document that cannot be read is reported, not fatal. */

@@ -1,4 +1,4 @@
-import { remedyFor, remedyLines } from '../operator/remedies.ts';
+import { notificationRemedy, remedyLines } from '../operator/remedies.ts';
 import type { Notification } from '../recordings/notification.ts';
 import type { TerminalStatus } from '../recordings/state-machine.ts';
 import { maskPersonalData, maskPersonalDataDeep } from './personal-data.ts';
@@ -138,15 +138,8 @@ function attributesOf(notification: Notification, environment: string, type: str
 
 /** What an operator does about the alert: the remedy, with the exact command when one exists. */
 function nextSteps(notification: Notification, environment: string): string[] {
-  const code = readCode(notification.details);
-  const remedy = remedyFor(notification, environment, code);
+  const remedy = notificationRemedy(notification, environment);
   return remedy === undefined ? [] : remedyLines(remedy);
-}
-
-/** The ending's code (`missing-metadata`, `stuck`...), when its writer added one. */
-function readCode(details: Notification['details']): string | undefined {
-  const code = details['code'];
-  return typeof code === 'string' ? code : undefined;
 }
 
 /** SNS subjects are one line of at most 100 characters. */

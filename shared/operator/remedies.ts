@@ -1,4 +1,5 @@
 import { LOCAL_ENVIRONMENT_NAME } from '../config/environment.ts';
+import type { Notification } from '../recordings/notification.ts';
 import type { RecordingStatus } from '../recordings/state-machine.ts';
 
 /**
@@ -77,6 +78,15 @@ export function remedyFor(
     default:
       return undefined;
   }
+}
+
+/** The remedy of the ending a notification reports, from its status and the code its writer put in its details. */
+export function notificationRemedy(
+  notification: Pick<Notification, 'recordingId' | 'status' | 'details'>,
+  environment: string,
+): Remedy | undefined {
+  const code = notification.details['code'];
+  return remedyFor(notification, environment, typeof code === 'string' ? code : undefined);
 }
 
 /** `--env <name>` for a deployed environment; nothing for the local runtime. */
