@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { benchBackfill } from './backfill.ts';
 import { benchBundles } from './bundles.ts';
 import { benchPipeline } from './pipeline.ts';
 import { formatTable, type Table } from './table.ts';
@@ -23,6 +24,7 @@ const benchmarks: readonly Benchmark[] = [
   { name: 'zoom client', run: () => benchZoomClient({ calls: 500, warmupCalls: 50 }) },
   { name: 'pipeline', run: () => benchPipeline({ recordings: 3, timeoutMs: 60_000 }) },
   { name: 'state table writes', run: () => benchTableWrites({ recordings: 20, pollsPerRecording: 5 }) },
+  { name: 'backfill', run: () => benchBackfill({ objects: 1_000, timeoutFactor: 2 }) },
   {
     name: 'bundles',
     run: () =>

@@ -18,6 +18,8 @@ export interface StackOutputsProps {
   readonly dashboardName: string;
   /** The dedicated URL signer's secret, when there is one. */
   readonly urlSignerSecretName?: string | undefined;
+  /** The role the operator commands run with (`qm-ingest retry --env ...`). */
+  readonly operatorRoleArn: string;
 }
 
 /**
@@ -67,6 +69,11 @@ export function addStackOutputs(stack: Stack, props: StackOutputsProps): void {
       Object.fromEntries(props.settings.zoomProfiles.map((profile) => [profile.name, profile.secretName])),
     ),
     'Zoom profile -> the secret holding its credentials',
+  );
+  output(
+    STACK_OUTPUTS.operatorRoleArn,
+    props.operatorRoleArn,
+    'Assume it to run the qm-ingest operator commands',
   );
   if (props.urlSignerSecretName !== undefined) {
     output(

@@ -8,6 +8,7 @@ import { BiExport } from './constructs/bi-export.ts';
 import { EnvironmentKey } from './constructs/environment-key.ts';
 import { expireHelperFunctionLogs } from './constructs/helper-function-logs.ts';
 import { keyStateAlert } from './constructs/key-state-alert.ts';
+import { OperatorRole } from './constructs/operator-role.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { PipelineTopics } from './constructs/pipeline-topics.ts';
 import { RecordingsSource } from './constructs/recordings-source.ts';
@@ -283,6 +284,17 @@ export class QmIngestStack extends Stack {
       functions: monitoredFunctions,
       alarms: alarms.alarms,
     });
+    const operator = new OperatorRole(this, 'Operator', {
+      table,
+      key,
+      recordings,
+      recordingPrefixes: settings.ingest.recordingPrefixes,
+      results,
+      ingestQueue,
+      pollQueue,
+      deliveryDeadLetterQueue: delivery,
+      zoomSecrets,
+    });
     addStackOutputs(this, {
       settings,
       recordingsBucket: recordings.bucket,
@@ -294,6 +306,7 @@ export class QmIngestStack extends Stack {
       topics,
       dashboardName: dashboard.dashboard.dashboardName,
       urlSignerSecretName: urlSigner?.secretName,
+      operatorRoleArn: operator.role.roleArn,
     });
 
     expireHelperFunctionLogs(this, {

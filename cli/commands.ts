@@ -34,6 +34,31 @@ export const commands: readonly Command[] = [
     load: () => import('./export.ts'),
   },
   {
+    name: 'retry',
+    summary: 'Retry recordings that ended FAILED, TIMED_OUT, REJECTED or NEEDS_REVIEW, as new submissions',
+    load: () => import('./retry.ts'),
+  },
+  {
+    name: 'resolve',
+    summary: 'Settle a NEEDS_REVIEW recording: link its Zoom interaction, or resubmit it',
+    load: () => import('./resolve.ts'),
+  },
+  {
+    name: 'redrive',
+    summary: "Move the dead-letter queues' messages back to their queues",
+    load: () => import('./redrive.ts'),
+  },
+  {
+    name: 'backfill',
+    summary: "Ingest recordings already in a bucket (s3://bucket/prefix), at Zoom's allowed rate",
+    load: () => import('./backfill.ts'),
+  },
+  {
+    name: 'erase',
+    summary: 'Delete a recording everywhere qm-ingest keeps it (state, results; --with-object: S3 too)',
+    load: () => import('./erase.ts'),
+  },
+  {
     name: 'simulator',
     summary: 'Run the local Zoom QM simulator (OAuth + QM API on 127.0.0.1)',
     load: () => import('./simulator.ts'),

@@ -20,6 +20,8 @@ export interface DeployedEnvironment {
   readonly tableName: string;
   readonly resultsBucket: string;
   readonly recordingsBucket: string;
+  /** Every output of the stack, by key (STACK_OUTPUTS), for what a command needs beyond the table. */
+  readonly outputs: Readonly<Record<string, string>>;
 }
 
 export async function findDeployedEnvironment(
@@ -48,23 +50,34 @@ export async function findDeployedEnvironment(
       { cause: error },
     );
   }
-  const output = (key: string): string => {
-    const value = outputs.find((candidate) => candidate.OutputKey === key)?.OutputValue;
-    if (value === undefined || value === '') {
-      throw new ConfigError(
-        `Stack ${stackName} in ${region} has no output ${key}: deploy the current release of the stack (cdk deploy -c env=${name})`,
-      );
-    }
-    return value;
-  };
+  const values: Record<string, string> = Object.fromEntries(
+    outputs.flatMap((candidate) =>
+      candidate.OutputKey === undefined || candidate.OutputValue === undefined
+        ? []
+        : [[candidate.OutputKey, candidate.OutputValue]],
+    ),
+  );
+  const found = { name, stackName, region: values[STACK_OUTPUTS.region] ?? region, outputs: values };
   return {
-    name,
-    stackName,
-    region: outputs.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.region)?.OutputValue ?? region,
-    tableName: output(STACK_OUTPUTS.table),
-    resultsBucket: output(STACK_OUTPUTS.resultsBucket),
-    recordingsBucket: output(STACK_OUTPUTS.recordingsBucket),
+    ...found,
+    tableName: requireOutput(found, STACK_OUTPUTS.table),
+    resultsBucket: requireOutput(found, STACK_OUTPUTS.resultsBucket),
+    recordingsBucket: requireOutput(found, STACK_OUTPUTS.recordingsBucket),
   };
+}
+
+/** One output of the environment's stack; a {@link ConfigError} saying to deploy the current release when it has none. */
+export function requireOutput(
+  environment: Pick<DeployedEnvironment, 'name' | 'stackName' | 'region' | 'outputs'>,
+  key: string,
+): string {
+  const value = environment.outputs[key];
+  if (value === undefined || value === '') {
+    throw new ConfigError(
+      `Stack ${environment.stackName} in ${environment.region} has no output ${key}: deploy the current release of the stack (cdk deploy -c env=${environment.name})`,
+    );
+  }
+  return value;
 }
 
 /** CloudFormation answers a ValidationError "Stack with id X does not exist" for a stack it does not know. */

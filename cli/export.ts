@@ -36,10 +36,10 @@ export function run(args: readonly string[]): Promise<number> {
     'export',
     USAGE,
     args,
-    { positionals: 0, extraOptions: { since: { type: 'string' } }, extraFlags: ['rebuild'] },
+    { positionals: 0, extraOptions: { since: { type: 'string' }, rebuild: { type: 'boolean' } } },
     async (parsed: TargetArgs) => {
       const since = parsed.extra['since'];
-      if (!parsed.flags.has('rebuild') || since === undefined) {
+      if (parsed.flags['rebuild'] !== true || since === undefined) {
         throw new ConfigError(
           'give --rebuild and --since <window>: the export is written as results arrive, rebuilt on demand',
         );

@@ -1,4 +1,5 @@
 import { formatScores } from '../local/runtime/outcome-details.ts';
+import type { Remedy } from '../shared/operator/remedies.ts';
 import type { Recording } from '../shared/recordings/recording.ts';
 import type { RecordingResults } from '../shared/results/results.ts';
 import type { Listing } from './recording-listing.ts';
@@ -15,6 +16,8 @@ export interface RecordingDetails {
   readonly recording: Recording;
   readonly results?: RecordingResults | undefined;
   readonly resultsError?: string | undefined;
+  /** What fixes the recording's status, with the command, when it needs fixing. */
+  readonly remedy?: Remedy | undefined;
 }
 
 export function formatRecordingDetails(details: RecordingDetails): string {
@@ -55,6 +58,10 @@ export function formatRecordingDetails(details: RecordingDetails): string {
   } else if (resultsError !== undefined) {
     lines.push(field('results', `not readable: ${resultsError}`));
   }
+  if (details.remedy !== undefined) {
+    lines.push(field('remedy', details.remedy.advice));
+    lines.push(...details.remedy.commands.map((command) => `    ${command}`));
+  }
   lines.push('  history');
   for (const entry of recording.history) {
     lines.push(`    ${utc(entry.at)}  ${entry.to.padEnd(17)}  ${entry.reason}`);
@@ -69,6 +76,7 @@ export function recordingDetailsJson(found: readonly RecordingDetails[]): string
       recording: details.recording,
       ...(details.results === undefined ? {} : { results: details.results }),
       ...(details.resultsError === undefined ? {} : { resultsError: details.resultsError }),
+      ...(details.remedy === undefined ? {} : { remedy: details.remedy }),
     })),
     null,
     2,

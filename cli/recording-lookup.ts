@@ -1,9 +1,6 @@
-import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { parseRecording, type Recording } from '../shared/recordings/recording.ts';
+import type { Recording } from '../shared/recordings/recording.ts';
 import { RecordingRepository } from '../shared/recordings/repository.ts';
-import { documentClientOf } from '../shared/table/document-client.ts';
-import { translateDynamoError } from '../shared/table/dynamo-errors.ts';
-import { ItemType } from '../shared/table/keys.ts';
+import { type RecordingFilter, scanRecordings } from '../shared/recordings/scan.ts';
 import type { TableTarget } from './table-target.ts';
 
 /**
@@ -11,9 +8,7 @@ import type { TableTarget } from './table-target.ts';
  * index query when the environment's Zoom accounts are known), or by object key (`calls/a.wav` or
  * `s3://bucket/calls/a.wav`). A key may name several recordings (each overwrite with other bytes
  * is one), newest first. Keys and, where the accounts are unknown, interaction ids are looked up
- * with a scan of the table's recordings: the table has no index by key (its index set is settled,
- * see shared/table/definition.ts), and a scan reads every item, so on a large deployed table this
- * costs time and read capacity. It is an operator's occasional lookup, never a pipeline path.
+ * with a scan of the table's recordings (see shared/recordings/scan.ts for its cost).
  */
 
 /** A recording id: 128 bits in base64url (recordingIdOf). */
@@ -24,7 +19,7 @@ export async function findRecordings(target: TableTarget, reference: string): Pr
   const repository = new RecordingRepository(target.dynamodb, { tableName: target.tableName });
   const s3Url = S3_URL.exec(reference);
   if (s3Url !== null) {
-    return scanRecordings(target, { bucket: s3Url[1] ?? '', value: s3Url[2] ?? '' });
+    return scanByKey(target, { bucket: s3Url[1] ?? '', value: s3Url[2] ?? '' });
   }
   if (RECORDING_ID.test(reference)) {
     const recording = await repository.get(reference);
@@ -38,44 +33,32 @@ export async function findRecordings(target: TableTarget, reference: string): Pr
       return [recording];
     }
   }
-  return scanRecordings(target, { bucket: undefined, value: reference });
+  return scanByKey(target, { bucket: undefined, value: reference });
 }
 
 /** Every recording whose key (in `bucket`, when given) or interaction id is `value`, newest first. */
-async function scanRecordings(
+async function scanByKey(
   target: TableTarget,
   match: { readonly bucket: string | undefined; readonly value: string },
 ): Promise<Recording[]> {
-  const client = documentClientOf(target.dynamodb);
-  const names: Record<string, string> = { '#type': 'type', '#key': 'key', '#interactionId': 'interactionId' };
-  const values: Record<string, unknown> = { ':type': ItemType.recording, ':value': match.value };
-  let filter = '#type = :type AND (#key = :value OR #interactionId = :value)';
-  if (match.bucket !== undefined) {
-    names['#bucket'] = 'bucket';
-    values[':bucket'] = match.bucket;
-    filter = '#type = :type AND #bucket = :bucket AND #key = :value';
-  }
+  const filter: Omit<RecordingFilter, 'purpose'> =
+    match.bucket === undefined
+      ? {
+          expression: '#key = :value OR #interactionId = :value',
+          names: { '#key': 'key', '#interactionId': 'interactionId' },
+          values: { ':value': match.value },
+        }
+      : {
+          expression: '#bucket = :bucket AND #key = :value',
+          names: { '#bucket': 'bucket', '#key': 'key' },
+          values: { ':bucket': match.bucket, ':value': match.value },
+        };
   const found: Recording[] = [];
-  let exclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    let page: ScanCommandOutput;
-    try {
-      page = await client.send(
-        new ScanCommand({
-          TableName: target.tableName,
-          FilterExpression: filter,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-    } catch (error) {
-      throw translateDynamoError(error, 'looking recordings up by key or interaction id');
-    }
-    for (const item of page.Items ?? []) {
-      found.push(parseRecording(item));
-    }
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (exclusiveStartKey !== undefined);
+  for await (const recording of scanRecordings(target.dynamodb, target.tableName, {
+    ...filter,
+    purpose: 'looking recordings up by key or interaction id',
+  })) {
+    found.push(recording);
+  }
   return found.sort((left, right) => right.receivedAt - left.receivedAt);
 }

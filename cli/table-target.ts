@@ -2,9 +2,15 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, startLocalAws } from '../local/aws/index.ts';
-import { dataPaths, localDynamoDbClient, readRuntimeState, runningRuntime } from '../local/runtime/index.ts';
+import {
+  dataPaths,
+  localDynamoDbClient,
+  type RuntimeState,
+  readRuntimeState,
+  runningRuntime,
+} from '../local/runtime/index.ts';
 import { ConfigError } from '../shared/errors.ts';
-import { findDeployedEnvironment } from './deployed-environment.ts';
+import { type DeployedEnvironment, findDeployedEnvironment } from './deployed-environment.ts';
 
 /**
  * Where `qm-ingest status` and `list` read: the local runtime's state table (found through the
@@ -22,9 +28,17 @@ export interface TableTarget {
   readonly resultsBucket: string;
   /** The Zoom accounts of the environment, when known (a recording is then found by interaction id with one query). */
   readonly zoomAccountIds: readonly string[] | undefined;
+  /** The environment's name (`local` for the local runtime): remedies name it with `--env`. */
+  readonly environmentName: string;
+  /** Where the table was found: what the operator commands that act read the rest from. */
+  readonly source: TargetSource;
   /** Closes the clients and stops what was started for the read. */
   close(): Promise<void>;
 }
+
+export type TargetSource =
+  | { readonly kind: 'local'; readonly state: RuntimeState; readonly running: boolean; readonly root: string }
+  | { readonly kind: 'deployed'; readonly environment: DeployedEnvironment };
 
 export interface TargetOptions {
   /** A deployed environment's name; the local runtime when absent. */
@@ -47,6 +61,7 @@ async function openLocal(dataDir: string): Promise<TableTarget> {
     );
   }
   const common = {
+    environmentName: state.environment,
     tableName: state.tableName,
     resultsBucket: state.resultsBucket,
     zoomAccountIds: state.zoomAccountIds,
@@ -59,6 +74,7 @@ async function openLocal(dataDir: string): Promise<TableTarget> {
     return {
       ...common,
       ...clients,
+      source: { kind: 'local', state: running, running: true, root: paths.root },
       description: `the local runtime in ${paths.root} (running, pid ${running.pid})`,
       close: async () => clients.destroy(),
     };
@@ -73,6 +89,7 @@ async function openLocal(dataDir: string): Promise<TableTarget> {
   return {
     ...common,
     ...clients,
+    source: { kind: 'local', state, running: false, root: paths.root },
     description: `the local runtime in ${paths.root} (stopped; its data read from disk)`,
     close: async () => {
       clients.destroy();
@@ -116,6 +133,8 @@ async function openDeployed(env: string, regionOption: string | undefined): Prom
       tableName: environment.tableName,
       resultsBucket: environment.resultsBucket,
       zoomAccountIds: undefined,
+      environmentName: env,
+      source: { kind: 'deployed', environment },
       close: async () => {
         dynamodb.destroy();
         s3.destroy();

@@ -20,15 +20,16 @@ export interface TargetArgs {
   readonly target: TargetOptions;
   /** The command's own options, as given. */
   readonly extra: Readonly<Record<string, string | undefined>>;
-  /** The command's own on/off options that were given. */
-  readonly flags: ReadonlySet<string>;
+  /** The command's own switches (`--dry-run`, `--yes`...): true when given. */
+  readonly flags: Readonly<Record<string, boolean>>;
 }
 
 export interface TargetArgsSpec {
-  /** How many positional arguments the command takes (exactly). */
-  readonly positionals: number;
-  readonly extraOptions?: Readonly<Record<string, { readonly type: 'string' }>>;
-  readonly extraFlags?: readonly string[];
+  /** How many positional arguments the command takes: exactly that many, or at most `optional` (0 or 1). */
+  readonly positionals: number | 'optional';
+  readonly extraOptions?: Readonly<Record<string, { readonly type: 'string' | 'boolean' }>>;
+  /** What the one positional argument is, for the error when it is missing (a recording by default). */
+  readonly positionalName?: string | undefined;
 }
 
 export function parseTargetArgs(args: readonly string[], spec: TargetArgsSpec): TargetArgs {
@@ -43,9 +44,8 @@ export function parseTargetArgs(args: readonly string[], spec: TargetArgsSpec): 
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...spec.extraOptions,
-        ...Object.fromEntries((spec.extraFlags ?? []).map((name) => [name, { type: 'boolean' as const }])),
       },
-      allowPositionals: spec.positionals > 0,
+      allowPositionals: spec.positionals !== 0,
       strict: true,
     });
   } catch (error) {
@@ -57,10 +57,11 @@ export function parseTargetArgs(args: readonly string[], spec: TargetArgsSpec): 
     return typeof value === 'string' ? value : undefined;
   };
   const help = values['help'] === true;
-  if (!help && positionals.length !== spec.positionals) {
+  const expected = spec.positionals === 'optional' ? Math.min(positionals.length, 1) : spec.positionals;
+  if (!help && positionals.length !== expected) {
     throw new ConfigError(
-      spec.positionals === 1
-        ? 'give one recording: its key, interaction id or recording id'
+      expected === 1
+        ? `give one ${spec.positionalName ?? 'recording: its key, interaction id or recording id'}`
         : 'takes no arguments',
     );
   }
@@ -79,6 +80,8 @@ export function parseTargetArgs(args: readonly string[], spec: TargetArgsSpec): 
     positionals,
     target: { env, region: text('region'), dataDir: text('data-dir') ?? DEFAULT_DATA_DIR },
     extra: Object.fromEntries(Object.keys(spec.extraOptions ?? {}).map((name) => [name, text(name)])),
-    flags: new Set((spec.extraFlags ?? []).filter((name) => values[name] === true)),
+    flags: Object.fromEntries(
+      Object.keys(spec.extraOptions ?? {}).map((name) => [name, values[name] === true]),
+    ),
   };
 }

@@ -13,20 +13,7 @@ const DURATION = /^(\d+(?:\.\d+)?)([smhd])$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export function parseSince(value: string, now: number, option = '--since'): number {
-  const duration = DURATION.exec(value.trim());
-  let from: number;
-  if (duration !== null) {
-    from = now - Number(duration[1]) * (UNIT_MS[duration[2] ?? ''] ?? Number.NaN);
-  } else if (ISO_INSTANT.test(value.trim())) {
-    from = Date.parse(value.trim());
-  } else {
-    from = Number.NaN;
-  }
-  if (Number.isNaN(from)) {
-    throw new ConfigError(
-      `${option} takes a duration such as 90s, 30m, 24h or 7d, or a date such as 2026-11-24 or 2026-11-24T09:00:00Z; not "${value}"`,
-    );
-  }
+  const from = parseInstant(option, value, now);
   if (from > now) {
     throw new ConfigError(`${option} ${value} is in the future`);
   }
@@ -35,4 +22,23 @@ export function parseSince(value: string, now: number, option = '--since'): numb
     throw new ConfigError(`${option} reaches back at most ${MAX_STATUS_QUERY_DAYS} days`);
   }
   return from;
+}
+
+/** An instant given as a duration back from `now` (`7d`) or a date/time, for the option `option`. */
+export function parseInstant(option: string, value: string, now: number): number {
+  const duration = DURATION.exec(value.trim());
+  let at: number;
+  if (duration !== null) {
+    at = now - Number(duration[1]) * (UNIT_MS[duration[2] ?? ''] ?? Number.NaN);
+  } else if (ISO_INSTANT.test(value.trim())) {
+    at = Date.parse(value.trim());
+  } else {
+    at = Number.NaN;
+  }
+  if (Number.isNaN(at)) {
+    throw new ConfigError(
+      `${option} takes a duration such as 90s, 30m, 24h or 7d, or a date such as 2026-11-24 or 2026-11-24T09:00:00Z; not "${value}"`,
+    );
+  }
+  return at;
 }

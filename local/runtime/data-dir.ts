@@ -11,7 +11,7 @@ import { ConfigError } from '../../shared/errors.ts';
  * <data dir>/aws/          the local AWS servers' data (DynamoDB tables, S3 objects, topics, secrets)
  * <data dir>/logs/         the functions' JSON logs and EMF metrics, one file per function
  * <data dir>/samples/      a generated recording to drop by hand
- * <data dir>/runtime.json  where the runtime runs (endpoints, table, bucket) and whether it does
+ * <data dir>/runtime.json  where the runtime runs (endpoints, table, buckets, queues, settings) and whether it does
  * ```
  * `--clean` removes exactly these entries and nothing else, so pointing `--data-dir` at a folder
  * that holds other files never deletes them.
@@ -51,6 +51,17 @@ const stateSchema = z.object({
   zoomAccountIds: z.array(z.string().min(1)),
   /** Base URL of each local server, by service (`s3`, `dynamodb`... and `zoom`). */
   endpoints: z.record(z.string(), z.string()),
+  /** The work queues and their DLQs (for `retry`, `redrive`, `backfill`); absent in older state files. */
+  queues: z
+    .object({
+      ingest: z.string().min(1),
+      ingestDeadLetter: z.string().min(1),
+      poll: z.string().min(1),
+      pollDeadLetter: z.string().min(1),
+    })
+    .optional(),
+  /** The environment's settings (Zoom profiles, ingest, polling) the functions run with, as JSON. */
+  settings: z.unknown().optional(),
 });
 
 /** What `runtime.json` holds. */

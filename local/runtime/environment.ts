@@ -2,6 +2,7 @@ import { type RuntimeTuning, runtimeTuningSchema, secretNamePrefix } from '../..
 import {
   type EnvironmentSettings,
   type EnvironmentSettingsInput,
+  LOCAL_ENVIRONMENT_NAME,
   parseEnvironmentSettings,
 } from '../../shared/config/environment.ts';
 import type { IngestSettings } from '../../shared/config/ingest.ts';
@@ -17,8 +18,7 @@ import type { ResourceLocation } from '../../shared/config/resources.ts';
  * demo finishes in well under a minute. Nothing else differs from a deployment.
  */
 
-/** The local environment's name: part of every local resource name, as for a deployed environment. */
-export const LOCAL_ENVIRONMENT_NAME = 'local';
+export { LOCAL_ENVIRONMENT_NAME };
 
 /** The one Zoom profile: the simulator's account. */
 export const LOCAL_ZOOM_PROFILE = 'simulator';
@@ -58,7 +58,16 @@ export interface LocalEnvironment {
 export interface LocalEnvironmentOptions {
   readonly timing: LocalTiming;
   /** The simulator's QM API base URL (with /v2) and OAuth token URL. */
-  readonly zoom: { readonly apiBaseUrl: string; readonly oauthUrl: string };
+  readonly zoom: {
+    readonly apiBaseUrl: string;
+    readonly oauthUrl: string;
+    /**
+     * Whether the simulator's scenario honours Idempotency-Key (the hostile one does not): the
+     * profile says so, as a real account's must, so ingest looks an uncertain POST up instead of
+     * posting again. True when absent.
+     */
+    readonly honoursIdempotencyKey?: boolean | undefined;
+  };
 }
 
 interface TimingProfile {
@@ -126,6 +135,7 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
         secretName: LOCAL_ZOOM_SECRET_NAME,
         apiBaseUrl: options.zoom.apiBaseUrl,
         oauthUrl: options.zoom.oauthUrl,
+        honoursIdempotencyKey: options.zoom.honoursIdempotencyKey ?? true,
       },
     ],
     defaultProfile: LOCAL_ZOOM_PROFILE,

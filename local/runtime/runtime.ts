@@ -101,7 +101,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const [simulator, localAws] = await startServers(options, paths, events, started);
     const environment = localEnvironment({
       timing: options.timing ?? 'interactive',
-      zoom: { apiBaseUrl: simulator.apiBaseUrl, oauthUrl: simulator.oauthUrl },
+      zoom: {
+        apiBaseUrl: simulator.apiBaseUrl,
+        oauthUrl: simulator.oauthUrl,
+        honoursIdempotencyKey: simulator.scenario.idempotency.mode === 'honour',
+      },
     });
     const location = { account: LOCAL_ACCOUNT_ID, region };
     const definitions = defineResources(environment.settings, environment.tuning, location);
@@ -156,6 +160,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         resultsBucket: config.resources.resultsBucket,
         zoomAccountIds: [simulator.credentials.accountId],
         endpoints: { ...endpoints, zoom: simulator.origin },
+        queues: {
+          ingest: resources.queues.ingest.url,
+          ingestDeadLetter: resources.queues.ingest.deadLetter.url,
+          poll: resources.queues.poll.url,
+          pollDeadLetter: resources.queues.poll.deadLetter.url,
+        },
+        settings: environment.settings,
       });
     }
     let stopping: Promise<void> | undefined;

@@ -11,6 +11,12 @@ import { zoomProfileSchema } from './zoom-profile.ts';
  * functions (which validate it again at cold start) and the local runtime.
  */
 
+/**
+ * The local runtime's environment name (`npm start`): part of every local resource name, as a
+ * deployed environment's name is. Operator commands reach it without `--env`.
+ */
+export const LOCAL_ENVIRONMENT_NAME = 'local';
+
 /** Sends the recordings under a bucket and key prefix to one Zoom profile. */
 const routeSchema = z.strictObject({
   /** The bucket, or every bucket the environment ingests from when omitted. */

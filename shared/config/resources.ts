@@ -397,4 +397,5 @@ export const STACK_OUTPUTS = {
   glueDatabase: 'GlueDatabase',
   resultsExportLocation: 'ResultsExportLocation',
   urlSignerSecretName: 'UrlSignerSecretName',
+  operatorRoleArn: 'OperatorRoleArn',
 } as const;

@@ -72,13 +72,25 @@ export const IngestMetric = {
  * Whether the delivery `origin` owns the recording: it is still RECEIVED or SUBMITTING and its
  * ingest work names that delivery (the SQS message id of the event that took it on, carried on
  * by its re-sends). A second delivery of the same event (a new message id) finds someone else's
- * and stands down; the owner's own redelivery after a crash, or its re-send, carries on.
+ * and stands down; the owner's own redelivery after a crash, or its re-send, carries on. An
+ * operator's retry (RESUBMITTED) is owned by the retry message of its submission, which ingest
+ * takes up as it takes up a new upload.
  */
 export function isOwnedBy(recording: Recording, origin: string): boolean {
-  return (
-    (recording.status === 'RECEIVED' || recording.status === 'SUBMITTING') &&
-    recording.ingestWork?.ownerDelivery === origin
-  );
+  switch (recording.status) {
+    case 'RECEIVED':
+    case 'SUBMITTING':
+      return recording.ingestWork?.ownerDelivery === origin;
+    case 'RESUBMITTED':
+      return origin === operatorRetryOrigin(recording.recordingId, recording.submission);
+    default:
+      return false;
+  }
+}
+
+/** The delivery that owns an operator's retry: one per recording and submission, so a repeated hand-over is the same one. */
+export function operatorRetryOrigin(recordingId: string, submission: number): string {
+  return `operator-retry-${recordingId}-${submission}`;
 }
 
 /** The Idempotency-Key of a submission: the same for every POST of it, new for the next submission. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INGEST_WAIT_CAUSES } from '../recordings/recording.ts';
+import { INGEST_WAIT_CAUSES, type Recording } from '../recordings/recording.ts';
 
 /**
  * The message ingest re-sends to its own queue when a recording must wait: a rate limit (Zoom's
@@ -68,3 +68,35 @@ export const ingestRetryMessageSchema = z.strictObject({
 });
 
 export type IngestRetryMessage = z.output<typeof ingestRetryMessageSchema>;
+
+/**
+ * The re-send that hands a recording over to ingest now, naming it by id, for the delivery
+ * `origin` that owns it (the poller's automatic resubmission, an operator's retry): ingest takes it
+ * up like a re-send of its own, so every submission runs through the one ingest path.
+ */
+export function handOverMessage(
+  recording: Recording,
+  origin: string,
+  eventName: string,
+  now: number,
+): IngestRetryMessage {
+  return {
+    kind: RETRY_MESSAGE_KIND,
+    version: 1,
+    origin,
+    recordingId: recording.recordingId,
+    object: {
+      source: 's3',
+      eventName,
+      bucket: recording.bucket,
+      key: recording.key,
+      size: recording.size,
+      ...(recording.versionId === undefined ? {} : { versionId: recording.versionId }),
+      eventTime: recording.receivedAt,
+    },
+    dueAt: now,
+    cause: 'transient',
+    transientFailures: 0,
+    rateLimited: 0,
+  };
+}

@@ -1,3 +1,4 @@
+import { notificationRemedy, remedyLines } from '../operator/remedies.ts';
 import type { Notification } from '../recordings/notification.ts';
 import type { TerminalStatus } from '../recordings/state-machine.ts';
 import { maskPersonalData, maskPersonalDataDeep } from './personal-data.ts';
@@ -115,7 +116,7 @@ export function alertMessage(notification: Notification, environment: string): O
     `When: ${new Date(notification.occurredAt).toISOString()}`,
     `Notification id: ${notification.notificationId}`,
     '',
-    nextStep(notification.status),
+    ...nextSteps(notification, environment),
   ];
   return {
     body: lines.join('\n'),
@@ -135,19 +136,10 @@ function attributesOf(notification: Notification, environment: string, type: str
   };
 }
 
-/** What an operator does about each alert status. */
-function nextStep(status: TerminalStatus): string {
-  const steps: Partial<Record<TerminalStatus, string>> = {
-    EVALUATION_FAILED:
-      'Zoom could not evaluate the interaction: check its scorecards in Zoom QM, then retry the recording if needed.',
-    REJECTED: 'Fix the recording or its metadata as the reason says, then upload it again or retry it.',
-    FAILED: 'Fix the cause (Zoom credentials, availability) and retry the recording.',
-    TIMED_OUT:
-      'Zoom did not finish in time: look the interaction up in Zoom QM, then retry the recording if needed.',
-    NEEDS_REVIEW:
-      'qm-ingest could not tell whether Zoom created the interaction: look it up in Zoom QM before retrying, to avoid a duplicate.',
-  };
-  return steps[status] ?? '';
+/** What an operator does about the alert: the remedy, with the exact command when one exists. */
+function nextSteps(notification: Notification, environment: string): string[] {
+  const remedy = notificationRemedy(notification, environment);
+  return remedy === undefined ? [] : remedyLines(remedy);
 }
 
 /** SNS subjects are one line of at most 100 characters. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { IngestRequeue } from '../ingest/ports.ts';
-import { type IngestRetryMessage, RETRY_MESSAGE_KIND } from '../ingest/retry-message.ts';
+import { handOverMessage, type IngestRetryMessage } from '../ingest/retry-message.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import type { Resubmitter } from './ports.ts';
@@ -56,23 +56,10 @@ export class IngestQueueResubmitter implements Resubmitter {
 
 /** The ingest re-send that resubmits a SUBMITTING recording now, naming it by id. */
 export function resubmissionMessage(recording: Recording, now: number): IngestRetryMessage {
-  return {
-    kind: RETRY_MESSAGE_KIND,
-    version: 1,
-    origin: resubmissionOrigin(recording.recordingId, recording.submission),
-    recordingId: recording.recordingId,
-    object: {
-      source: 's3',
-      eventName: 'Resubmission',
-      bucket: recording.bucket,
-      key: recording.key,
-      size: recording.size,
-      ...(recording.versionId === undefined ? {} : { versionId: recording.versionId }),
-      eventTime: recording.receivedAt,
-    },
-    dueAt: now,
-    cause: 'transient',
-    transientFailures: 0,
-    rateLimited: 0,
-  };
+  return handOverMessage(
+    recording,
+    resubmissionOrigin(recording.recordingId, recording.submission),
+    'Resubmission',
+    now,
+  );
 }

@@ -14,14 +14,15 @@ export interface IngestWorkPlan {
 }
 
 /**
- * Checks `work` for `current` (RECEIVED or SUBMITTING only: nothing else is ingest's) and returns
+ * Checks `work` for `current` (RECEIVED, SUBMITTING, or RESUBMITTED once an operator's retry is
+ * taken up: nothing else is ingest's) and returns
  * the recording after the write: the work replaced, the write sequence moved on (so any writer
  * that decided on the recording before it is refused), the item upgraded to this schema version.
  */
 export function planIngestWork(current: Recording, work: IngestWork, now: number): IngestWorkPlan {
-  if (current.status !== 'RECEIVED' && current.status !== 'SUBMITTING') {
+  if (current.status !== 'RECEIVED' && current.status !== 'SUBMITTING' && current.status !== 'RESUBMITTED') {
     throw new RecordingRequestError(
-      `Ingest works only on RECEIVED or SUBMITTING recordings; ${current.recordingId} is ${current.status}`,
+      `Ingest works only on RECEIVED, SUBMITTING or RESUBMITTED recordings; ${current.recordingId} is ${current.status}`,
     );
   }
   const parsed = ingestWorkSchema.safeParse(work);

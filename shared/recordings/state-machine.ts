@@ -8,11 +8,15 @@ import { PermanentError } from '../errors.ts';
  * SUBMITTING  -> SUBMITTED | REJECTED | FAILED | NEEDS_REVIEW
  * SUBMITTED   -> SUBMITTING (one automatic resubmission) | EVALUATED | EVALUATION_FAILED
  *                | NO_EVALUATION | TIMED_OUT | FAILED
- * FAILED | TIMED_OUT | REJECTED | NEEDS_REVIEW -> RESUBMITTED (operator retry) -> SUBMITTING | FAILED
+ * FAILED | TIMED_OUT | REJECTED | NEEDS_REVIEW -> RESUBMITTED (operator retry) -> SUBMITTING | REJECTED | FAILED
+ * NEEDS_REVIEW -> SUBMITTED (operator link: `qm-ingest resolve --interaction`)
  * ```
  *
- * RESUBMITTED -> FAILED ends an operator's retry that was never taken up (the reconciler's sweep
- * of stuck recordings): nothing of its submission was sent, so FAILED says exactly that.
+ * An operator's retry is taken up by ingest like a new upload (RECEIVED): its metadata is resolved
+ * again, so it may end REJECTED (still no metadata, the object deleted). RESUBMITTED -> FAILED also
+ * ends a retry that was never taken up (the reconciler's sweep of stuck recordings): nothing of its
+ * submission was sent, so FAILED says exactly that. The operator's link starts a new submission
+ * too (no POST is made), so the link's final status publishes a notification of its own.
  *
  * The repository enforces it with conditional writes; this module is pure, so the table, the
  * submission numbering and the resubmission limit are unit-tested without DynamoDB.
@@ -54,11 +58,11 @@ export const TRANSITIONS: Readonly<Record<RecordingStatus, readonly RecordingSta
   RECEIVED: ['SUBMITTING', 'REJECTED', 'FAILED'],
   SUBMITTING: ['SUBMITTED', 'REJECTED', 'FAILED', 'NEEDS_REVIEW'],
   SUBMITTED: ['SUBMITTING', 'EVALUATED', 'EVALUATION_FAILED', 'NO_EVALUATION', 'TIMED_OUT', 'FAILED'],
-  RESUBMITTED: ['SUBMITTING', 'FAILED'],
+  RESUBMITTED: ['SUBMITTING', 'REJECTED', 'FAILED'],
   FAILED: ['RESUBMITTED'],
   TIMED_OUT: ['RESUBMITTED'],
   REJECTED: ['RESUBMITTED'],
-  NEEDS_REVIEW: ['RESUBMITTED'],
+  NEEDS_REVIEW: ['RESUBMITTED', 'SUBMITTED'],
   EVALUATED: [],
   EVALUATION_FAILED: [],
   NO_EVALUATION: [],
@@ -109,13 +113,18 @@ export function isAutomaticResubmission(from: RecordingStatus, to: RecordingStat
   return from === 'SUBMITTED' && to === 'SUBMITTING';
 }
 
+/** The operator's link of a NEEDS_REVIEW recording to the interaction found in Zoom. */
+export function isOperatorLink(from: RecordingStatus, to: RecordingStatus): boolean {
+  return from === 'NEEDS_REVIEW' && to === 'SUBMITTED';
+}
+
 /**
  * Whether a transition starts a new submission, so the recording's submission number goes up:
- * the automatic resubmission and the operator's retry. A write that carries an older number is
- * then stale, and Zoom sees a new Idempotency-Key.
+ * the automatic resubmission and the operator's retry or link. A write that carries an older
+ * number is then stale, and Zoom sees a new Idempotency-Key.
  */
 export function startsNewSubmission(from: RecordingStatus, to: RecordingStatus): boolean {
-  return isAutomaticResubmission(from, to) || to === 'RESUBMITTED';
+  return isAutomaticResubmission(from, to) || to === 'RESUBMITTED' || isOperatorLink(from, to);
 }
 
 /** What a recording's counters become after a transition. */
@@ -155,5 +164,5 @@ function nextAutoResubmissions(from: RecordingStatus, to: RecordingStatus, curre
   if (isAutomaticResubmission(from, to)) {
     return current + 1;
   }
-  return to === 'RESUBMITTED' ? 0 : current;
+  return to === 'RESUBMITTED' || isOperatorLink(from, to) ? 0 : current;
 }

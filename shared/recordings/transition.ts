@@ -162,7 +162,7 @@ function assertWellFormed(transition: Transition): void {
   }
   if (transition.to === 'RESUBMITTED' && transition.ingestWork !== undefined) {
     throw new RecordingRequestError(
-      'RESUBMITTED is owned by no ingest delivery: hand it over with SUBMITTING',
+      'RESUBMITTED is owned by no ingest delivery: its retry message takes it up (see isOwnedBy)',
     );
   }
   if (transition.to === 'SUBMITTED') {

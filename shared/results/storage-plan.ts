@@ -50,13 +50,18 @@ export function resultsItemKey(
   return { pk: recordingKey(recordingId).pk, sk: `${RESULTS_SORT_KEY_PREFIX}${tag}` };
 }
 
+/** The bucket folder of every results document and transcript of a recording. */
+export function resultsFolderOf(keyPrefix: string, recordingId: string): string {
+  return `${keyPrefix}${recordingId}/`;
+}
+
 /** The bucket keys of a tag's document and transcript. */
 export function resultsObjectKeys(
   keyPrefix: string,
   recordingId: string,
   tag: string,
 ): { readonly document: string; readonly transcript: string } {
-  const folder = `${keyPrefix}${recordingId}/${tag}/`;
+  const folder = `${resultsFolderOf(keyPrefix, recordingId)}${tag}/`;
   return { document: `${folder}results.json`, transcript: `${folder}transcript.json` };
 }
 

@@ -12,6 +12,7 @@ import { stateTableDefinition } from './definition.ts';
  * | outbox notification  | `REC#<recordingId>`    | `NOTIFICATION#<id>`         |
  * | Zoom token           | `ZOOM#<accountId>`     | `TOKEN`                     |
  * | rate-limit bucket    | `ZOOM#<accountId>`     | `RATE#<label>`              |
+ * | operator audit entry | `AUDIT`                | `<action>#<ISO time>#<id>`  |
  *
  * Index sort keys start with an ISO-8601 UTC time, so that string order is time order and a time
  * range is one key condition. User-supplied text (object keys, emails) never appears in a key:
@@ -24,6 +25,7 @@ export const ItemType = {
   notification: 'NOTIFICATION',
   zoomToken: 'ZOOM_TOKEN',
   rateLimitBucket: 'RATE_LIMIT_BUCKET',
+  audit: 'AUDIT',
 } as const;
 
 /** The base table key of an item. */
@@ -68,6 +70,17 @@ export function zoomTokenKey(accountId: string): PrimaryKey {
 
 export function rateLimitBucketKey(accountId: string, label: string): PrimaryKey {
   return { pk: zoomAccountPk(accountId), sk: `RATE#${segment(label, 'rate-limit label')}` };
+}
+
+/**
+ * An operator's audit entry (`erase`): one partition for the environment (a few entries a day at
+ * most), ordered by time within each action.
+ */
+export function auditKey(action: string, at: number, recordingId: string): PrimaryKey {
+  return {
+    pk: 'AUDIT',
+    sk: `${segment(action, 'audit action')}#${sortableTime(at)}#${segment(recordingId, 'recording id')}`,
+  };
 }
 
 /** The partition of a recording and its notifications. */

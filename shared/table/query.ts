@@ -37,15 +37,7 @@ export async function* queryIndexItems(
   operation: string,
 ): AsyncGenerator<Record<string, unknown>> {
   const indexKeys = indexKeyAttributes(input.IndexName);
-  let exclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    let page: QueryCommandOutput;
-    try {
-      page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: exclusiveStartKey }));
-    } catch (error) {
-      throw translateDynamoError(error, operation);
-    }
-    const entries = page.Items ?? [];
+  for await (const entries of queryPages(client, input, operation)) {
     // A few reads at a time: a page of keys may hold thousands, and the caller may stop early.
     for (let start = 0; start < entries.length; start += ITEM_READS_AT_ONCE) {
       const chunk = entries.slice(start, start + ITEM_READS_AT_ONCE);
@@ -64,6 +56,35 @@ export async function* queryIndexItems(
         }
       }
     }
+  }
+}
+
+/** Every item a query on the table itself (not an index) matches, page by page as the caller consumes them. */
+export async function* queryTableItems(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  operation: string,
+): AsyncGenerator<Record<string, unknown>> {
+  for await (const items of queryPages(client, input, operation)) {
+    yield* items;
+  }
+}
+
+/** The pages of a query, each read only when the caller asks for it. */
+async function* queryPages(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  operation: string,
+): AsyncGenerator<Record<string, unknown>[]> {
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    let page: QueryCommandOutput;
+    try {
+      page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: exclusiveStartKey }));
+    } catch (error) {
+      throw translateDynamoError(error, operation);
+    }
+    yield page.Items ?? [];
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey !== undefined);
 }

@@ -9,6 +9,7 @@ import {
   grantsOf,
   joined,
   keyAliasedAs,
+  keyUse,
   type Properties,
   refOf,
   resourceNamed,
@@ -25,22 +26,6 @@ const SQS_CONSUME = [
   'sqs:ReceiveMessage',
 ];
 const PRESIGN = ['s3:GetObject', 's3:GetObjectVersion'];
-const REGION = 'eu-west-1';
-
-/** A key use as grants.ts conditions it: through one service, for the named resources only. */
-const keyUse = (
-  actions: readonly string[],
-  key: unknown,
-  service: string,
-  contextKey: string,
-  ...contextValues: unknown[]
-) =>
-  conditionalGrant(actions, key, {
-    StringEquals: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com` },
-    StringLike: {
-      [`kms:EncryptionContext:${contextKey}`]: contextValues.length === 1 ? contextValues[0] : contextValues,
-    },
-  });
 
 /** The resources of one environment, by the names the shared definition gives them. */
 function environmentOf(name: string) {

@@ -92,6 +92,25 @@ export function conditionalGrant(
   return grant(actions, resource).map((entry) => `${entry} if ${JSON.stringify(condition)}`);
 }
 
+/** The region the test environments deploy to (cdk/environments/*.json). */
+const REGION = 'eu-west-1';
+
+/** A key use as cdk/constructs/grants.ts conditions it: through one service, for the named resources only. */
+export function keyUse(
+  actions: readonly string[],
+  key: unknown,
+  service: string,
+  contextKey: string,
+  ...contextValues: unknown[]
+): string[] {
+  return conditionalGrant(actions, key, {
+    StringEquals: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com` },
+    StringLike: {
+      [`kms:EncryptionContext:${contextKey}`]: contextValues.length === 1 ? contextValues[0] : contextValues,
+    },
+  });
+}
+
 /** The KMS key the alias `aliasName` points at. */
 export function keyAliasedAs(template: Template, aliasName: string): TemplateResource {
   const target = resourceNamed(template, 'AWS::KMS::Alias', 'AliasName', aliasName).properties[

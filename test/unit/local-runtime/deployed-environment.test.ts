@@ -47,6 +47,7 @@ describe('findDeployedEnvironment', () => {
       tableName: 'qm-ingest-prod-state',
       resultsBucket: 'qm-prod-results-123456789012-eu-west-1',
       recordingsBucket: 'qm-prod-recordings-123456789012-eu-west-1',
+      outputs: Object.fromEntries(prodOutputs.map((output) => [output.OutputKey, output.OutputValue])),
     });
   });
 

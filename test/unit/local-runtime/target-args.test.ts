@@ -16,27 +16,24 @@ describe('parseTargetArgs', () => {
       positionals: ['calls/a.wav'],
       target: { env: undefined, region: undefined, dataDir: '.local' },
       extra: {},
-      flags: new Set(),
+      flags: {},
     });
   });
 
-  it("reads the command's own on/off options", () => {
+  it("reads the command's switches, and one optional positional (a recording, or a selection)", () => {
     // Act
-    const given = parseTargetArgs(['--rebuild', '--since', '7d'], {
-      positionals: 0,
-      extraOptions: { since: { type: 'string' } },
-      extraFlags: ['rebuild'],
-    });
-    const absent = parseTargetArgs(['--since', '7d'], {
-      positionals: 0,
-      extraOptions: { since: { type: 'string' } },
-      extraFlags: ['rebuild'],
-    });
+    const spec = {
+      positionals: 'optional' as const,
+      extraOptions: { 'dry-run': { type: 'boolean' as const }, yes: { type: 'boolean' as const } },
+    };
+    const selection = parseTargetArgs(['--dry-run'], spec);
+    const one = parseTargetArgs(['calls/a.wav', '--yes'], spec);
+    const two = () => parseTargetArgs(['a.wav', 'b.wav'], spec);
 
     // Assess
-    expect(given.flags).toEqual(new Set(['rebuild']));
-    expect(given.extra).toEqual({ since: '7d' });
-    expect(absent.flags).toEqual(new Set());
+    expect(selection).toMatchObject({ positionals: [], flags: { 'dry-run': true, yes: false } });
+    expect(one).toMatchObject({ positionals: ['calls/a.wav'], flags: { 'dry-run': false, yes: true } });
+    expect(two).toThrow('give one recording');
   });
 
   it("reads a deployed environment, the command's own options and --json", () => {

@@ -117,6 +117,42 @@ describe('the alert', () => {
   });
 });
 
+describe('the remedy in an alert', () => {
+  it.each([
+    ['FAILED', {}, 'qm-ingest retry rec-0001 --env prod'],
+    ['TIMED_OUT', {}, 'qm-ingest retry rec-0001 --env prod'],
+    ['REJECTED', { code: 'missing-metadata' }, 'qm-ingest retry rec-0001 --env prod'],
+    [
+      'NEEDS_REVIEW',
+      { code: 'possible-duplicate' },
+      'qm-ingest resolve rec-0001 --interaction <interaction-id> --env prod',
+    ],
+  ] as const)('%s %j names the command that fixes it', (status, details, command) => {
+    // Act
+    const alert = alertMessage(aNotification(status, { details }), 'prod');
+
+    // Assess
+    expect(alert?.body.split('\n')).toContain(`  ${command}`);
+  });
+
+  it('offers no command where none can help (bytes that cannot be sent need a new upload)', () => {
+    // Act
+    const alert = alertMessage(aNotification('REJECTED', { details: { code: 'too-large' } }), 'prod');
+
+    // Assess
+    expect(alert?.body).toContain('upload a corrected recording');
+    expect(alert?.body).not.toContain('qm-ingest retry');
+  });
+
+  it('names no --env for the local runtime', () => {
+    // Act
+    const alert = alertMessage(aNotification('FAILED'), 'local');
+
+    // Assess
+    expect(alert?.body.split('\n')).toContain('  qm-ingest retry rec-0001');
+  });
+});
+
 describe('masking personal data', () => {
   it.each([
     ['calls/2026-11-24/jane.doe@example.com/inbound-123.mp3', 'calls/2026-11-24/[email]/inbound-123.mp3'],

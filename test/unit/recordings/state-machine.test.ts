@@ -101,7 +101,7 @@ describe('the transition table', () => {
     expect([...reached].sort()).toEqual([...RECORDING_STATUSES].sort());
   });
 
-  it('leaves terminal statuses only through an operator retry', () => {
+  it('leaves terminal statuses only through an operator retry, or the link of a NEEDS_REVIEW recording', () => {
     // Prepare
     const terminal = TERMINAL_STATUSES;
 
@@ -112,7 +112,9 @@ describe('the transition table', () => {
     for (const [status, targets] of exits) {
       expect(isTerminal(status)).toBe(true);
       expect(
-        targets.every((target) => target === 'RESUBMITTED'),
+        targets.every(
+          (target) => target === 'RESUBMITTED' || (status === 'NEEDS_REVIEW' && target === 'SUBMITTED'),
+        ),
         status,
       ).toBe(true);
     }
@@ -153,7 +155,7 @@ describe('applyTransition', () => {
     expect(after.submission).toBe(startsNewSubmission(from, to) ? 4 : 3);
   });
 
-  it('starts a new submission on the automatic resubmission and on an operator retry only', () => {
+  it('starts a new submission on the automatic resubmission and on an operator retry or link only', () => {
     // Prepare
     const pairs = legalPairs;
 
@@ -166,6 +168,7 @@ describe('applyTransition', () => {
     expect(starting.sort()).toEqual([
       'FAILED -> RESUBMITTED',
       'NEEDS_REVIEW -> RESUBMITTED',
+      'NEEDS_REVIEW -> SUBMITTED',
       'REJECTED -> RESUBMITTED',
       'SUBMITTED -> SUBMITTING',
       'TIMED_OUT -> RESUBMITTED',

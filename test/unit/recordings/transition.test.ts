@@ -346,7 +346,9 @@ describe('planIngestWork', () => {
     const attempt = () => planIngestWork(current, { ownerDelivery: 'message-1', mayHavePosted: true }, 4_000);
 
     // Assess
-    expect(attempt).toThrow('Ingest works only on RECEIVED or SUBMITTING recordings; rec-0001 is SUBMITTED');
+    expect(attempt).toThrow(
+      'Ingest works only on RECEIVED, SUBMITTING or RESUBMITTED recordings; rec-0001 is SUBMITTED',
+    );
   });
 
   it('refuses work that does not match its schema, naming the field', () => {
