@@ -68,6 +68,7 @@ export function run(args: readonly string[]): Promise<number> {
                 tableName: target.tableName,
                 resultsBucket: target.resultsBucket,
                 resultsKeyPrefix: target.settings.polling.results.keyPrefix,
+                exportKeyPrefix: target.settings.polling.results.export.keyPrefix,
                 clock: systemClock,
               },
               recording,

@@ -1,3 +1,4 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
@@ -7,6 +8,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { EnvironmentSettings } from '../../shared/config/environment.ts';
 import {
   type DeadLetterQueueDefinition,
@@ -20,6 +22,7 @@ import {
 import type { RuntimeResources } from '../../shared/config/runtime.ts';
 import { PermanentError } from '../../shared/errors.ts';
 import { createStateTable } from '../../shared/table/create-table.ts';
+import { zoomTokenKey } from '../../shared/table/keys.ts';
 import type { BucketNotificationConfiguration } from '../aws/index.ts';
 import type { SimulatorCredentials } from '../zoom-simulator/index.ts';
 import type { LocalClients } from './aws-clients.ts';
@@ -87,6 +90,7 @@ export async function provisionLocalResources(input: ProvisionInput): Promise<Pr
     storeZoomCredentials(input),
   ]);
   await Promise.all([
+    forgetZoomToken(input),
     input.putBucketNotifications(names.recordingsBucket, {
       queues: recordingNotifications(settings.ingest, ingest.arn),
     }),
@@ -196,6 +200,19 @@ async function createBucket({ clients }: ProvisionInput, name: string): Promise<
       throw error;
     }
   }
+}
+
+/**
+ * The shared Zoom token a kept data folder holds was issued by the previous run's simulator, which
+ * is gone (with its port, when ports are free ones, and its tokens): each run starts without it.
+ */
+async function forgetZoomToken({ clients, definitions, zoomCredentials }: ProvisionInput): Promise<void> {
+  await clients.dynamodb.send(
+    new DeleteItemCommand({
+      TableName: definitions.table.name,
+      Key: marshall(zoomTokenKey(zoomCredentials.accountId)),
+    }),
+  );
 }
 
 /** The secret every Zoom profile reads, as the README documents it; rewritten on each start. */

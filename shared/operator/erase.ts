@@ -10,6 +10,7 @@ import { readProperty, translateAwsError } from '../aws/errors.ts';
 import { listObjects } from '../aws/s3-listing.ts';
 import type { Clock } from '../clock.ts';
 import type { Recording } from '../recordings/recording.ts';
+import { exportObjectPrefixes } from '../results/bi-export.ts';
 import { resultsFolderOf } from '../results/storage-plan.ts';
 import { documentClientOf } from '../table/document-client.ts';
 import { translateDynamoError } from '../table/dynamo-errors.ts';
@@ -19,7 +20,7 @@ import { queryTableItems } from '../table/query.ts';
 /**
  * `qm-ingest erase <recording>`: deletes a recording everywhere qm-ingest keeps it, on request
  * (GDPR): every item of its partition in the state table (the recording with its history, its
- * outbox notifications, its results items), its documents and transcripts in the results bucket,
+ * outbox notifications, its results items), its documents, transcripts and BI export rows in the results bucket,
  * and, when asked, the recording and its sidecar in the recordings bucket (every version, the
  * bucket being versioned when the stack creates it). Zoom's QM API has no delete: what Zoom still
  * holds (the interaction) is returned for a request to Zoom. An audit entry records who erased
@@ -36,6 +37,8 @@ export interface EraseDependencies {
   readonly resultsBucket: string;
   /** The results key prefix (polling.results.keyPrefix). */
   readonly resultsKeyPrefix: string;
+  /** The BI export's key prefix in the results bucket (polling.results.export.keyPrefix). */
+  readonly exportKeyPrefix: string;
   readonly clock: Clock;
 }
 
@@ -82,11 +85,14 @@ export async function eraseRecording(
   )) {
     items.push({ pk: String(item['pk']), sk: String(item['sk']) });
   }
-  const resultsObjects = await listKeys(
-    deps.s3,
-    deps.resultsBucket,
+  const resultsPrefixes = [
     resultsFolderOf(deps.resultsKeyPrefix, recordingId),
-  );
+    // The BI export holds the recording's results too (personal data masked or not).
+    ...exportObjectPrefixes(deps.exportKeyPrefix, recording),
+  ];
+  const resultsObjects = (
+    await Promise.all(resultsPrefixes.map((prefix) => listKeys(deps.s3, deps.resultsBucket, prefix)))
+  ).flat();
   const objectVersions = request.withObject
     ? [
         ...(await versionsOf(deps.s3, recording.bucket, recording.key)),

@@ -100,6 +100,21 @@ export function exportObjectKey(keyPrefix: string, recording: Recording): string
   return `${keyPrefix}${EXPORT_PARTITION_COLUMN}=${date}/${recording.recordingId}-s${recording.submission}-r${revision}.jsonl.gz`;
 }
 
+/**
+ * Where every export object a recording may have lies: one listing prefix per terminal status it
+ * reached (its date partition, and the submission), from its history. Each names that recording's
+ * objects only, so erasing a recording never lists the whole export.
+ */
+export function exportObjectPrefixes(keyPrefix: string, recording: Recording): string[] {
+  const prefixes = recording.history
+    .filter((entry) => isTerminal(entry.to))
+    .map((entry) => {
+      const date = new Date(entry.at).toISOString().slice(0, 10);
+      return `${keyPrefix}${EXPORT_PARTITION_COLUMN}=${date}/${recording.recordingId}-s${entry.submission}-`;
+    });
+  return [...new Set(prefixes)];
+}
+
 export interface ResultsExporterOptions extends ExportRowOptions {
   readonly bucket: string;
   readonly keyPrefix: string;

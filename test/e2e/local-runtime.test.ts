@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLikeWav, DEMO_SCENARIO_FILE } from '../../local/demo/index.ts';
 import {
@@ -16,6 +18,7 @@ import type { RecordingFinishedMessage } from '../../shared/notify/messages.ts';
 import { RecordingQueries } from '../../shared/recordings/queries.ts';
 import type { Recording } from '../../shared/recordings/recording.ts';
 import { RecordingRepository } from '../../shared/recordings/repository.ts';
+import { zoomTokenKey } from '../../shared/table/keys.ts';
 import { isRunning, portOf, refusesConnections } from '../helpers/local-runtime-process.ts';
 import { queueDepth } from '../helpers/local-stack.ts';
 import { s3ClientOf } from '../helpers/runtime-s3.ts';
@@ -399,5 +402,14 @@ describe('the local runtime', () => {
       new GetObjectCommand({ Bucket: runtime.recordingsBucket, Key: key }),
     );
     expect(object.ContentLength).toBe(callLikeWav(501).length);
+    // The previous run's Zoom token named its simulator, now gone: the new run never uses it.
+    const token = await runtime.clients.dynamodb.send(
+      new GetItemCommand({
+        TableName: runtime.config.resources.tableName,
+        Key: marshall(zoomTokenKey(runtime.simulator.credentials.accountId)),
+      }),
+    );
+    const apiUrl = token.Item === undefined ? undefined : unmarshall(token.Item)['apiUrl'];
+    expect([undefined, runtime.simulator.origin]).toContain(apiUrl);
   });
 });

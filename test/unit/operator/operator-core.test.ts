@@ -340,7 +340,20 @@ describe('backfill', () => {
 describe('erase', () => {
   it('deletes every item of the recording, its results and object versions, the recording item last, then writes an audit entry without the key', async () => {
     // Prepare
-    const recording = aRecording({ status: 'EVALUATED', interactionId: 'int-9' });
+    const base = aRecording({ status: 'EVALUATED', interactionId: 'int-9' });
+    const recording = {
+      ...base,
+      history: [
+        ...base.history,
+        {
+          at: Date.parse('2026-11-24T10:05:00Z'),
+          from: 'SUBMITTED',
+          to: 'EVALUATED',
+          reason: 'done',
+          submission: 1,
+        },
+      ],
+    } satisfies typeof base;
     documents.on(QueryCommand).resolves({
       Items: [
         { pk: 'REC#rec-0001', sk: 'NOTIFICATION#rec-0001-1' },
@@ -348,8 +361,15 @@ describe('erase', () => {
         { pk: 'REC#rec-0001', sk: 'RESULTS#r1' },
       ],
     });
-    s3.on(ListObjectsV2Command, { Bucket: 'results' }).resolves({
+    s3.on(ListObjectsV2Command, { Bucket: 'results', Prefix: 'results/rec-0001/' }).resolves({
       Contents: [{ Key: 'results/rec-0001/r1/results.json' }],
+    });
+    // The BI export's row of the recording's ending, in the partition of its date.
+    s3.on(ListObjectsV2Command, {
+      Bucket: 'results',
+      Prefix: 'export/results/dt=2026-11-24/rec-0001-s1-',
+    }).resolves({
+      Contents: [{ Key: 'export/results/dt=2026-11-24/rec-0001-s1-r1.jsonl.gz' }],
     });
     s3.on(ListObjectVersionsCommand, { Prefix: recording.key }).resolves({
       Versions: [
@@ -373,6 +393,7 @@ describe('erase', () => {
         tableName: 'state',
         resultsBucket: 'results',
         resultsKeyPrefix: 'results/',
+        exportKeyPrefix: 'export/results/',
         clock: { now: () => Date.parse('2026-12-01T10:00:00Z') },
       },
       recording,
@@ -383,7 +404,7 @@ describe('erase', () => {
     expect(report).toEqual({
       recordingId: 'rec-0001',
       items: 3,
-      resultsObjects: 1,
+      resultsObjects: 2,
       recordingObjects: 3,
       zoom: { accountId: 'acct-1', interactionId: 'int-9' },
       dryRun: false,
@@ -394,6 +415,7 @@ describe('erase', () => {
         .map((call) => [call.args[0].input.Key, call.args[0].input.VersionId]),
     ).toEqual([
       ['results/rec-0001/r1/results.json', undefined],
+      ['export/results/dt=2026-11-24/rec-0001-s1-r1.jsonl.gz', undefined],
       [recording.key, 'v1'],
       [recording.key, 'm1'],
       [`${recording.key}.json`, 's1'],
@@ -427,6 +449,7 @@ describe('erase', () => {
         tableName: 'state',
         resultsBucket: 'results',
         resultsKeyPrefix: '',
+        exportKeyPrefix: 'export/results/',
         clock: { now: () => 1 },
       },
       aRecording(),
