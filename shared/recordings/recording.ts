@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from '../errors.ts';
 import { RECORDING_STATUSES } from './state-machine.ts';
 
