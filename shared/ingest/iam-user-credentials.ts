@@ -24,6 +24,7 @@ export interface IamUserCredentialsOptions {
   readonly clock: Clock;
 }
 
+// Not Powertools parameters' SecretsProvider: its cache runs on the wall clock, not the injected one, and it is one more package to bundle.
 export class IamUserSigningCredentials implements SigningCredentialsSource {
   readonly #options: IamUserCredentialsOptions;
   #cached: { readonly credentials: AwsCredentialIdentity; readonly readAt: number } | undefined;
