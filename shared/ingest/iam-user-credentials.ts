@@ -24,8 +24,8 @@ export interface IamUserCredentialsOptions {
   readonly clock: Clock;
 }
 
-// Not Powertools parameters' SecretsProvider: its cache runs on the wall clock, not the injected one, and it is one more package to bundle.
 export class IamUserSigningCredentials implements SigningCredentialsSource {
+  // Not Powertools parameters' SecretsProvider: its cache runs on the wall clock, not the injected one, and it is one more package to bundle.
   readonly #options: IamUserCredentialsOptions;
   #cached: { readonly credentials: AwsCredentialIdentity; readonly readAt: number } | undefined;
 

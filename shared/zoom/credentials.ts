@@ -85,8 +85,8 @@ const PERMANENT_SECRET_ERRORS = new Set([
  * unreadable secret is a permanent {@link ZoomAuthError} (alert: the deployment is wrong); throttling,
  * 5xx and network failures are a retryable {@link ZoomTransientError}.
  */
-// Not Powertools parameters' SecretsProvider: its cache runs on the wall clock in whole seconds and lets concurrent callers each read.
 export class SecretsManagerCredentialsProvider implements CredentialsProvider {
+  // Not Powertools parameters' SecretsProvider: its cache runs on the wall clock in whole seconds and lets concurrent callers each read.
   readonly #options: SecretsManagerCredentialsOptions;
   #cached: { readonly credentials: ZoomCredentials; readonly readAt: number } | undefined;
   #pending: Promise<ZoomCredentials> | undefined;
