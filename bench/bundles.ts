@@ -48,9 +48,9 @@ process.stdout.write(String(performance.now() - start));
 const BASELINE_PATHS = ['functions', 'shared', 'tsconfig.json'];
 
 interface BuiltBundle {
+  readonly outfile: string;
   readonly raw: number;
   readonly gzip: number;
-  readonly importCostMs: number;
   readonly metafile: Metafile;
 }
 
@@ -61,27 +61,36 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
     await checkOut(options.projectRoot, options.baselineRef, baselineRoot);
     const emptyModule = join(outputDir, 'empty.mjs');
     await writeFile(emptyModule, 'export {};\n');
-    const emptyImportMs = await medianImportMs(emptyModule, options.importRuns);
     const nodePaths = [join(options.projectRoot, 'node_modules')];
-    const build = (root: string, entry: string, label: string) =>
-      buildAndImport({
-        root,
+    const builds = [];
+    for (const entry of options.entries) {
+      const name = entry.replace(/^.*\//, '').replace(/\.ts$/, '');
+      builds.push({
         entry,
-        nodePaths,
-        outfile: join(outputDir, `${label}.mjs`),
-        emptyImportMs,
-        options,
+        baseline: await bundle(baselineRoot, entry, nodePaths, join(outputDir, `${name}.baseline.mjs`)),
+        current: await bundle(options.projectRoot, entry, nodePaths, join(outputDir, `${name}.current.mjs`)),
       });
+    }
+    const modules = [
+      emptyModule,
+      ...builds.flatMap((built) => [built.baseline.outfile, built.current.outfile]),
+    ];
+    const importMs = await medianImportsMs(modules, options.importRuns);
+    const emptyImportMs = importMs.get(emptyModule) ?? Number.NaN;
+    const costOf = (built: BuiltBundle) => (importMs.get(built.outfile) ?? Number.NaN) - emptyImportMs;
 
     const rows: string[][] = [];
     const weights: string[][] = [];
-    for (const entry of options.entries) {
-      const name = entry.replace(/^.*\//, '').replace(/\.ts$/, '');
-      const baseline = await build(baselineRoot, entry, `${name}.baseline`);
-      const current = await build(options.projectRoot, entry, `${name}.current`);
+    for (const { entry, baseline, current } of builds) {
       rows.push(
-        bundleRow(entry, `baseline ${options.baselineRef.slice(0, 7)}`, baseline, emptyImportMs),
-        bundleRow(entry, 'current', current, emptyImportMs),
+        bundleRow(
+          entry,
+          `baseline ${options.baselineRef.slice(0, 7)}`,
+          baseline,
+          costOf(baseline),
+          emptyImportMs,
+        ),
+        bundleRow(entry, 'current', current, costOf(current), emptyImportMs),
         [
           entry,
           'current / baseline',
@@ -89,7 +98,7 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
           ratio(current.gzip, baseline.gzip),
           '',
           '',
-          ratio(current.importCostMs, baseline.importCostMs),
+          ratio(costOf(current), costOf(baseline)),
         ],
       );
       weights.push(...heaviestRows(entry, current.metafile, options.heaviestInputs));
@@ -101,7 +110,7 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
         rows,
         notes: [
           `baseline: the same entry built in this run from commit ${options.baselineRef} (before the cold-start work)`,
-          'import cost: importing the bundle minus importing an empty module, each in a fresh process',
+          'import cost: importing the bundle minus importing an empty module, each in a fresh process; every round imports all of them in turn, so drift hits baseline and current alike',
           'sizes are of the .mjs only (the source map is a separate file, not loaded unless an error is mapped)',
         ],
       },
@@ -125,29 +134,33 @@ async function checkOut(projectRoot: string, ref: string, target: string): Promi
   await runFile('tar', ['-xf', archive, '-C', target]);
 }
 
-function bundleRow(entry: string, label: string, built: BuiltBundle, emptyImportMs: number): string[] {
+function bundleRow(
+  entry: string,
+  label: string,
+  built: BuiltBundle,
+  importCostMs: number,
+  emptyImportMs: number,
+): string[] {
   return [
     entry,
     label,
     kilobytes(built.raw),
     kilobytes(built.gzip),
-    fixed(built.importCostMs + emptyImportMs, 1),
+    fixed(importCostMs + emptyImportMs, 1),
     fixed(emptyImportMs, 1),
-    fixed(built.importCostMs, 1),
+    fixed(importCostMs, 1),
   ];
 }
 
-async function buildAndImport(input: {
-  readonly root: string;
-  readonly entry: string;
-  readonly nodePaths: string[];
-  readonly outfile: string;
-  readonly emptyImportMs: number;
-  readonly options: BundleBenchOptions;
-}): Promise<BuiltBundle> {
+async function bundle(
+  root: string,
+  entry: string,
+  nodePaths: string[],
+  outfile: string,
+): Promise<BuiltBundle> {
   const result = await build({
-    entryPoints: [join(input.root, input.entry)],
-    outfile: input.outfile,
+    entryPoints: [join(root, entry)],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -156,17 +169,16 @@ async function buildAndImport(input: {
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    tsconfig: join(input.root, 'tsconfig.json'),
+    tsconfig: join(root, 'tsconfig.json'),
     // The baseline sources sit outside the project: their packages resolve from the project's node_modules.
-    nodePaths: input.nodePaths,
+    nodePaths,
     banner: { js: REQUIRE_BANNER },
     metafile: true,
     logLevel: 'error',
   });
-  const raw = (await stat(input.outfile)).size;
-  const gzip = gzipSync(await readFile(input.outfile)).length;
-  const importMs = await medianImportMs(input.outfile, input.options.importRuns);
-  return { raw, gzip, importCostMs: importMs - input.emptyImportMs, metafile: result.metafile };
+  const raw = (await stat(outfile)).size;
+  const gzip = gzipSync(await readFile(outfile)).length;
+  return { outfile, raw, gzip, metafile: result.metafile };
 }
 
 /** The packages (or project folders) that weigh most in the entry's bundle. */
@@ -197,20 +209,27 @@ function ownerOf(path: string): string {
   return dependency?.[1] ?? path.split('/').slice(0, 2).join('/');
 }
 
-async function medianImportMs(modulePath: string, runs: number): Promise<number> {
-  const durations: number[] = [];
+/** The median import time of each module, over `runs` rounds that each import every module once, in turn. */
+async function medianImportsMs(modules: readonly string[], runs: number): Promise<Map<string, number>> {
+  const durations = new Map<string, number[]>(modules.map((modulePath) => [modulePath, []]));
   for (let run = 0; run < runs; run++) {
-    const { stdout } = await runFile(
-      process.execPath,
-      ['--input-type=module', '--eval', IMPORT_PROBE, pathToFileURL(modulePath).href],
-      // An empty environment: no NODE_OPTIONS or AWS variables of this shell change what is measured.
-      { timeout: 30_000, env: {} },
-    );
-    const duration = Number(stdout.trim());
-    if (!Number.isFinite(duration)) {
-      throw new Error(`importing ${modulePath} printed no duration: ${stdout.slice(0, 200)}`);
+    for (const modulePath of modules) {
+      durations.get(modulePath)?.push(await importMs(modulePath));
     }
-    durations.push(duration);
   }
-  return median(durations);
+  return new Map([...durations].map(([modulePath, samples]) => [modulePath, median(samples)]));
+}
+
+async function importMs(modulePath: string): Promise<number> {
+  const { stdout } = await runFile(
+    process.execPath,
+    ['--input-type=module', '--eval', IMPORT_PROBE, pathToFileURL(modulePath).href],
+    // An empty environment: no NODE_OPTIONS or AWS variables of this shell change what is measured.
+    { timeout: 30_000, env: {} },
+  );
+  const duration = Number(stdout.trim());
+  if (!Number.isFinite(duration)) {
+    throw new Error(`importing ${modulePath} printed no duration: ${stdout.slice(0, 200)}`);
+  }
+  return duration;
 }
