@@ -32,7 +32,7 @@ const benchmarks: readonly Benchmark[] = [
       benchBundles({
         projectRoot: PROJECT_ROOT,
         entries: ['functions/ingest.ts', 'functions/poll.ts', 'functions/reconcile.ts'],
-        importRuns: 5,
+        importRuns: 9,
         baselineRef: BUNDLE_BASELINE_COMMIT,
         heaviestInputs: 8,
       }),
