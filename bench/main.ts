@@ -15,6 +15,9 @@ import { benchZoomClient } from './zoom-client.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The commit before issue 17's cold-start work: its entries are built beside today's, in the same run. */
+const BUNDLE_BASELINE_COMMIT = '5c7ac9a4172b9588156f4bb7115ae062230b38f0';
+
 interface Benchmark {
   readonly name: string;
   run(): Promise<readonly Table[] | Table>;
@@ -31,7 +34,9 @@ const benchmarks: readonly Benchmark[] = [
       benchBundles({
         projectRoot: PROJECT_ROOT,
         entries: ['functions/ingest.ts', 'functions/poll.ts', 'functions/reconcile.ts'],
-        importRuns: 5,
+        importRuns: 9,
+        baselineRef: BUNDLE_BASELINE_COMMIT,
+        heaviestInputs: 8,
       }),
   },
 ];

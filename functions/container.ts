@@ -177,7 +177,7 @@ const snsClients = new WeakMap<Container, SNSClient>();
 const outboxPublishers = new WeakMap<Container, OutboxPublisher>();
 
 /** The container's SNS client, built on first use. */
-export function snsClientOf(container: Container): SNSClient {
+function snsClientOf(container: Container): SNSClient {
   let client = snsClients.get(container);
   if (client === undefined) {
     client = createSnsClient();

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IamUserSigningCredentials } from '../shared/ingest/iam-user-credentials.ts';
 import { IngestService } from '../shared/ingest/ingest-service.ts';
 import { S3RecordingObjects } from '../shared/ingest/object-store.ts';
@@ -9,6 +9,7 @@ import { SqsIngestRequeue } from '../shared/ingest/sqs-requeue.ts';
 import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
+import { processSqsBatch } from '../shared/queue/partial-batch.ts';
 import { type Container, defaultContainer, outboxPublisherOf, resultsExporterOf } from './container.ts';
 
 /**
@@ -94,22 +95,18 @@ export function createHandler(build: () => IngestRuntime) {
 
 /** Every record at once; only those that threw are reported failed. */
 export async function processBatch(runtime: IngestRuntime, event: SQSEvent): Promise<SQSBatchResponse> {
-  const results = await Promise.all(
-    event.Records.map(async (record): Promise<SQSBatchItemFailure | undefined> => {
-      try {
-        await runtime.service.handleMessage({ messageId: record.messageId, body: record.body });
-        return undefined;
-      } catch (error) {
-        runtime.observability.logger.error('Unexpected failure: the message is left for SQS to retry', {
-          messageId: record.messageId,
-          receiveCount: receiveCountOf(record),
-          error,
-        });
-        return { itemIdentifier: record.messageId };
-      }
-    }),
-  );
-  return { batchItemFailures: results.filter((failure) => failure !== undefined) };
+  return processSqsBatch(event, async (record) => {
+    try {
+      await runtime.service.handleMessage({ messageId: record.messageId, body: record.body });
+    } catch (error) {
+      runtime.observability.logger.error('Unexpected failure: the message is left for SQS to retry', {
+        messageId: record.messageId,
+        receiveCount: receiveCountOf(record),
+        error,
+      });
+      throw error;
+    }
+  });
 }
 
 function receiveCountOf(record: SQSRecord): number | undefined {

@@ -12,7 +12,7 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { translateAwsError } from '../../shared/aws/errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { PermanentError } from '../../shared/errors.ts';

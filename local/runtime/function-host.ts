@@ -58,6 +58,8 @@ interface Environment {
   busy: boolean;
   /** Rejects the invocation in progress, when the environment dies under it. */
   abort: ((error: Error) => void) | undefined;
+  /** Resolves once every line the environment wrote has been logged and handed on. */
+  readonly outputDone: Promise<void>;
 }
 
 export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
@@ -70,6 +72,8 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   });
   let started = 0;
   let invocations = 0;
+  /** No invocation is taken once stopping; no line is handed on once stopped. */
+  let stopping = false;
   let stopped = false;
 
   const writeLine = (line: string): void => {
@@ -95,11 +99,16 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
       stdout: true,
       stderr: true,
     });
-    for (const stream of [worker.stdout, worker.stderr]) {
-      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', writeLine);
-    }
+    const outputDone = Promise.all(
+      [worker.stdout, worker.stderr].map((stream) => {
+        const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+        lines.on('line', writeLine);
+        return new Promise<void>((resolve) => lines.once('close', resolve));
+      }),
+    ).then(() => undefined);
     const environment: Environment = {
       worker,
+      outputDone,
       busy: false,
       abort: undefined,
       ready: new Promise<void>((resolve, reject) => {
@@ -198,7 +207,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
 
   return {
     handler: async (event, context) => {
-      if (stopped) {
+      if (stopping) {
         throw new ExecutionEnvironmentError(`${options.functionName} is stopped`);
       }
       const environment = acquire();
@@ -215,12 +224,15 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
     },
     environments: () => ({ started, alive: environments.size }),
     stop: async () => {
-      stopped = true;
+      stopping = true;
       const workers = [...environments];
       for (const environment of workers) {
         discard(environment, new ExecutionEnvironmentError(`${options.functionName} was stopped`));
       }
       await Promise.all(workers.map((environment) => environment.worker.terminate()));
+      // What the environments wrote before they ended is still logged and handed on; nothing after.
+      await Promise.all(workers.map((environment) => environment.outputDone));
+      stopped = true;
       const closing = log;
       log = undefined;
       await new Promise<void>((resolve) => (closing === undefined ? resolve() : closing.end(resolve)));

@@ -5,7 +5,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ALERT_MESSAGE_TYPE,
   NOTIFICATION_MESSAGE_TYPE,

@@ -4,7 +4,7 @@
  * and levers (reset counters, switch modes, revoke tokens, move manual evaluations along,
  * change or force faults).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../../shared/clock.ts';
 import type { CounterSnapshot, Counters } from './counters.ts';
 import type { DownloadQueue, DownloadRecord } from './download-queue.ts';

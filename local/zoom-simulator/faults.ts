@@ -6,7 +6,7 @@
  * 400 for a request it accepts).
  */
 import { STATUS_CODES } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EndpointName } from './operations.ts';
 import { createRandom, type Random } from './random.ts';
 import type { FaultSpec } from './scenario.ts';

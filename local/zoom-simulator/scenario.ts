@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../shared/errors.ts';
 import { allQmScopes, endpointNames, operationNames, rateLimitLabels } from './operations.ts';
 import type { DurationSpec } from './random.ts';

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -19,7 +18,6 @@ const common = { maxAttempts: 3 } as const;
 export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient(common);
 export const createSqsClient = (): SQSClient => new SQSClient(common);
 export const createSnsClient = (): SNSClient => new SNSClient(common);
-export const createEventBridgeClient = (): EventBridgeClient => new EventBridgeClient(common);
 export const createSecretsManagerClient = (): SecretsManagerClient => new SecretsManagerClient(common);
 export const createIamClient = (): IAMClient => new IAMClient(common);
 

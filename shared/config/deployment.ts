@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { redactUrl } from '../redact.ts';
 import { deploymentIssues } from './deployment-rules.ts';
 import { environmentSettingsSchema } from './environment.ts';

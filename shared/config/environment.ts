@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ingestSettingsSchema } from './ingest.ts';
 import { parseConfig } from './parse.ts';
 import { pollSettingsSchema } from './polling.ts';

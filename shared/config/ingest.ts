@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeyTemplateError, parseKeyTemplate } from '../ingest/metadata/key-template.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How submitted interactions are followed until their automated evaluations are final. Owned by

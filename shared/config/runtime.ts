@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import { type EnvironmentSettings, parseEnvironmentSettings } from './environment.ts';
 import { parseConfig } from './parse.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SPEC_OPERATION_LABELS, type ZoomOperation } from '../zoom/operations.ts';
 import type { EffectiveRateLimit, RateLimitLabel } from '../zoom/ports.ts';
 import { credentialedBaseUrlSchema } from '../zoom/urls.ts';

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { translateAwsError } from '../aws/errors.ts';
 import type { Clock } from '../clock.ts';
 import { PermanentError } from '../errors.ts';
@@ -25,6 +25,7 @@ export interface IamUserCredentialsOptions {
 }
 
 export class IamUserSigningCredentials implements SigningCredentialsSource {
+  // Not Powertools parameters' SecretsProvider: its cache runs on the wall clock, not the injected one, and it is one more package to bundle.
   readonly #options: IamUserCredentialsOptions;
   #cached: { readonly credentials: AwsCredentialIdentity; readonly readAt: number } | undefined;
 

@@ -156,18 +156,42 @@ export class IngestService {
   }
 
   async #ingest(attempt: Attempt): Promise<IngestOutcome> {
-    const state: AttemptState = {};
+    let failure: TransientFailure;
     try {
-      return await this.#process(attempt, state);
+      return await this.#process(attempt);
     } catch (error) {
-      if (!isRetryable(error)) {
+      if (error instanceof TransientFailure) {
+        failure = error;
+      } else if (isRetryable(error)) {
+        // Before any recording was read or claimed.
+        failure = new TransientFailure(undefined, error);
+      } else {
         throw error;
       }
-      return this.#onTransient(attempt, state, error);
+    }
+    try {
+      return await this.#onTransient(attempt, failure.recording, failure.cause);
+    } catch (error) {
+      // A failure while scheduling the retry goes to the queue as it is.
+      throw error instanceof TransientFailure ? error.cause : error;
     }
   }
 
-  async #process(attempt: Attempt, state: AttemptState): Promise<IngestOutcome> {
+  /**
+   * Runs `next`, the attempt's work from `recording` on: a transient failure in it is retried from
+   * this recording, unless a later step already named a later one.
+   */
+  async #from(recording: Recording, next: () => Promise<IngestOutcome>): Promise<IngestOutcome> {
+    try {
+      return await next();
+    } catch (error) {
+      throw !(error instanceof TransientFailure) && isRetryable(error)
+        ? new TransientFailure(recording, error)
+        : error;
+    }
+  }
+
+  async #process(attempt: Attempt): Promise<IngestOutcome> {
     const { object } = attempt;
     const ingest = this.#deps.settings.ingest;
     const decision = classifyKey(object.key, ingest);
@@ -177,7 +201,7 @@ export class IngestService {
     const known =
       attempt.recordingId === undefined ? undefined : await this.#deps.recordings.get(attempt.recordingId);
     if (known !== undefined) {
-      return this.#continue(attempt, known, state);
+      return this.#continue(attempt, known);
     }
     const account = this.#deps.zoom.forProfile(profileFor(object.bucket, object.key, this.#deps.settings));
     const { accountId } = await account.credentials.getCredentials();
@@ -198,26 +222,19 @@ export class IngestService {
     if (claimed === undefined) {
       return { kind: 'skipped', reason: 'duplicate' };
     }
-    state.recording = claimed.recording;
-    const logger = claimed.logger;
-    if (claimed.recording.status === 'SUBMITTING') {
-      return this.#submit(
-        { ...attempt, logger },
-        account,
-        accountId,
-        state,
-        claimed.recording,
-        priorOf(attempt, claimed.recording),
-      );
-    }
-    return this.#prepare({ ...attempt, logger }, account, accountId, claimed.recording, head, state);
+    const { recording, logger } = claimed;
+    return this.#from(recording, () =>
+      recording.status === 'SUBMITTING'
+        ? this.#submit({ ...attempt, logger }, account, accountId, recording, priorOf(attempt, recording))
+        : this.#prepare({ ...attempt, logger }, account, accountId, recording, head),
+    );
   }
 
   /**
    * A re-send about a recording an earlier attempt claimed: read directly, so the object no longer
    * being there (or being other bytes now) ends this recording instead of starting another.
    */
-  async #continue(attempt: Attempt, recording: Recording, state: AttemptState): Promise<IngestOutcome> {
+  async #continue(attempt: Attempt, recording: Recording): Promise<IngestOutcome> {
     const logger = attempt.logger.child(recordingKeys(recording.recordingId));
     if (!isOwnedBy(recording, attempt.origin)) {
       this.#deps.metrics.count(IngestMetric.skipped, 1, { reason: 'duplicate' });
@@ -226,28 +243,29 @@ export class IngestService {
       });
       return { kind: 'skipped', reason: 'duplicate', recordingId: recording.recordingId };
     }
-    state.recording = recording;
-    const next = { ...attempt, logger };
-    const account = this.#deps.zoom.forProfile(recording.profile);
-    const prior = priorOf(attempt, recording);
-    if (recording.status === 'SUBMITTING' && prior.kind !== 'not-created') {
-      // A POST may have happened, or did: its recovery needs Zoom, not the object.
-      return this.#submit(next, account, recording.zoomAccountId, state, recording, prior);
-    }
-    const found = await this.#deps.objects.head(recording.bucket, recording.key, recording.versionId);
-    const sameBytes = found.found && sameIdentity(contentIdentityOf(found.head), recording.contentIdentity);
-    if (!found.found || !sameBytes) {
-      return this.#endings.reject(
-        recording,
-        'object-deleted',
-        'The object was deleted or overwritten before qm-ingest could submit it (new bytes are a recording of their own)',
-        logger,
-      );
-    }
-    if (recording.status === 'SUBMITTING') {
-      return this.#submit(next, account, recording.zoomAccountId, state, recording, prior);
-    }
-    return this.#prepare(next, account, recording.zoomAccountId, recording, found.head, state);
+    return this.#from(recording, async () => {
+      const next = { ...attempt, logger };
+      const account = this.#deps.zoom.forProfile(recording.profile);
+      const prior = priorOf(attempt, recording);
+      if (recording.status === 'SUBMITTING' && prior.kind !== 'not-created') {
+        // A POST may have happened, or did: its recovery needs Zoom, not the object.
+        return this.#submit(next, account, recording.zoomAccountId, recording, prior);
+      }
+      const found = await this.#deps.objects.head(recording.bucket, recording.key, recording.versionId);
+      const sameBytes = found.found && sameIdentity(contentIdentityOf(found.head), recording.contentIdentity);
+      if (!found.found || !sameBytes) {
+        return this.#endings.reject(
+          recording,
+          'object-deleted',
+          'The object was deleted or overwritten before qm-ingest could submit it (new bytes are a recording of their own)',
+          logger,
+        );
+      }
+      if (recording.status === 'SUBMITTING') {
+        return this.#submit(next, account, recording.zoomAccountId, recording, prior);
+      }
+      return this.#prepare(next, account, recording.zoomAccountId, recording, found.head);
+    });
   }
 
   /**
@@ -302,7 +320,6 @@ export class IngestService {
     accountId: string,
     recording: Recording,
     head: RecordingHead,
-    state: AttemptState,
   ): Promise<IngestOutcome> {
     const { object, logger } = attempt;
     const ingest = this.#deps.settings.ingest;
@@ -325,7 +342,7 @@ export class IngestService {
       return this.#endings.reject(recording, preparation.code, preparation.reason, logger);
     }
     if (preparation.kind === 'wait-for-sidecar') {
-      return this.#requeue(attempt, state, { cause: 'sidecar-wait', dueAt: preparation.dueAt }, {});
+      return this.#requeue(attempt, recording, { cause: 'sidecar-wait', dueAt: preparation.dueAt }, {});
     }
     let submitting: Recording;
     try {
@@ -345,15 +362,15 @@ export class IngestService {
       }
       throw error;
     }
-    state.recording = submitting;
-    return this.#submit(attempt, account, accountId, state, submitting, { kind: 'none' });
+    return this.#from(submitting, () =>
+      this.#submit(attempt, account, accountId, submitting, { kind: 'none' }),
+    );
   }
 
   async #submit(
     attempt: Attempt,
     account: ZoomAccount,
     accountId: string,
-    state: AttemptState,
     recording: Recording,
     prior: PriorAttempt,
   ): Promise<IngestOutcome> {
@@ -369,28 +386,29 @@ export class IngestService {
     if (result.kind === 'done') {
       return result.outcome;
     }
-    state.recording = result.recording;
-    return this.#requeue(
-      { ...attempt, transientFailures: result.transientFailures },
-      state,
-      {
-        cause: result.cause,
-        dueAt: result.dueAt,
-        mayHavePosted: mayHavePostedAfter(result.prior),
-        uncertainSince: result.prior.kind === 'uncertain' ? result.prior.since : undefined,
-      },
-      {
-        rateLimited: attempt.rateLimited + (result.cause === 'rate-limited' ? 1 : 0),
-        ...(result.prior.kind === 'created'
-          ? {
-              created: {
-                submission: result.recording.submission,
-                interactionId: result.prior.interactionId,
-                urlExpiresAt: result.prior.urlExpiresAt,
-              },
-            }
-          : {}),
-      },
+    return this.#from(result.recording, () =>
+      this.#requeue(
+        { ...attempt, transientFailures: result.transientFailures },
+        result.recording,
+        {
+          cause: result.cause,
+          dueAt: result.dueAt,
+          mayHavePosted: mayHavePostedAfter(result.prior),
+          uncertainSince: result.prior.kind === 'uncertain' ? result.prior.since : undefined,
+        },
+        {
+          rateLimited: attempt.rateLimited + (result.cause === 'rate-limited' ? 1 : 0),
+          ...(result.prior.kind === 'created'
+            ? {
+                created: {
+                  submission: result.recording.submission,
+                  interactionId: result.prior.interactionId,
+                  urlExpiresAt: result.prior.urlExpiresAt,
+                },
+              }
+            : {}),
+        },
+      ),
     );
   }
 
@@ -416,8 +434,11 @@ export class IngestService {
     );
   }
 
-  async #onTransient(attempt: Attempt, state: AttemptState, error: unknown): Promise<IngestOutcome> {
-    const { recording } = state;
+  async #onTransient(
+    attempt: Attempt,
+    recording: Recording | undefined,
+    error: unknown,
+  ): Promise<IngestOutcome> {
     const failures = attempt.transientFailures + 1;
     const description = error instanceof QmIngestError ? error.message : String(error);
     if (failures > this.#deps.settings.ingest.retries.transientAttempts) {
@@ -438,7 +459,7 @@ export class IngestService {
       transientDelayMs(failures, this.#deps.settings.ingest.retries, this.#deps.random);
     return this.#requeue(
       { ...attempt, transientFailures: failures },
-      state,
+      recording,
       { cause: 'transient', dueAt },
       {},
     );
@@ -452,27 +473,35 @@ export class IngestService {
    */
   async #requeue(
     attempt: Attempt,
-    state: AttemptState,
+    recording: Recording | undefined,
     wait: WaitRequest,
-    extra: Partial<Pick<IngestRetryMessage, 'rateLimited' | 'created'>>,
+    extra: RetryExtras,
   ): Promise<IngestOutcome> {
     const { cause } = wait;
-    if (state.recording !== undefined && this.#deps.clock.now() >= this.#submitBy(state.recording)) {
-      const mayHavePosted = wait.mayHavePosted ?? state.recording.ingestWork?.mayHavePosted ?? true;
-      return this.#tooOld(attempt, state.recording, cause, mayHavePosted);
+    if (recording === undefined) {
+      return this.#resend(attempt, undefined, Math.ceil(wait.dueAt), cause, extra);
+    }
+    if (this.#deps.clock.now() >= this.#submitBy(recording)) {
+      const mayHavePosted = wait.mayHavePosted ?? recording.ingestWork?.mayHavePosted ?? true;
+      return this.#tooOld(attempt, recording, cause, mayHavePosted);
     }
     // No wait outlasts the age limit: the attempt at the limit decides.
-    const dueAt = Math.ceil(
-      state.recording === undefined ? wait.dueAt : Math.min(wait.dueAt, this.#submitBy(state.recording)),
-    );
-    if (state.recording !== undefined) {
-      const held = await this.#hold(attempt, state.recording, { until: dueAt, cause }, wait);
-      if (held === undefined) {
-        return { kind: 'skipped', reason: 'duplicate', recordingId: state.recording.recordingId };
-      }
-      state.recording = held;
+    const dueAt = Math.ceil(Math.min(wait.dueAt, this.#submitBy(recording)));
+    const held = await this.#hold(attempt, recording, { until: dueAt, cause }, wait);
+    if (held === undefined) {
+      return { kind: 'skipped', reason: 'duplicate', recordingId: recording.recordingId };
     }
-    const { recording } = state;
+    return this.#from(held, () => this.#resend(attempt, held, dueAt, cause, extra));
+  }
+
+  /** Sends the re-send that carries the recording (or the object, before any recording) on at `dueAt`. */
+  async #resend(
+    attempt: Attempt,
+    recording: Recording | undefined,
+    dueAt: number,
+    cause: RetryCause,
+    extra: RetryExtras,
+  ): Promise<IngestOutcome> {
     const message: IngestRetryMessage = {
       kind: RETRY_MESSAGE_KIND,
       version: 1,
@@ -580,10 +609,22 @@ function isSuperseded(object: ObjectCreated, head: RecordingHead): boolean {
   );
 }
 
-/** What one attempt at a recording knows of it so far: the recording as last read or written. */
-interface AttemptState {
-  recording?: Recording;
+/**
+ * A transient failure of an attempt, with the recording as the attempt last read or wrote it
+ * (undefined before it read or claimed one): what the retry starts from.
+ */
+class TransientFailure extends Error {
+  readonly recording: Recording | undefined;
+
+  constructor(recording: Recording | undefined, cause: unknown) {
+    super('Transient failure of an ingest attempt', { cause });
+    this.name = 'TransientFailure';
+    this.recording = recording;
+  }
 }
+
+/** What a re-send carries beyond the attempt's own fields. */
+type RetryExtras = Partial<Pick<IngestRetryMessage, 'rateLimited' | 'created'>>;
 
 /**
  * A wait: why, until when, and (when the POST is what failed) whether it may have reached Zoom,

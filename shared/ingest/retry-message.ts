@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INGEST_WAIT_CAUSES, type Recording } from '../recordings/recording.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { backoffCeilingMs, jitteredMs } from '../backoff.ts';
 import type { Clock } from '../clock.ts';
 import type { EnvironmentSettings } from '../config/environment.ts';
 import { isRetryable, QmIngestError } from '../errors.ts';
@@ -6,6 +7,7 @@ import type { StructuredLogger } from '../observability/logger.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import { formatDuration } from '../polling/decision.ts';
 import type { PollScheduler } from '../polling/ports.ts';
+import { initialPollPlan } from '../polling/schedule.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { ResultsExportPort } from '../results/bi-export.ts';
@@ -185,9 +187,6 @@ export class RecordingSubmitter {
   async #record(request: SubmitRequest, interactionId: string, urlExpiresAt: number): Promise<SubmitResult> {
     const { recording, logger } = request;
     const now = this.#deps.clock.now();
-    const { firstDelaySeconds, deadlineSeconds } = this.#deps.settings.polling;
-    // Settings may hold fractions of a second; the schedule is whole epoch milliseconds.
-    const deadlineAt = Math.ceil(now + deadlineSeconds * 1000);
     let submitted: Recording;
     try {
       submitted = await this.#deps.recordings.transition(recording, {
@@ -195,7 +194,7 @@ export class RecordingSubmitter {
         reason: `Submitted to Zoom as interaction ${interactionId} (submission ${recording.submission})`,
         interactionId,
         urlExpiresAt,
-        poll: { nextPollDueAt: Math.min(Math.ceil(now + firstDelaySeconds * 1000), deadlineAt), deadlineAt },
+        poll: initialPollPlan(this.#deps.settings.polling, now),
       });
     } catch (error) {
       if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {
@@ -555,7 +554,10 @@ export function transientDelayMs(
   retries: { readonly baseDelaySeconds: number; readonly maxDelaySeconds: number },
   random: () => number,
 ): number {
-  const ceilingMs =
-    Math.min(retries.maxDelaySeconds, retries.baseDelaySeconds * 2 ** Math.max(0, failures - 1)) * 1000;
-  return Math.round(ceilingMs / 2 + (random() * ceilingMs) / 2);
+  const ceilingMs = backoffCeilingMs(failures, {
+    baseMs: retries.baseDelaySeconds * 1000,
+    factor: 2,
+    capMs: retries.maxDelaySeconds * 1000,
+  });
+  return Math.round(jitteredMs(ceilingMs, 'equal', random));
 }

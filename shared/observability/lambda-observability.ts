@@ -1,18 +1,20 @@
+import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { StructuredLogger } from './logger.ts';
 import type { MetricsPort } from './metrics.ts';
 
+/** A middy middleware that brackets an invocation, whatever the handler's event and result. */
+export type InvocationMiddleware = MiddlewareObj<unknown, unknown, Error, Context>;
+
 /**
  * What a Lambda handler needs for logs and metrics, whatever backs them: a logger and a metrics
- * port for the core, and the two invocation hooks the handler's middleware calls (attach the
- * Lambda context to log lines; flush buffered metrics). Powertools backs it in Lambda
- * (powertools.ts); tests pass an in-memory one.
+ * port for the core, and the middy middlewares that bracket each invocation (attach the Lambda
+ * context to log lines; flush buffered metrics), run in order before the handler and in reverse
+ * after it. Powertools backs it in Lambda (powertools.ts: its own middy middlewares); tests pass
+ * an in-memory one.
  */
 export interface LambdaObservability {
   readonly logger: StructuredLogger;
   readonly metrics: MetricsPort;
-  /** At the start of each invocation. */
-  startInvocation(context: Context): void;
-  /** At the end of each invocation, whether it succeeded or threw: flushes buffered metrics. */
-  endInvocation(): void;
+  readonly middlewares: readonly InvocationMiddleware[];
 }

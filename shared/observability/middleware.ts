@@ -1,25 +1,30 @@
-import type { MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LambdaObservability } from './lambda-observability.ts';
 
 /**
- * The middy middleware every handler uses: attaches the Lambda context to log lines before the
- * handler runs, and flushes buffered metrics after it, whether it returned or threw. It takes a
- * getter, so a handler whose container is built lazily (at the first invocation, not at import)
- * can still be wrapped when the module loads.
+ * The middy middleware every handler uses: the observability's own middlewares (Powertools'
+ * `injectLambdaContext` and `logMetrics` in Lambda), before the handler in order and after it
+ * (returned or threw) in reverse, as middy runs a chain. It takes a getter, so a handler whose
+ * container is built lazily (at the first invocation, not at import) can still be wrapped when
+ * the module loads.
  */
 export function observabilityMiddleware<TEvent, TResult>(
   observability: () => LambdaObservability,
 ): MiddlewareObj<TEvent, TResult, Error, Context> {
+  const run = async (
+    step: 'before' | 'after' | 'onError',
+    request: Request<TEvent, TResult, Error, Context>,
+  ): Promise<void> => {
+    const middlewares = observability().middlewares;
+    const ordered = step === 'before' ? middlewares : [...middlewares].reverse();
+    for (const middleware of ordered) {
+      await middleware[step]?.(request);
+    }
+  };
   return {
-    before: (request) => {
-      observability().startInvocation(request.context);
-    },
-    after: () => {
-      observability().endInvocation();
-    },
-    onError: () => {
-      observability().endInvocation();
-    },
+    before: (request) => run('before', request),
+    after: (request) => run('after', request),
+    onError: (request) => run('onError', request),
   };
 }

@@ -1,9 +1,10 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { LogAttributes } from '../logging.ts';
-import type { LambdaObservability } from './lambda-observability.ts';
+import type { InvocationMiddleware, LambdaObservability } from './lambda-observability.ts';
 import { type ChildCapableLogger, redactingStructuredLogger } from './logger.ts';
 import type { MetricDimensions, MetricsPort } from './metrics.ts';
 
@@ -41,17 +42,24 @@ export function createPowertoolsObservability(options: PowertoolsObservabilityOp
   return {
     logger: redactingStructuredLogger(childCapable(powertoolsLogger)),
     metrics: new PowertoolsMetrics(metrics),
-    startInvocation(context: Context) {
-      powertoolsLogger.addContext(context);
-      // Counted on the first invocation of an on-demand execution environment only.
-      metrics.captureColdStartMetric(context.functionName);
-    },
-    endInvocation() {
-      if (metrics.hasStoredMetrics()) {
-        metrics.publishStoredMetrics();
-      }
-    },
+    middlewares: [
+      injectLambdaContext(powertoolsLogger),
+      // The cold start is counted on the first invocation of an on-demand execution environment only.
+      flushOnlyBuffered(metrics, logMetrics(metrics, { captureColdStartMetric: true })),
+    ],
   };
+}
+
+/**
+ * Powertools' `logMetrics` publishes at the end of every invocation, and warns when nothing is
+ * buffered (dimensioned points are already written): its flush runs here only when a point waits.
+ */
+function flushOnlyBuffered(metrics: Metrics, middleware: InvocationMiddleware): InvocationMiddleware {
+  const flush =
+    (step: InvocationMiddleware['after']): InvocationMiddleware['after'] =>
+    (request) =>
+      metrics.hasStoredMetrics() ? step?.(request) : undefined;
+  return { before: middleware.before, after: flush(middleware.after), onError: flush(middleware.onError) };
 }
 
 /** Powertools' logger seen through the small interface the redacting wrapper needs. */

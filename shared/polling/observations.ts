@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseStoredItem } from '../recordings/recording.ts';
 import { stateTableDefinition } from '../table/definition.ts';
 import { documentClientOf } from '../table/document-client.ts';

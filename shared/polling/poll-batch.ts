@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { isRetryable } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
+import { processSqsBatch } from '../queue/partial-batch.ts';
 import { PollMetric } from './metrics.ts';
 import { type PollMessage, pollMessageSchema } from './poll-message.ts';
 import type { PollOutcome, PollService } from './poller.ts';
@@ -21,31 +22,21 @@ export async function processPollBatch(
   logger: Logger,
   metrics: MetricsPort,
 ): Promise<SQSBatchResponse> {
-  const results = await Promise.all(
-    event.Records.map(async (record) => ({
-      record,
-      failed: await handleRecord(record, service, logger, metrics),
-    })),
-  );
-  return {
-    batchItemFailures: results
-      .filter((result) => result.failed)
-      .map((result) => ({ itemIdentifier: result.record.messageId })),
-  };
+  return processSqsBatch(event, (record) => handleRecord(record, service, logger, metrics));
 }
 
-/** Returns true when the message must be retried. */
+/** Throws (after its error log) when the message must be retried. */
 async function handleRecord(
   record: SQSRecord,
   service: Pick<PollService, 'poll'>,
   logger: Logger,
   metrics: MetricsPort,
-): Promise<boolean> {
+): Promise<void> {
   const message = readMessage(record);
   if (message === undefined) {
     metrics.count(PollMetric.invalidPollMessages);
     logger.error('Poll message is not a poll; dropped', { messageId: record.messageId });
-    return false;
+    return;
   }
   try {
     const outcome: PollOutcome = await service.poll(message);
@@ -54,7 +45,6 @@ async function handleRecord(
       recordingId: message.recordingId,
       outcome,
     });
-    return false;
   } catch (error) {
     logger.error('Poll failed; the message will be retried', {
       messageId: record.messageId,
@@ -62,7 +52,7 @@ async function handleRecord(
       retryable: isRetryable(error),
       error,
     });
-    return true;
+    throw error;
   }
 }
 

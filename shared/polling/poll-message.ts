@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The body of a message on the poll queue: a wake-up call for one recording. It carries the

@@ -1,3 +1,4 @@
+import { backoffCeilingMs, jitteredMs } from '../backoff.ts';
 import type { BackoffSettings, PollSettings } from '../config/polling.ts';
 import type { PollPlan } from '../recordings/transition.ts';
 
@@ -19,38 +20,35 @@ export const MIN_POLL_DELAY_MS = 1_000;
 
 /** The first check and the deadline of a submission that Zoom has just accepted (what ingest writes with SUBMITTED). */
 export function initialPollPlan(settings: PollSettings, submittedAt: number): PollPlan {
-  const deadlineAt = submittedAt + settings.deadlineSeconds * 1_000;
+  // Settings may hold fractions of a second; the schedule is whole epoch milliseconds.
+  const deadlineAt = Math.ceil(submittedAt + settings.deadlineSeconds * 1_000);
   return {
-    nextPollDueAt: Math.min(submittedAt + settings.firstDelaySeconds * 1_000, deadlineAt),
+    nextPollDueAt: Math.min(Math.ceil(submittedAt + settings.firstDelaySeconds * 1_000), deadlineAt),
     deadlineAt,
   };
 }
 
 /** The delay before the next check, without jitter, after `countedPolls` (>= 1) counted checks. */
 export function nominalDelayMs(countedPolls: number, backoff: BackoffSettings): number {
-  const exponent = Math.max(0, countedPolls - 1);
-  const capMs = backoff.capSeconds * 1_000;
-  // Past the cap the power only grows: stop computing it before it overflows.
-  const grown = backoff.baseSeconds * 1_000 * backoff.factor ** Math.min(exponent, 64);
-  return Math.max(MIN_POLL_DELAY_MS, Math.min(capMs, grown));
+  const ceilingMs = backoffCeilingMs(countedPolls, {
+    baseMs: backoff.baseSeconds * 1_000,
+    factor: backoff.factor,
+    capMs: backoff.capSeconds * 1_000,
+  });
+  return Math.max(MIN_POLL_DELAY_MS, ceilingMs);
 }
 
 /** The smallest delay {@link backoffDelayMs} can return after `countedPolls` checks (its jitter's lower bound). */
 export function minimumDelayMs(countedPolls: number, backoff: BackoffSettings): number {
   const nominal = nominalDelayMs(countedPolls, backoff);
-  const lowest = { equal: nominal / 2, full: 0, none: nominal }[backoff.jitter];
+  const lowest = jitteredMs(nominal, backoff.jitter, () => 0);
   return Math.max(MIN_POLL_DELAY_MS, Math.floor(lowest));
 }
 
 /** The delay before the next check after `countedPolls` (>= 1) counted checks, jittered as configured. */
 export function backoffDelayMs(countedPolls: number, backoff: BackoffSettings, random: RandomSource): number {
   const nominal = nominalDelayMs(countedPolls, backoff);
-  const share = clampUnit(random());
-  const jittered = {
-    equal: nominal / 2 + (share * nominal) / 2,
-    full: share * nominal,
-    none: nominal,
-  }[backoff.jitter];
+  const jittered = jitteredMs(nominal, backoff.jitter, () => clampUnit(random()));
   return Math.max(MIN_POLL_DELAY_MS, Math.floor(jittered));
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RecordingRequestError } from './errors.ts';
 import { parseStoredItem, type Recording } from './recording.ts';
 import { isTerminal, TERMINAL_STATUSES } from './state-machine.ts';

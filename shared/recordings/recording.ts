@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from '../errors.ts';
 import { RECORDING_STATUSES } from './state-machine.ts';
 
@@ -58,7 +58,6 @@ export const INGEST_WAIT_CAUSES = [
   /** Looking Zoom's listing over for the interaction an uncertain POST may have created. */
   'lookup-wait',
 ] as const;
-export type IngestWaitCause = (typeof INGEST_WAIT_CAUSES)[number];
 
 /**
  * Ingest's own record of its work on a recording, kept while the recording is RECEIVED or

@@ -48,7 +48,6 @@ export const RECORDING_STATUSES = [
 export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
 
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-export type NonTerminalStatus = Exclude<RecordingStatus, TerminalStatus>;
 
 /** How many times a recording is resubmitted automatically (SUBMITTED -> SUBMITTING) per operator attempt. */
 export const MAX_AUTOMATIC_RESUBMISSIONS = 1;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseStoredItem } from '../recordings/recording.ts';
 import { TERMINAL_STATUSES } from '../recordings/state-machine.ts';
 

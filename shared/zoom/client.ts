@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import type { ZoomProfile } from '../config/zoom-profile.ts';
 import { type Logger, redactingLogger, silentLogger } from '../logging.ts';

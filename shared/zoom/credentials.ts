@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../clock.ts';
 import { ZoomAuthError, ZoomTransientError } from './errors.ts';
 import { parseJson } from './http.ts';
@@ -86,6 +86,7 @@ const PERMANENT_SECRET_ERRORS = new Set([
  * 5xx and network failures are a retryable {@link ZoomTransientError}.
  */
 export class SecretsManagerCredentialsProvider implements CredentialsProvider {
+  // Not Powertools parameters' SecretsProvider: its cache runs on the wall clock in whole seconds and lets concurrent callers each read.
   readonly #options: SecretsManagerCredentialsOptions;
   #cached: { readonly credentials: ZoomCredentials; readonly readAt: number } | undefined;
   #pending: Promise<ZoomCredentials> | undefined;

@@ -153,11 +153,6 @@ export const LANGUAGES = vocabulary(LANGUAGE_TAGS, {
 /** Known values of a vocabulary, as a type. */
 export type KnownValue<TVocabulary> = TVocabulary extends Vocabulary<infer TKnown> ? TKnown : never;
 
-export type InteractionChannelType = KnownValue<typeof INTERACTION_CHANNEL_TYPES>;
-export type EvaluationChannelType = KnownValue<typeof EVALUATION_CHANNEL_TYPES>;
-export type EvaluationType = KnownValue<typeof EVALUATION_TYPES>;
 export type AutomatedEvaluationStatus = KnownValue<typeof AUTOMATED_EVALUATION_STATUSES>;
-export type ManualEvaluationStatus = KnownValue<typeof MANUAL_EVALUATION_STATUSES>;
 export type AcknowledgementStatus = KnownValue<typeof ACKNOWLEDGEMENT_STATUSES>;
-export type Direction = KnownValue<typeof DIRECTIONS>;
 export type Language = KnownValue<typeof LANGUAGES>;

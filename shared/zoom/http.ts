@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../clock.ts';
 import { redactString } from '../redact.ts';
 import { type ZoomFailedStep, ZoomTransientError } from './errors.ts';

@@ -1,3 +1,5 @@
+import { backoffCeilingMs, jitteredMs } from '../backoff.ts';
+
 /** Waits `ms` milliseconds; injected so tests advance a fake clock instead of sleeping. */
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -11,6 +13,6 @@ const MAX_BACKOFF_MS = 5_000;
  * full jitter so containers that failed together do not retry together.
  */
 export function backoffDelayMs(retry: number, baseDelayMs: number, random: () => number): number {
-  const ceiling = Math.min(MAX_BACKOFF_MS, baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
+  const ceiling = backoffCeilingMs(retry, { baseMs: baseDelayMs, factor: 2, capMs: MAX_BACKOFF_MS });
+  return Math.floor(jitteredMs(ceiling, 'full', random));
 }

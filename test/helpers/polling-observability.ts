@@ -10,7 +10,6 @@ export function inMemoryObservability(): LambdaObservability & {
   return {
     logger: new CapturingStructuredLogger(),
     metrics: new InMemoryMetrics(),
-    startInvocation: () => {},
-    endInvocation: () => {},
+    middlewares: [],
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { LOCAL_CREDENTIALS } from '../constants.ts';
 import { RequestTooLargeError, readBody } from '../http.ts';
 import { AwsServiceError, requestAccessKeyId } from './service-error.ts';

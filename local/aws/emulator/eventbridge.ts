@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCAL_ACCOUNT_ID } from '../constants.ts';
 import type { QueueSender } from '../queue-sender.ts';
 import { handleJsonRequest, type JsonOperation, jsonOperation } from './aws-json.ts';

@@ -14,7 +14,7 @@
  *   POST /_simulator/downloads/settled               answers once no download is pending
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimulatorControl, SimulatorSnapshot } from '../control.ts';
 import { modesSchema } from '../control.ts';
 import { forcedFaultSchema } from '../faults.ts';

@@ -10,8 +10,7 @@ const env = UNIT_RUNTIME_ENV;
 const observability = {
   logger: new CapturingStructuredLogger(),
   metrics: new InMemoryMetrics(),
-  startInvocation: () => {},
-  endInvocation: () => {},
+  middlewares: [],
 };
 
 describe('the container', () => {

@@ -41,8 +41,19 @@ function runtime() {
     observability: {
       logger,
       metrics: new InMemoryMetrics(),
-      startInvocation: (context) => invocations.push(`start ${context.awsRequestId}`),
-      endInvocation: () => invocations.push('end'),
+      middlewares: [
+        {
+          before: (request) => {
+            invocations.push(`start ${request.context.awsRequestId}`);
+          },
+          after: () => {
+            invocations.push('end');
+          },
+          onError: () => {
+            invocations.push('end');
+          },
+        },
+      ],
     },
   };
   return { value, logger, invocations };

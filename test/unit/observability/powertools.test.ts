@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LambdaObservability } from '../../../shared/observability/lambda-observability.ts';
 import { recordingKeys } from '../../../shared/observability/logger.ts';
 import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
 import { createPowertoolsObservability } from '../../../shared/observability/powertools.ts';
@@ -13,6 +14,23 @@ const context = {
 } as Context;
 
 let written: string[];
+
+/** The invocation's request as middy hands it to the observability's middlewares. */
+const request = () => ({ event: {}, context, response: null, error: null, internal: {} });
+
+/** What the handler's middleware does before the handler runs. */
+async function startInvocation(observability: LambdaObservability): Promise<void> {
+  for (const middleware of observability.middlewares) {
+    await middleware.before?.(request());
+  }
+}
+
+/** What the handler's middleware does after the handler returned. */
+async function endInvocation(observability: LambdaObservability): Promise<void> {
+  for (const middleware of [...observability.middlewares].reverse()) {
+    await middleware.after?.(request());
+  }
+}
 
 beforeEach(() => {
   written = [];
@@ -39,10 +57,10 @@ function lines(): Record<string, unknown>[] {
 }
 
 describe('Powertools-backed observability', () => {
-  it('writes structured JSON lines with the Lambda context and a recording correlation id', () => {
+  it('writes structured JSON lines with the Lambda context and a recording correlation id', async () => {
     // Prepare
     const observability = createPowertoolsObservability({ serviceName: 'ingest', environment: 'test' });
-    observability.startInvocation(context);
+    await startInvocation(observability);
 
     // Act
     observability.logger.child(recordingKeys('rec-1')).info('Recording claimed', { profile: 'main' });
@@ -77,16 +95,16 @@ describe('Powertools-backed observability', () => {
     expect(output).toContain('X-Amz-Signature=[REDACTED]');
   });
 
-  it('writes counts as EMF: dimensioned ones at once, the others when the invocation ends', () => {
+  it('writes counts as EMF: dimensioned ones at once, the others when the invocation ends', async () => {
     // Prepare
     const observability = createPowertoolsObservability({ serviceName: 'ingest', environment: 'test' });
-    observability.startInvocation(context);
+    await startInvocation(observability);
 
     // Act
     observability.metrics.count('RecordingsReceived');
     observability.metrics.count('RecordingsRejected', 1, { reason: 'too-large' });
     const beforeEnd = lines().filter((line) => '_aws' in line);
-    observability.endInvocation();
+    await endInvocation(observability);
     const afterEnd = lines().filter((line) => '_aws' in line);
 
     // Assess
@@ -106,16 +124,16 @@ describe('Powertools-backed observability', () => {
     expect(received._aws.CloudWatchMetrics[0]?.Namespace).toBe('QmIngest');
   });
 
-  it('writes durations as EMF in milliseconds, so CloudWatch gives their percentiles', () => {
+  it('writes durations as EMF in milliseconds, so CloudWatch gives their percentiles', async () => {
     // Prepare
     const observability = createPowertoolsObservability({ serviceName: 'poll', environment: 'test' });
-    observability.startInvocation(context);
+    await startInvocation(observability);
 
     // Act
     observability.metrics.duration('DropToResultMs', 4_250);
     observability.metrics.duration('DropToResultMs', 1_500, { status: 'EVALUATED' });
     const beforeEnd = lines().filter((line) => '_aws' in line);
-    observability.endInvocation();
+    await endInvocation(observability);
     const afterEnd = lines().filter((line) => '_aws' in line);
 
     // Assess
@@ -130,16 +148,30 @@ describe('Powertools-backed observability', () => {
     expect(unitOf(buffered)).toBe('Milliseconds');
   });
 
-  it('counts a cold start once per on-demand execution environment', () => {
+  it('writes nothing at the end of an invocation that buffered no metric', async () => {
+    // Prepare
+    const observability = createPowertoolsObservability({ serviceName: 'poll', environment: 'test' });
+    await startInvocation(observability);
+    observability.metrics.count('PollsDropped', 1, { why: 'stale' });
+    const beforeEnd = written.length;
+
+    // Act
+    await endInvocation(observability);
+
+    // Assess
+    expect(written.slice(beforeEnd)).toEqual([]);
+  });
+
+  it('counts a cold start once per on-demand execution environment', async () => {
     // Prepare
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
     const observability = createPowertoolsObservability({ serviceName: 'ingest', environment: 'test' });
 
     // Act
-    observability.startInvocation(context);
-    observability.endInvocation();
-    observability.startInvocation(context);
-    observability.endInvocation();
+    await startInvocation(observability);
+    await endInvocation(observability);
+    await startInvocation(observability);
+    await endInvocation(observability);
 
     // Assess
     expect(lines().filter((line) => 'ColdStart' in line)).toHaveLength(1);
