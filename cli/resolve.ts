@@ -120,7 +120,7 @@ function describeLink(outcome: LinkOutcome, interactionId: string): string {
     case 'not-needs-review':
       return `not linked ${name}: it is ${outcome.recording.status}, not NEEDS_REVIEW`;
     case 'interaction-not-found':
-      return `not linked ${name}: Zoom has no interaction ${interactionId} in account ${outcome.recording.zoomAccountId}; check the id in Zoom QM`;
+      return `not linked ${name}: Zoom has no interaction ${interactionId} in account ${outcome.recording.zoomAccountId}, or has not analysed it yet (Zoom shows a new interaction only then); check the id in Zoom QM, or try again later`;
     case 'interaction-taken':
       return `not linked ${name}: interaction ${interactionId} belongs to recording ${outcome.owner}`;
     case 'moved-on':

@@ -49,6 +49,21 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The interactions the pipeline created, once Zoom has analysed every one (it shows them only then). */
+async function analysedInteractions(): Promise<{ id: string; source: string; stage: string }[]> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const snapshot = (await control('/inspect')) as {
+      interactions: { id: string; source: string; stage: string }[];
+    };
+    const created = snapshot.interactions.filter((interaction) => interaction.source === 'api');
+    if (created.length > 0 && created.every((interaction) => interaction.stage === 'analysed'))
+      return created;
+    if (Date.now() > deadline) throw new Error(`Zoom did not analyse ${JSON.stringify(created)} in time`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 describe('qm-ingest resolve --interaction', () => {
   it('settles a NEEDS_REVIEW recording of the hostile scenario by linking the interaction Zoom holds', async () => {
     // Prepare: the ambiguous POST, then a lookup that cannot answer
@@ -83,8 +98,8 @@ describe('qm-ingest resolve --interaction', () => {
     );
     s3.destroy();
     await run.waitForLine(new RegExp(`\\sNEEDS_REVIEW\\s+${key.replaceAll('.', '\\.')}\\s`), 180_000);
-    const snapshot = (await control('/inspect')) as { interactions: { id: string; source: string }[] };
-    const created = snapshot.interactions.filter((interaction) => interaction.source === 'api');
+    // The operator finds the interaction in Zoom: Zoom shows it once it has analysed the recording.
+    const created = await analysedInteractions();
     const interactionId = created[0]?.id ?? 'missing';
     const shown = await runCli(['status', key, '--data-dir', dataDir]);
 
