@@ -6,6 +6,7 @@ import type { StructuredLogger } from '../observability/logger.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import { formatDuration } from '../polling/decision.ts';
 import type { PollScheduler } from '../polling/ports.ts';
+import { firstPollDelaySeconds } from '../polling/schedule.ts';
 import { StaleWriteError, TransitionConflictError } from '../recordings/errors.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { ResultsExportPort } from '../results/bi-export.ts';
@@ -185,7 +186,8 @@ export class RecordingSubmitter {
   async #record(request: SubmitRequest, interactionId: string, urlExpiresAt: number): Promise<SubmitResult> {
     const { recording, logger } = request;
     const now = this.#deps.clock.now();
-    const { firstDelaySeconds, deadlineSeconds } = this.#deps.settings.polling;
+    const { deadlineSeconds } = this.#deps.settings.polling;
+    const firstDelaySeconds = firstPollDelaySeconds(this.#deps.settings.polling, request.account.profile);
     // Settings may hold fractions of a second; the schedule is whole epoch milliseconds.
     const deadlineAt = Math.ceil(now + deadlineSeconds * 1000);
     let submitted: Recording;

@@ -145,7 +145,7 @@ export class RecordingFinisher {
       collectedAt: this.#deps.clock.now(),
       detail,
       automated: readings.automated,
-      manualDetails: await this.#manualScorecards(detail, readings.reader),
+      manualDetails: await manualScorecards(detail, readings.reader, this.#deps.settings),
     });
     const location = await this.#deps.results.save(
       collected,
@@ -164,22 +164,23 @@ export class RecordingFinisher {
       return { results: collected.results, revision, reference: undefined };
     }
   }
+}
 
-  /** The scorecards of the completed manual evaluations: recorded as they are, never waited for. */
-  async #manualScorecards(
-    detail: InteractionDetail,
-    reader: PollZoomReader,
-  ): Promise<Map<string, EvaluationDetail>> {
-    const scorecards = new Map<string, EvaluationDetail>();
-    if (!this.#deps.settings.results.fetchManualEvaluationDetails) {
-      return scorecards;
-    }
-    for (const evaluationId of completedManualEvaluationIds(detail)) {
-      const scorecard = await reader.evaluation(evaluationId);
-      if (scorecard !== undefined) {
-        scorecards.set(evaluationId, scorecard);
-      }
-    }
+/** The scorecards of the completed manual evaluations: recorded as they are, never waited for. */
+export async function manualScorecards(
+  detail: InteractionDetail,
+  reader: PollZoomReader,
+  settings: PollSettings,
+): Promise<Map<string, EvaluationDetail>> {
+  const scorecards = new Map<string, EvaluationDetail>();
+  if (!settings.results.fetchManualEvaluationDetails) {
     return scorecards;
   }
+  for (const evaluationId of completedManualEvaluationIds(detail)) {
+    const scorecard = await reader.evaluation(evaluationId);
+    if (scorecard !== undefined) {
+      scorecards.set(evaluationId, scorecard);
+    }
+  }
+  return scorecards;
 }

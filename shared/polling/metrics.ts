@@ -36,4 +36,8 @@ export const PollMetric = {
   alertsPublished: 'AlertsPublished',
   publishFailures: 'PublishFailures',
   unreadableItemsSkipped: 'UnreadableItemsSkipped',
+  /** A finished recording's results amended: an evaluation completed or changed after it finished. */
+  resultsAmended: 'ResultsAmended',
+  /** Webhook signals handled by the poll function, by `signal` and what came of it (`outcome`). */
+  webhookSignals: 'WebhookSignals',
 } as const;

@@ -3,11 +3,21 @@ import { isRetryable } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import { PollMetric } from './metrics.ts';
-import { type PollMessage, pollMessageSchema } from './poll-message.ts';
-import type { PollOutcome, PollService } from './poller.ts';
+import {
+  type PollMessage,
+  type PollQueueMessage,
+  pollQueueMessageSchema,
+  type WebhookSignal,
+} from './poll-message.ts';
+
+/** What the poll queue's messages are handed to: a poll (shared/polling/poller.ts) or a webhook's signal (webhook-signals.ts). */
+export interface PollQueueConsumer {
+  poll(message: PollMessage): Promise<unknown>;
+  handleSignal(signal: WebhookSignal): Promise<unknown>;
+}
 
 /**
- * One batch of poll messages: each is handled on its own (in parallel: they are different
+ * One batch of poll-queue messages (polls, and the signals of Zoom's webhooks): each is handled on its own (in parallel: they are different
  * recordings, or duplicates that the poll claim sorts out), and only the failed ones are reported
  * back, so SQS retries them and deletes the rest (partial batch response).
  *
@@ -17,14 +27,14 @@ import type { PollOutcome, PollService } from './poller.ts';
  */
 export async function processPollBatch(
   event: SQSEvent,
-  service: Pick<PollService, 'poll'>,
+  consumer: PollQueueConsumer,
   logger: Logger,
   metrics: MetricsPort,
 ): Promise<SQSBatchResponse> {
   const results = await Promise.all(
     event.Records.map(async (record) => ({
       record,
-      failed: await handleRecord(record, service, logger, metrics),
+      failed: await handleRecord(record, consumer, logger, metrics),
     })),
   );
   return {
@@ -37,7 +47,7 @@ export async function processPollBatch(
 /** Returns true when the message must be retried. */
 async function handleRecord(
   record: SQSRecord,
-  service: Pick<PollService, 'poll'>,
+  consumer: PollQueueConsumer,
   logger: Logger,
   metrics: MetricsPort,
 ): Promise<boolean> {
@@ -48,7 +58,7 @@ async function handleRecord(
     return false;
   }
   try {
-    const outcome: PollOutcome = await service.poll(message);
+    const outcome = message.kind === 'poll' ? await consumer.poll(message) : await consumer.handleSignal(message);
     logger.debug('Poll message handled', {
       messageId: record.messageId,
       recordingId: message.recordingId,
@@ -66,13 +76,13 @@ async function handleRecord(
   }
 }
 
-function readMessage(record: SQSRecord): PollMessage | undefined {
+function readMessage(record: SQSRecord): PollQueueMessage | undefined {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
   } catch {
     return undefined;
   }
-  const parsed = pollMessageSchema.safeParse(body);
+  const parsed = pollQueueMessageSchema.safeParse(body);
   return parsed.success ? parsed.data : undefined;
 }

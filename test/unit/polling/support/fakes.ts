@@ -139,6 +139,16 @@ export class InMemoryObservations implements PollObservations {
     this.seen.set(key, at);
     return at;
   }
+
+  readonly signals = new Set<string>();
+
+  async signalHandled(recordingId: string, signalKey: string): Promise<boolean> {
+    return this.signals.has(`${recordingId}/${signalKey}`);
+  }
+
+  async recordSignalHandled(recordingId: string, signalKey: string): Promise<void> {
+    this.signals.add(`${recordingId}/${signalKey}`);
+  }
 }
 
 /** Keeps what it is asked to store and answers an item location. */
