@@ -141,6 +141,17 @@ export const runtimeTuningSchema = z.strictObject({
       ingest: queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }).prefault({}),
       poll: queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }).prefault({}),
       reconcile: functionSchema({ memoryMb: 256, timeoutSeconds: 240 }).prefault({}),
+      /**
+       * The receiver of Zoom's webhooks: it verifies, looks one recording up and queues a message,
+       * well within Zoom's 3 s; the endpoint's throttle keeps a flood (or an attacker) from
+       * spending more than this on it. Refused requests get 429 and Zoom retries them.
+       */
+      webhook: functionSchema({ memoryMb: 256, timeoutSeconds: 10 })
+        .extend({
+          throttleRatePerSecond: z.int().min(1).max(10_000).default(50),
+          throttleBurst: z.int().min(1).max(5_000).default(100),
+        })
+        .prefault({}),
       logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     })
     .prefault({}),

@@ -18,7 +18,7 @@ export interface ResourceLocation {
 }
 
 /** The functions of the pipeline, by role. */
-export const FUNCTION_ROLES = ['ingest', 'poll', 'reconcile'] as const;
+export const FUNCTION_ROLES = ['ingest', 'poll', 'reconcile', 'webhook'] as const;
 export type FunctionRole = (typeof FUNCTION_ROLES)[number];
 
 /** The queues a function consumes. */
@@ -50,6 +50,8 @@ export interface ResourceNames {
   readonly signerRotationFunction: string;
   readonly urlSignerUser: string;
   readonly reconcileSchedule: string;
+  /** The HTTP API in front of the webhook function. */
+  readonly webhookApi: string;
   readonly recordingsEventRule: string;
   readonly dashboard: string;
   /** Every alarm's name starts with this. */
@@ -83,10 +85,16 @@ export function resourceNames(environmentName: string, location: ResourceLocatio
     deliveryDeadLetterQueue: `${base}-delivery-dlq`,
     notificationTopic: `${base}-notifications`,
     alertTopic: `${base}-alerts`,
-    functions: { ingest: `${base}-ingest`, poll: `${base}-poll`, reconcile: `${base}-reconcile` },
+    functions: {
+      ingest: `${base}-ingest`,
+      poll: `${base}-poll`,
+      reconcile: `${base}-reconcile`,
+      webhook: `${base}-webhook`,
+    },
     signerRotationFunction: `${base}-rotate-url-signer`,
     urlSignerUser: `${base}-url-signer`,
     reconcileSchedule: `${base}-reconcile`,
+    webhookApi: `${base}-webhook`,
     recordingsEventRule: `${base}-recordings`,
     dashboard: base,
     alarmPrefix: `${base}-`,
@@ -141,6 +149,16 @@ export interface ScheduledFunctionDefinition extends FunctionDefinition {
   readonly scheduleRateMinutes: number;
 }
 
+/** A function behind an HTTPS endpoint, with the endpoint's throttle (requests per second, burst). */
+export interface HttpFunctionDefinition extends FunctionDefinition {
+  /** The route Zoom posts to. */
+  readonly path: string;
+  readonly throttle: { readonly ratePerSecond: number; readonly burst: number };
+}
+
+/** The path of the webhook endpoint (the CDK stack's route and the local runtime's). */
+export const WEBHOOK_PATH = '/zoom/webhook';
+
 export interface EnvironmentResources {
   readonly names: ResourceNames;
   readonly table: { readonly name: string; readonly definition: TableDefinition };
@@ -151,6 +169,7 @@ export interface EnvironmentResources {
     readonly ingest: QueueConsumerDefinition;
     readonly poll: QueueConsumerDefinition;
     readonly reconcile: ScheduledFunctionDefinition;
+    readonly webhook: HttpFunctionDefinition;
   };
   readonly topics: { readonly notifications: string; readonly alerts: string };
 }
@@ -215,6 +234,14 @@ export function defineResources(
       reconcile: {
         ...definition('reconcile', functions.reconcile),
         scheduleRateMinutes: settings.polling.reconciler.intervalMinutes,
+      },
+      webhook: {
+        ...definition('webhook', functions.webhook),
+        path: WEBHOOK_PATH,
+        throttle: {
+          ratePerSecond: functions.webhook.throttleRatePerSecond,
+          burst: functions.webhook.throttleBurst,
+        },
       },
     },
     topics: { notifications: names.notificationTopic, alerts: names.alertTopic },
@@ -363,4 +390,6 @@ export const STACK_OUTPUTS = {
   glueDatabase: 'GlueDatabase',
   resultsExportLocation: 'ResultsExportLocation',
   urlSignerSecretName: 'UrlSignerSecretName',
+  /** The URL to give Zoom's event subscription (the app's Event notification endpoint URL). */
+  webhookUrl: 'ZoomWebhookUrl',
 } as const;

@@ -58,7 +58,8 @@ async function handleRecord(
     return false;
   }
   try {
-    const outcome = message.kind === 'poll' ? await consumer.poll(message) : await consumer.handleSignal(message);
+    const outcome =
+      message.kind === 'poll' ? await consumer.poll(message) : await consumer.handleSignal(message);
     logger.debug('Poll message handled', {
       messageId: record.messageId,
       recordingId: message.recordingId,
