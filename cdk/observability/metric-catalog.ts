@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IngestMetric } from '../../shared/ingest/outcomes.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import { PollMetric } from '../../shared/polling/metrics.ts';
+import { WebhookMetric } from '../../shared/webhooks/metrics.ts';
 
 /**
  * The metrics the functions emit (CloudWatch EMF through Powertools) as the alarms and the
@@ -37,6 +38,7 @@ export const PIPELINE_METRICS = {
   zoomCalls: PollMetric.zoomCalls,
   zoomRateLimited: PollMetric.zoomRateLimited,
   publishFailures: PollMetric.publishFailures,
+  webhookRejected: WebhookMetric.rejected,
 } as const;
 
 /** The Zoom answer that counts as a rate-limit refusal in the 429 alarm. */

@@ -27,6 +27,7 @@ export interface PipelineAlarmsProps {
   readonly oldestMessageAgeSeconds: number;
   readonly zoomRateLimitedPerPeriod: number;
   readonly functionErrorsPerPeriod: number;
+  readonly webhookRejectedPerPeriod: number;
   /** Queues whose oldest message's age is watched. */
   readonly workQueues: readonly MonitoredQueue[];
   /** Queues that must stay empty: a first message raises the alarm. */
@@ -97,6 +98,11 @@ export class PipelineAlarms extends Construct {
       threshold: 1,
       description:
         'A recording ended NEEDS_REVIEW: Zoom may hold an interaction qm-ingest could not confirm. Check before resubmitting.',
+    });
+    this.#add('webhook-signatures-rejected', {
+      metric: metric(PIPELINE_METRICS.webhookRejected, 'Webhook requests refused'),
+      threshold: this.#props.webhookRejectedPerPeriod,
+      description: `The webhook endpoint refused ${this.#props.webhookRejectedPerPeriod} or more requests for their signature in ${periodMinutes} min: someone is probing it, or a Zoom secret's webhook_secret_token no longer matches the Zoom app's Secret Token (see the README's webhook section).`,
     });
     this.#add('zoom-rate-limited', {
       metric: metric(PIPELINE_METRICS.zoomRateLimited, 'Zoom 429 answers', {

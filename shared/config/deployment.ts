@@ -112,6 +112,12 @@ const alarmsSchema = z.strictObject({
   zoomRateLimitedPerPeriod: z.int().min(1).default(20),
   /** Function errors (invocations that failed as a whole) per period that raise an alarm. */
   functionErrorsPerPeriod: z.int().min(1).default(1),
+  /**
+   * Webhook requests refused for their signature (forged, stale, unsigned, unknown account) per
+   * period that raise an alarm: a few are noise from the internet, a run of them is an attack or
+   * a secret token that no longer matches the Zoom app's.
+   */
+  webhookRejectedPerPeriod: z.int().min(1).default(10),
 });
 
 const functionSchema = (defaults: { readonly memoryMb: number; readonly timeoutSeconds: number }) =>
