@@ -13,6 +13,8 @@ export interface BannerInfo {
   readonly startupMs: number;
   readonly scenario: string;
   readonly zoomApiBaseUrl: string;
+  /** The webhook endpoint the simulator sends Zoom's events to; undefined with --no-webhooks. */
+  readonly webhookUrl: string | undefined;
   /** `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_REGION` and the local credentials. */
   readonly awsEnv: Readonly<Record<string, string>>;
   readonly s3Endpoint: string;
@@ -40,6 +42,9 @@ export function formatBanner(info: BannerInfo): string {
   return [
     `qm-ingest local: the whole pipeline runs on 127.0.0.1 (ready in ${(info.startupMs / 1_000).toFixed(1)} s)`,
     `  Zoom QM simulator  ${info.zoomApiBaseUrl}  (${info.scenario})`,
+    info.webhookUrl === undefined
+      ? '  webhooks           off (--no-webhooks): results are found by polling alone'
+      : `  webhooks           ${info.webhookUrl} (the simulator sends Zoom's QM events here; polling is the safety net)`,
     `  functions          ${info.functions}`,
     ...(info.logsDir === undefined
       ? []

@@ -59,6 +59,8 @@ export interface LocalEnvironmentOptions {
   readonly timing: LocalTiming;
   /** The simulator's QM API base URL (with /v2) and OAuth token URL. */
   readonly zoom: { readonly apiBaseUrl: string; readonly oauthUrl: string };
+  /** Whether the simulator's account sends webhooks (on unless `--no-webhooks`). */
+  readonly webhooks?: boolean | undefined;
 }
 
 interface TimingProfile {
@@ -69,10 +71,14 @@ interface TimingProfile {
     'patienceSeconds' | 'minRecheckSeconds' | 'maxRecheckSeconds'
   >;
   readonly polling: PollSettingsInput;
+  /** With webhooks on: how long polling waits between safety-net checks. */
+  readonly safetyIntervalSeconds: number;
 }
 
 const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
   interactive: {
+    // A missed event is caught within this; the default scenario's events come within a minute.
+    safetyIntervalSeconds: 20,
     // Long enough to upload a sidecar by hand after its recording.
     sidecar: { waitSeconds: 60, recheckSeconds: 5 },
     // The hostile scenario's longest analysis is 72 s here: twice that, looked at every 2 to 15 s.
@@ -94,6 +100,7 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
     },
   },
   demo: {
+    safetyIntervalSeconds: 5,
     // The demo uploads its late sidecar about 2 s after the recording.
     sidecar: { waitSeconds: 6, recheckSeconds: 1 },
     uncertainPost: { patienceSeconds: 60, minRecheckSeconds: 1, maxRecheckSeconds: 3 },
@@ -126,6 +133,10 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
         secretName: LOCAL_ZOOM_SECRET_NAME,
         apiBaseUrl: options.zoom.apiBaseUrl,
         oauthUrl: options.zoom.oauthUrl,
+        webhooks: {
+          enabled: options.webhooks ?? true,
+          safetyIntervalSeconds: timing.safetyIntervalSeconds,
+        },
       },
     ],
     defaultProfile: LOCAL_ZOOM_PROFILE,
