@@ -1,6 +1,7 @@
 import { LOCAL_CREDENTIALS } from '../local/aws/index.ts';
 import type { RuntimeEvent } from '../local/runtime/index.ts';
 import { formatScores, outcomeDetails } from '../local/runtime/outcome-details.ts';
+import { EVALUATION_UPDATED_MESSAGE_TYPE } from '../shared/notify/messages.ts';
 import { isTerminal } from '../shared/recordings/state-machine.ts';
 
 /**
@@ -106,7 +107,9 @@ export function formatEvent(event: RuntimeEvent, context: EventLineContext): str
         message.status === 'EVALUATED'
           ? `scores ${formatScores(scores)}${message.interactionId === null ? '' : ` (interaction ${message.interactionId})`}`
           : `${code === undefined ? '' : `${code}: `}${message.reason}`;
-      return line(event.receivedAt, message.status, `${key}  ${summary}`);
+      // A finished recording's results amended later (a late manual evaluation): shown as an update.
+      const label = message.type === EVALUATION_UPDATED_MESSAGE_TYPE ? 'UPDATED' : message.status;
+      return line(event.receivedAt, label, `${key}  ${summary}`);
     }
     case 'alert': {
       const why = /^Why: (.*)$/m.exec(event.body)?.[1] ?? '';
