@@ -1,0 +1,218 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { callLikeWav } from '../../local/demo/index.ts';
+import {
+  type LocalRuntime,
+  portsFromBase,
+  type RuntimeEvent,
+  startLocalRuntime,
+} from '../../local/runtime/index.ts';
+import type { ScenarioInput } from '../../local/zoom-simulator/index.ts';
+import { EVALUATION_UPDATED_MESSAGE_TYPE } from '../../shared/notify/messages.ts';
+import { RecordingQueries } from '../../shared/recordings/queries.ts';
+import type { Recording } from '../../shared/recordings/recording.ts';
+import { isTerminal } from '../../shared/recordings/state-machine.ts';
+import { queueDepth } from '../helpers/local-stack.ts';
+import { failOnUnreadable } from '../helpers/unreadable-items.ts';
+
+/**
+ * Zoom's webhooks through the local runtime, as a user runs it (`npm start` sends them by
+ * default): the simulator validates the runtime's endpoint, then signs and sends each event. The
+ * key of each recording chooses its fate in Zoom. With webhooks delivered (each one first signed
+ * wrongly, refused with 401 and retried, and sent twice besides), every outcome is reached, the
+ * poller never lists automated evaluations, and a manual evaluation completed after the
+ * recording finished amends its results and is notified once. With every webhook dropped, the
+ * polling safety net still finishes every recording.
+ */
+
+/**
+ * Zoom's events for one recording of each fate: four analyses, the automated evaluations that
+ * complete (evaluated, manual-evaluation; none is sent for a failed one) and the manual one.
+ */
+const EVENTS = 7;
+
+const FATES = {
+  evaluated: 'EVALUATED',
+  'fail-evaluation': 'EVALUATION_FAILED',
+  'no-evaluation': 'NO_EVALUATION',
+  'manual-evaluation': 'EVALUATED',
+} as const;
+
+/** Short fixed timings (timeScale 0.01: analysis 1 s after the download, evaluation 1.5 s later, a manual one 6 s after that). */
+function scenario(webhooks: ScenarioInput['webhooks']): ScenarioInput {
+  return {
+    description: 'webhooks e2e',
+    seed: 15,
+    processing: {
+      timeScale: 0.01,
+      analysis: 100,
+      outcomes: { completed: 1, failed: 0, noEvaluation: 0 },
+      automatedEvaluations: { min: 1, max: 1, duration: 150 },
+      manualEvaluations: {
+        probability: 0,
+        assignedAfter: 100,
+        completedAfter: 500,
+        outcomes: { completed: 1, expired: 0, canceled: 0 },
+      },
+      rules: [
+        { match: { downloadUrlIncludes: 'fail-evaluation' }, outcome: 'failed' },
+        { match: { downloadUrlIncludes: 'no-evaluation' }, outcome: 'noEvaluation' },
+        {
+          match: { downloadUrlIncludes: 'manual-evaluation' },
+          outcome: 'completed',
+          manualEvaluation: 'completed',
+        },
+      ],
+    },
+    webhooks,
+  };
+}
+
+let runtime: LocalRuntime | undefined;
+let s3: S3Client | undefined;
+
+afterEach(async () => {
+  s3?.destroy();
+  await runtime?.stop();
+  runtime = undefined;
+});
+
+async function start(
+  webhooks: ScenarioInput['webhooks'],
+): Promise<{ runtime: LocalRuntime; events: RuntimeEvent[] }> {
+  const started = await startLocalRuntime({
+    ports: portsFromBase(0),
+    scenario: scenario(webhooks),
+    timing: 'demo',
+  });
+  runtime = started;
+  const events: RuntimeEvent[] = [];
+  started.onEvent((event) => events.push(event));
+  s3 = new S3Client({
+    endpoint: started.awsEnv['AWS_ENDPOINT_URL_S3'],
+    region: started.awsEnv['AWS_REGION'],
+    credentials: {
+      accessKeyId: started.awsEnv['AWS_ACCESS_KEY_ID'] ?? '',
+      secretAccessKey: started.awsEnv['AWS_SECRET_ACCESS_KEY'] ?? '',
+    },
+    forcePathStyle: true,
+  });
+  return { runtime: started, events };
+}
+
+/** Drops one recording per fate; returns their keys by fate. */
+async function dropEachFate(target: LocalRuntime, run: string): Promise<Map<string, keyof typeof FATES>> {
+  const today = new Date().toISOString().slice(0, 10);
+  const keys = new Map<string, keyof typeof FATES>();
+  for (const [index, fate] of (Object.keys(FATES) as (keyof typeof FATES)[]).entries()) {
+    const key = `calls/${today}/e2e-${run}-${index}-${fate}.wav`;
+    keys.set(key, fate);
+    await s3?.send(
+      new PutObjectCommand({
+        Bucket: target.recordingsBucket,
+        Key: key,
+        Body: callLikeWav(1_500 + index),
+        ContentType: 'audio/wav',
+        Metadata: { 'agent-email': 'jane.doe@example.com', direction: 'inbound' },
+      }),
+    );
+  }
+  return keys;
+}
+
+async function recordingsOf(target: LocalRuntime, keys: Map<string, unknown>): Promise<Recording[]> {
+  const queries = new RecordingQueries(target.clients.dynamodb, {
+    tableName: target.config.resources.tableName,
+    onUnreadable: failOnUnreadable,
+  });
+  const found: Recording[] = [];
+  const range = { from: Date.now() - 600_000, to: Date.now() + 60_000 };
+  for await (const recording of queries.byAccount(target.simulator.credentials.accountId, range)) {
+    if (keys.has(recording.key)) found.push(recording);
+  }
+  return found;
+}
+
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    value = await read();
+  }
+  return value;
+}
+
+const statusesByFate = (recordings: readonly Recording[], keys: Map<string, keyof typeof FATES>) =>
+  Object.fromEntries(recordings.map((recording) => [keys.get(recording.key), recording.status]));
+
+describe('Zoom webhooks through the local runtime', () => {
+  it('reach every outcome with one detail read per check, refuse mis-signed deliveries, and notify a late manual evaluation once', async () => {
+    // Prepare
+    const { runtime: local, events } = await start({ misSignRate: 1, duplicateRate: 1 });
+    expect(local.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/zoom\/webhook$/);
+
+    // Act
+    const keys = await dropEachFate(local, 'on');
+    const finished = await waitFor(
+      () => recordingsOf(local, keys),
+      (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
+      90_000,
+    );
+    const manual = finished.find((recording) => keys.get(recording.key) === 'manual-evaluation');
+    const updates = () =>
+      events.filter(
+        (event) =>
+          event.kind === 'outcome' &&
+          event.message.type === EVALUATION_UPDATED_MESSAGE_TYPE &&
+          event.message.recordingId === manual?.recordingId,
+      );
+    await waitFor(
+      async () => updates(),
+      (found) => found.length > 0,
+      60_000,
+    );
+    // Zoom's retry of each (mis-signed) event comes 3 s after its duplicate: past them all.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+
+    // Assess
+    expect(statusesByFate(finished, keys)).toEqual(FATES);
+    const snapshot = local.simulator.inspect();
+    expect(snapshot.calls.listAutomatedEvaluations.total).toBe(0);
+    const counters = local.simulator.webhooks.counters();
+    expect(counters.events).toBe(EVENTS);
+    expect(counters.retries).toBe(counters.events);
+    expect(counters.abandoned).toBe(0);
+    expect(updates()).toHaveLength(1);
+    const amended = (await recordingsOf(local, keys)).find(
+      (recording) => recording.recordingId === manual?.recordingId,
+    );
+    expect(amended?.results?.revision).toBe(2);
+    for (const queue of Object.values(local.resources.queues)) {
+      expect(await queueDepth(local.clients.sqs, queue.deadLetter.url)).toBe(0);
+    }
+  }, 180_000);
+
+  it('finishes every recording by the polling safety net when every webhook is dropped', async () => {
+    // Prepare
+    const { runtime: local } = await start({ dropRate: 1 });
+
+    // Act
+    const keys = await dropEachFate(local, 'dropped');
+    const finished = await waitFor(
+      () => recordingsOf(local, keys),
+      (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
+      120_000,
+    );
+
+    // Assess
+    expect(statusesByFate(finished, keys)).toEqual(FATES);
+    const counters = local.simulator.webhooks.counters();
+    expect(counters.dropped).toBe(EVENTS);
+    expect(counters.deliveries).toBe(0);
+  }, 180_000);
+});
