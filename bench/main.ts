@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { benchBundles } from './bundles.ts';
 import { benchPipeline } from './pipeline.ts';
 import { formatTable, type Table } from './table.ts';
+import { benchWebhookEconomy } from './webhook-economy.ts';
 import { benchZoomClient } from './zoom-client.ts';
 
 /**
@@ -21,12 +22,18 @@ interface Benchmark {
 const benchmarks: readonly Benchmark[] = [
   { name: 'zoom client', run: () => benchZoomClient({ calls: 500, warmupCalls: 50 }) },
   { name: 'pipeline', run: () => benchPipeline({ recordings: 3, timeoutMs: 60_000 }) },
+  { name: 'webhooks vs polling', run: () => benchWebhookEconomy({ recordings: 30, timeoutMs: 240_000 }) },
   {
     name: 'bundles',
     run: () =>
       benchBundles({
         projectRoot: PROJECT_ROOT,
-        entries: ['functions/ingest.ts', 'functions/poll.ts', 'functions/reconcile.ts'],
+        entries: [
+          'functions/ingest.ts',
+          'functions/poll.ts',
+          'functions/reconcile.ts',
+          'functions/webhook.ts',
+        ],
         importRuns: 5,
       }),
   },

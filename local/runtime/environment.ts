@@ -61,6 +61,9 @@ export interface LocalEnvironmentOptions {
   readonly zoom: { readonly apiBaseUrl: string; readonly oauthUrl: string };
   /** Whether the simulator's account sends webhooks (on unless `--no-webhooks`). */
   readonly webhooks?: boolean | undefined;
+  /** Polling settings over the timing's (the bench compares schedules), and the webhooks' safety interval. */
+  readonly polling?: PollSettingsInput | undefined;
+  readonly safetyIntervalSeconds?: number | undefined;
 }
 
 interface TimingProfile {
@@ -135,7 +138,7 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
         oauthUrl: options.zoom.oauthUrl,
         webhooks: {
           enabled: options.webhooks ?? true,
-          safetyIntervalSeconds: timing.safetyIntervalSeconds,
+          safetyIntervalSeconds: options.safetyIntervalSeconds ?? timing.safetyIntervalSeconds,
         },
       },
     ],
@@ -150,7 +153,7 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
       presign: { urlExpirySeconds: 900 },
       retries: { baseDelaySeconds: 2, maxDelaySeconds: 30, rateLimitJitterSeconds: 1 },
     },
-    polling: timing.polling,
+    polling: { ...timing.polling, ...options.polling },
   };
 }
 

@@ -11,7 +11,12 @@ import {
 import { type ScenarioInput, startZoomSimulator, type ZoomSimulator } from '../zoom-simulator/index.ts';
 import { type LocalClients, localClients } from './aws-clients.ts';
 import { type DataPaths, dataPaths, markStopped, prepareDataDir, writeRuntimeState } from './data-dir.ts';
-import { type LocalTiming, localEnvironment, localExistingBucketName } from './environment.ts';
+import {
+  type LocalEnvironmentOptions,
+  type LocalTiming,
+  localEnvironment,
+  localExistingBucketName,
+} from './environment.ts';
 import { LocalRuntimeError } from './errors.ts';
 import { type RuntimeEventListener, RuntimeEvents } from './events.ts';
 import { type LocalFunctions, startLocalFunctions } from './functions.ts';
@@ -45,6 +50,8 @@ export interface LocalRuntimeOptions {
   readonly timing?: LocalTiming | undefined;
   /** Whether the simulator sends webhooks to the local endpoint (default true; `--no-webhooks` turns them off). */
   readonly webhooks?: boolean | undefined;
+  /** Overrides of the timing's polling settings and safety interval (see localEnvironment). */
+  readonly tuning?: Pick<LocalEnvironmentOptions, 'polling' | 'safetyIntervalSeconds'> | undefined;
 }
 
 export interface LocalRuntime {
@@ -110,6 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       timing: options.timing ?? 'interactive',
       zoom: { apiBaseUrl: simulator.apiBaseUrl, oauthUrl: simulator.oauthUrl },
       webhooks,
+      ...options.tuning,
     });
     const location = { account: LOCAL_ACCOUNT_ID, region };
     const definitions = defineResources(environment.settings, environment.tuning, location);

@@ -204,13 +204,14 @@ export class WebhookSender {
   #eventsOf(record: InteractionRecord): DueEvent[] {
     const analysisDoneAt = record.analysisDoneAt ?? 0;
     const agent = { agent_user_id: record.input.agent.userId, display_name: record.input.agent.displayName };
+    // Zoom's event_ts is whole epoch milliseconds; the simulated times are fractional when scaled.
     const events: DueEvent[] = [
       {
         key: `${record.id}:analysis`,
         at: analysisDoneAt,
         body: {
           event: 'quality_management.interaction_analysis_completed',
-          event_ts: analysisDoneAt,
+          event_ts: Math.round(analysisDoneAt),
           payload: {
             account_id: this.#accountId,
             object: {
@@ -242,7 +243,7 @@ export class WebhookSender {
         at: evaluation.at,
         body: {
           event: 'quality_management.evaluation_completed',
-          event_ts: evaluation.at,
+          event_ts: Math.round(evaluation.at),
           payload: {
             account_id: this.#accountId,
             object: {
