@@ -8,7 +8,7 @@ import { ResultsAmender } from '../shared/polling/amender.ts';
 import { IngestQueueResubmitter } from '../shared/polling/ingest-resubmitter.ts';
 import { DynamoPollObservations } from '../shared/polling/observations.ts';
 import { processPollBatch } from '../shared/polling/poll-batch.ts';
-import type { PollMessage, WebhookSignal } from '../shared/polling/poll-message.ts';
+import type { LateCheckMessage, PollMessage, WebhookSignal } from '../shared/polling/poll-message.ts';
 import { PollService, type PollServiceDependencies } from '../shared/polling/poller.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
 import { WebhookSignalHandler } from '../shared/polling/webhook-signals.ts';
@@ -133,6 +133,7 @@ export function createPollHandler(build: () => PollRuntime) {
       const consumer = {
         poll: (message: PollMessage) => service.poll(message),
         handleSignal: (signal: WebhookSignal) => signals.handle(signal),
+        handleLateCheck: (message: LateCheckMessage) => signals.handleLateCheck(message),
       };
       return processPollBatch(event, consumer, observability.logger, observability.metrics);
     });

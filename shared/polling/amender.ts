@@ -11,7 +11,7 @@ import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { isTerminal, type TerminalStatus } from '../recordings/state-machine.ts';
 import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
-import { collectResults } from '../results/collect.ts';
+import { type CollectedResults, collectResults, pendingManualEvaluationIds } from '../results/collect.ts';
 import {
   type EvaluationResults,
   evaluationResultsSchema,
@@ -27,8 +27,8 @@ import type { PollZoomReader } from './zoom-reader.ts';
 /**
  * Amends a finished recording's results when Zoom's evaluations of its interaction changed after
  * it finished: a manual evaluation completed days later, a re-score, a dispute resolved. Reads the
- * interaction's detail (and the completed manual evaluations' scorecards), compares each
- * evaluation with the stored results, and when one changed: stores the results as a new revision,
+ * interaction's detail (and the completed manual evaluations' scorecards), compares each manual
+ * evaluation with the stored results (automated ones stay as stored: they were final at the end), and when one changed: stores the results as a new revision,
  * writes an `evaluation_updated` notification per changed evaluation (its id names the evaluation
  * and its new version, so the same change is notified once however often it is found), publishes
  * it, and writes the amended result to the BI export. Nothing changed: nothing is written.
@@ -42,9 +42,15 @@ const AMENDABLE_STATUSES: readonly TerminalStatus[] = [
   'TIMED_OUT',
 ];
 
+/** What came of an amendment; `pendingManual` counts the manual evaluations Zoom shows still to complete. */
 export type AmendOutcome =
-  | { readonly kind: 'amended'; readonly revision: number; readonly changedEvaluations: readonly string[] }
-  | { readonly kind: 'unchanged'; readonly why: string };
+  | {
+      readonly kind: 'amended';
+      readonly revision: number;
+      readonly changedEvaluations: readonly string[];
+      readonly pendingManual: number;
+    }
+  | { readonly kind: 'unchanged'; readonly why: string; readonly pendingManual: number };
 
 export interface ResultsAmenderDependencies {
   readonly repository: Pick<RecordingRepository, 'setResults'>;
@@ -82,14 +88,22 @@ export class ResultsAmender {
   async amend(recording: Recording, reader: PollZoomReader): Promise<AmendOutcome> {
     const { interactionId } = recording;
     if (!isAmendable(recording) || interactionId === undefined || !isTerminal(recording.status)) {
-      return { kind: 'unchanged', why: `a ${recording.status} recording has no results to amend` };
+      return {
+        kind: 'unchanged',
+        why: `a ${recording.status} recording has no results to amend`,
+        pendingManual: 0,
+      };
     }
     const detail = await reader.interaction(interactionId);
     if (detail === undefined) {
-      return { kind: 'unchanged', why: 'Zoom no longer shows the interaction' };
+      return { kind: 'unchanged', why: 'Zoom no longer shows the interaction', pendingManual: 0 };
     }
     const now = this.#deps.clock.now();
-    const collected = collectResults({
+    const stored =
+      recording.results === undefined
+        ? undefined
+        : await this.#deps.results.read(recording.recordingId, recording.results.location);
+    const fresh = collectResults({
       recording,
       interactionId,
       status: recording.status,
@@ -98,13 +112,11 @@ export class ResultsAmender {
       automated: [],
       manualDetails: await manualScorecards(detail, reader, this.#deps.settings),
     });
-    const stored =
-      recording.results === undefined
-        ? undefined
-        : await this.#deps.results.read(recording.recordingId, recording.results.location);
+    const collected = withStoredAutomatedEvaluations(fresh, stored);
     const changed = changedEvaluations(stored, collected.results.evaluations);
+    const pendingManual = pendingManualEvaluationIds(collected.results).length;
     if (changed.length === 0) {
-      return { kind: 'unchanged', why: 'every evaluation is as stored' };
+      return { kind: 'unchanged', why: 'every evaluation is as stored', pendingManual };
     }
     const revision = (recording.results?.revision ?? 0) + 1;
     const location = await this.#deps.results.save(collected, `s${recording.submission}-r${revision}`);
@@ -142,8 +154,34 @@ export class ResultsAmender {
       logger: this.#logger,
       metrics: this.#metrics,
     });
-    return { kind: 'amended', revision, changedEvaluations: changed.map((evaluation) => evaluation.id) };
+    return {
+      kind: 'amended',
+      revision,
+      changedEvaluations: changed.map((evaluation) => evaluation.id),
+      pendingManual,
+    };
   }
+}
+
+/**
+ * The fresh results with the automated evaluations as stored at the end: they were final then
+ * (and, without webhooks, were read with the automated-evaluations list, which adds fields the
+ * detail lacks), so only manual evaluations, whose late completion, re-score or dispute this is
+ * about, are taken from the fresh read.
+ */
+function withStoredAutomatedEvaluations(
+  fresh: CollectedResults,
+  stored: RecordingResults | undefined,
+): CollectedResults {
+  const storedAutomated = new Map(
+    (stored?.evaluations ?? [])
+      .filter((evaluation) => evaluation.type === 'automated')
+      .map((evaluation) => [evaluation.id, evaluation]),
+  );
+  const evaluations = fresh.results.evaluations.map((evaluation) =>
+    evaluation.type === 'automated' ? (storedAutomated.get(evaluation.id) ?? evaluation) : evaluation,
+  );
+  return { ...fresh, results: { ...fresh.results, evaluations } };
 }
 
 /** The evaluations whose content differs from the stored results (new ones included), each with its version. */

@@ -9,7 +9,11 @@ import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { Recording, ResultsReference } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
-import { collectResults, completedManualEvaluationIds } from '../results/collect.ts';
+import {
+  collectResults,
+  completedManualEvaluationIds,
+  pendingManualEvaluationIds,
+} from '../results/collect.ts';
 import type { RecordingResults } from '../results/results.ts';
 import type { ResultsStore } from '../results/results-store.ts';
 import { resultsTag } from '../results/storage-plan.ts';
@@ -55,7 +59,7 @@ export type FinishOutcome =
   | { readonly kind: 'dropped'; readonly why: 'stale' };
 
 export interface RecordingFinisherDependencies {
-  readonly repository: Pick<RecordingRepository, 'transition' | 'setResults'>;
+  readonly repository: Pick<RecordingRepository, 'transition' | 'setResults' | 'setLateEvaluationCheck'>;
   readonly results: Pick<ResultsStore, 'save'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
   /** Writes each finished recording to the BI export; absent when the environment turned it off. */
@@ -125,7 +129,43 @@ export class RecordingFinisher {
         metrics: this.#metrics,
       });
     }
+    if (stored !== undefined && ending.readings !== undefined) {
+      await this.#watchForLateEvaluations(
+        finished,
+        stored.results,
+        ending.readings.reader.profile.webhooks.enabled,
+      );
+    }
     return { kind: 'finished', status: ending.status, notified };
+  }
+
+  /**
+   * A recording that finished with manual evaluations still pending, on an account without
+   * webhooks (whose events would tell), is looked at again later (the reconciler queues it). A
+   * failure to record that is logged, not thrown: the recording has finished, only its later
+   * amendment is lost.
+   */
+  async #watchForLateEvaluations(
+    finished: Recording,
+    results: RecordingResults,
+    webhooksEnabled: boolean,
+  ): Promise<void> {
+    const { lateEvaluations } = this.#deps.settings;
+    if (!lateEvaluations.enabled || webhooksEnabled || pendingManualEvaluationIds(results).length === 0) {
+      return;
+    }
+    const now = this.#deps.clock.now();
+    try {
+      await this.#deps.repository.setLateEvaluationCheck(finished, {
+        nextAt: now + lateEvaluations.intervalSeconds * 1_000,
+        until: now + lateEvaluations.windowSeconds * 1_000,
+      });
+    } catch (error) {
+      this.#logger.warn('Late manual evaluations of this recording will not be looked for', {
+        ...pollLogFields(finished),
+        error,
+      });
+    }
   }
 
   async #storeResults(

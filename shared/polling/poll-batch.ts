@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import { PollMetric } from './metrics.ts';
 import {
+  type LateCheckMessage,
   type PollMessage,
   type PollQueueMessage,
   pollQueueMessageSchema,
@@ -14,6 +15,7 @@ import {
 export interface PollQueueConsumer {
   poll(message: PollMessage): Promise<unknown>;
   handleSignal(signal: WebhookSignal): Promise<unknown>;
+  handleLateCheck(message: LateCheckMessage): Promise<unknown>;
 }
 
 /**
@@ -58,8 +60,7 @@ async function handleRecord(
     return false;
   }
   try {
-    const outcome =
-      message.kind === 'poll' ? await consumer.poll(message) : await consumer.handleSignal(message);
+    const outcome = await consume(consumer, message);
     logger.debug('Poll message handled', {
       messageId: record.messageId,
       recordingId: message.recordingId,
@@ -74,6 +75,17 @@ async function handleRecord(
       error,
     });
     return true;
+  }
+}
+
+function consume(consumer: PollQueueConsumer, message: PollQueueMessage): Promise<unknown> {
+  switch (message.kind) {
+    case 'poll':
+      return consumer.poll(message);
+    case 'webhook':
+      return consumer.handleSignal(message);
+    case 'late-check':
+      return consumer.handleLateCheck(message);
   }
 }
 

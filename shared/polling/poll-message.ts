@@ -36,6 +36,22 @@ export const webhookSignalSchema = z.strictObject({
 
 export type WebhookSignal = z.output<typeof webhookSignalSchema>;
 
-export const pollQueueMessageSchema = z.discriminatedUnion('kind', [pollMessageSchema, webhookSignalSchema]);
+/**
+ * A finished recording to look at again for manual evaluations completed since (accounts without
+ * webhooks), queued by the reconciler from the recording's `lateEvaluationCheck`.
+ */
+export const lateCheckMessageSchema = z.strictObject({
+  kind: z.literal('late-check'),
+  recordingId: z.string().min(1),
+  dueAt: z.int().positive(),
+});
+
+export type LateCheckMessage = z.output<typeof lateCheckMessageSchema>;
+
+export const pollQueueMessageSchema = z.discriminatedUnion('kind', [
+  pollMessageSchema,
+  webhookSignalSchema,
+  lateCheckMessageSchema,
+]);
 
 export type PollQueueMessage = z.output<typeof pollQueueMessageSchema>;

@@ -68,7 +68,10 @@ export type PollOutcome =
   | { readonly kind: 'resubmitted'; readonly submission: number };
 
 export interface PollServiceDependencies {
-  readonly repository: Pick<RecordingRepository, 'get' | 'schedulePoll' | 'transition' | 'setResults'>;
+  readonly repository: Pick<
+    RecordingRepository,
+    'get' | 'schedulePoll' | 'transition' | 'setResults' | 'setLateEvaluationCheck'
+  >;
   readonly scheduler: PollScheduler;
   readonly zoom: ZoomAccounts;
   readonly observations: PollObservations;

@@ -7,7 +7,7 @@ import type { RecordingRepository } from '../recordings/repository.ts';
 import { type AmendOutcome, isAmendable, type ResultsAmender } from './amender.ts';
 import { PollMetric } from './metrics.ts';
 import type { PollObservations } from './observations.ts';
-import type { WebhookSignal } from './poll-message.ts';
+import type { LateCheckMessage, WebhookSignal } from './poll-message.ts';
 import { isLostRace, pollLogFields } from './poll-recording.ts';
 import { EARLY_TOLERANCE_MS, type PollOutcome, type PollService } from './poller.ts';
 import type { PollScheduler, ZoomAccounts } from './ports.ts';
@@ -43,7 +43,7 @@ export type SignalOutcome =
   | { readonly kind: 'left-for-finish' };
 
 export interface WebhookSignalHandlerDependencies {
-  readonly repository: Pick<RecordingRepository, 'get' | 'schedulePoll'>;
+  readonly repository: Pick<RecordingRepository, 'get' | 'schedulePoll' | 'setLateEvaluationCheck'>;
   readonly scheduler: PollScheduler;
   readonly observations: PollObservations;
   readonly zoom: ZoomAccounts;
@@ -105,6 +105,30 @@ export class WebhookSignalHandler {
       return this.#deps.amender.amend(recording, reader);
     }
     return { kind: 'dropped', why: 'stale' };
+  }
+
+  /**
+   * Looks at a finished recording again for late manual evaluations (accounts without webhooks):
+   * amends its results when one completed, and ends the check once none is pending.
+   */
+  async handleLateCheck(message: LateCheckMessage): Promise<SignalOutcome> {
+    const recording = await this.#deps.repository.get(message.recordingId);
+    if (recording === undefined || recording.lateEvaluationCheck === undefined || !isAmendable(recording)) {
+      return { kind: 'dropped', why: recording === undefined ? 'missing' : 'stale' };
+    }
+    const reader = new PollZoomReader(this.#deps.zoom.forProfile(recording.profile), this.#metrics);
+    const outcome = await this.#deps.amender.amend(recording, reader);
+    if (outcome.pendingManual === 0) {
+      try {
+        await this.#deps.repository.setLateEvaluationCheck(recording, undefined);
+      } catch (error) {
+        if (!isLostRace(error)) {
+          throw error;
+        }
+      }
+    }
+    this.#metrics.count(PollMetric.lateChecks, 1, { outcome: outcome.kind });
+    return outcome;
   }
 
   /** Brings the poll to now (unless it is due already) and runs it. */

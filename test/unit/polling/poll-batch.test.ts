@@ -47,6 +47,9 @@ describe('a batch of poll messages', () => {
       handleSignal: async () => {
         throw new Error('not called');
       },
+      handleLateCheck: async () => {
+        throw new Error('not called');
+      },
     };
     const logger = new CapturingLogger();
 
@@ -74,6 +77,9 @@ describe('a batch of poll messages', () => {
         throw new Error('not called');
       },
       handleSignal: async () => {
+        throw new Error('not called');
+      },
+      handleLateCheck: async () => {
         throw new Error('not called');
       },
     };

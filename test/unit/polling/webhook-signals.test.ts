@@ -7,14 +7,23 @@ import type { Recording } from '../../../shared/recordings/recording.ts';
 import type { ResultsExportPort } from '../../../shared/results/bi-export.ts';
 import type { EvaluationDetail } from '../../../shared/zoom/schemas.ts';
 import { InMemoryOutbox, zoomAccounts } from './support/fakes.ts';
-import { evaluationDetail, HOUR, interactionDetail, MINUTE, SECOND } from './support/fixtures.ts';
+import {
+  automatedList,
+  evaluationDetail,
+  HOUR,
+  interactionDetail,
+  MINUTE,
+  SECOND,
+} from './support/fixtures.ts';
 import { pollHarness } from './support/poll-harness.ts';
 
 const WEBHOOKS_ON = { webhooks: { enabled: true, safetyIntervalSeconds: 1_800 } };
 const AUTOMATED = { id: 'auto-1', type: 'Automated', status: 'COMPLETED' };
 
 /** The poller's harness with the webhook handler over the same fakes, the profile's webhooks on. */
-function signalHarness() {
+function signalHarness(
+  profile: { webhooks: { enabled: boolean; safetyIntervalSeconds: number } } = WEBHOOKS_ON,
+) {
   const exported: { recording: Recording; revision: number | undefined }[] = [];
   const exporter: ResultsExportPort = {
     write: async (recording) => {
@@ -22,7 +31,7 @@ function signalHarness() {
       return 'export-key';
     },
   };
-  const poller = pollHarness({ profile: WEBHOOKS_ON, exporter });
+  const poller = pollHarness({ profile, exporter });
   const outbox = new InMemoryOutbox();
   const shared = {
     settings: poller.settings,
@@ -42,7 +51,7 @@ function signalHarness() {
     repository: poller.recordings,
     scheduler: poller.scheduler,
     observations: poller.observations,
-    zoom: zoomAccounts(poller.zoom, WEBHOOKS_ON),
+    zoom: zoomAccounts(poller.zoom, profile),
     poller: poller.service,
     amender,
     ...shared,
@@ -153,7 +162,12 @@ describe('webhook signals on the poll path', () => {
 
       const outcome = await h.handler.handle(late);
 
-      expect(outcome).toEqual({ kind: 'amended', revision: 2, changedEvaluations: ['manual-1'] });
+      expect(outcome).toEqual({
+        kind: 'amended',
+        revision: 2,
+        changedEvaluations: ['manual-1'],
+        pendingManual: 0,
+      });
       expect(h.current().results?.revision).toBe(2);
       const updates = h.publisher.published.filter(
         (notification) => notification.event === 'evaluation_updated',
@@ -167,7 +181,7 @@ describe('webhook signals on the poll path', () => {
       expect(await h.handler.handle(late)).toEqual({ kind: 'duplicate' });
       h.clock.advance(MINUTE);
       const again = await h.handler.handle(h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }));
-      expect(again).toEqual({ kind: 'unchanged', why: 'every evaluation is as stored' });
+      expect(again).toEqual({ kind: 'unchanged', why: 'every evaluation is as stored', pendingManual: 0 });
       expect(
         h.publisher.published.filter((notification) => notification.event === 'evaluation_updated'),
       ).toHaveLength(1);
@@ -199,6 +213,74 @@ describe('webhook signals on the poll path', () => {
       );
       expect(updates).toHaveLength(2);
       expect(new Set(updates.map((notification) => notification.notificationId)).size).toBe(2);
+    });
+  });
+
+  describe('without webhooks', () => {
+    const WEBHOOKS_OFF = { webhooks: { enabled: false, safetyIntervalSeconds: 1_800 } };
+
+    it('watches a recording finished with a manual evaluation pending, then amends it and ends the watch once it completed', async () => {
+      // Prepare: the poll finds the automated evaluation done, the manual one pending.
+      const h = signalHarness(WEBHOOKS_OFF);
+      h.zoom.automated = automatedList([{ id: 'auto-1', status: 'COMPLETED' }]);
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Pending' }]);
+      await h.service.poll(h.message());
+      const watched = h.current();
+      h.clock.advance(6 * HOUR);
+      const still = await h.handler.handleLateCheck({
+        kind: 'late-check',
+        recordingId: h.id,
+        dueAt: h.clock.now(),
+      });
+      h.clock.advance(2 * 24 * HOUR);
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Completed' }]);
+      h.zoom.scorecards.set('manual-1', evaluationDetail());
+
+      // Act
+      const outcome = await h.handler.handleLateCheck({
+        kind: 'late-check',
+        recordingId: h.id,
+        dueAt: h.clock.now(),
+      });
+
+      // Assess
+      expect(watched.status).toBe('EVALUATED');
+      expect(watched.lateEvaluationCheck).toEqual({
+        nextAt: watched.statusChangedAt + h.settings.lateEvaluations.intervalSeconds * 1_000,
+        until: watched.statusChangedAt + h.settings.lateEvaluations.windowSeconds * 1_000,
+      });
+      expect(still).toEqual({ kind: 'unchanged', why: 'every evaluation is as stored', pendingManual: 1 });
+      expect(outcome).toMatchObject({
+        kind: 'amended',
+        revision: 2,
+        changedEvaluations: ['manual-1'],
+        pendingManual: 0,
+      });
+      expect(h.current().lateEvaluationCheck).toBeUndefined();
+      expect(
+        h.publisher.published.filter((notification) => notification.event === 'evaluation_updated'),
+      ).toHaveLength(1);
+    });
+
+    it('watches nothing when every manual evaluation was final at the end', async () => {
+      const h = signalHarness(WEBHOOKS_OFF);
+      h.zoom.automated = automatedList([{ id: 'auto-1', status: 'COMPLETED' }]);
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Expired' }]);
+
+      await h.service.poll(h.message());
+
+      expect(h.current().status).toBe('EVALUATED');
+      expect(h.current().lateEvaluationCheck).toBeUndefined();
+    });
+
+    it('watches nothing with webhooks on: the events tell', async () => {
+      const h = signalHarness();
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Pending' }]);
+
+      await h.service.poll(h.message());
+
+      expect(h.current().status).toBe('EVALUATED');
+      expect(h.current().lateEvaluationCheck).toBeUndefined();
     });
   });
 });
