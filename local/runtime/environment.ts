@@ -100,6 +100,8 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
         overdueSlackSeconds: 10,
         notificationMinAgeSeconds: 5,
       },
+      // Without webhooks: a finished recording's pending manual evaluations looked for every 30 s for an hour.
+      lateEvaluations: { intervalSeconds: 30, windowSeconds: 3_600 },
     },
   },
   demo: {
@@ -121,6 +123,7 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
         overdueSlackSeconds: 5,
         notificationMinAgeSeconds: 2,
       },
+      lateEvaluations: { intervalSeconds: 5, windowSeconds: 600 },
     },
   },
 };

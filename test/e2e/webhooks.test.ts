@@ -79,11 +79,13 @@ afterEach(async () => {
 
 async function start(
   webhooks: ScenarioInput['webhooks'],
+  sendsWebhooks = true,
 ): Promise<{ runtime: LocalRuntime; events: RuntimeEvent[] }> {
   const started = await startLocalRuntime({
     ports: portsFromBase(0),
     scenario: scenario(webhooks),
     timing: 'demo',
+    webhooks: sendsWebhooks,
   });
   runtime = started;
   const events: RuntimeEvent[] = [];
@@ -215,4 +217,47 @@ describe('Zoom webhooks through the local runtime', () => {
     expect(counters.dropped).toBe(EVENTS);
     expect(counters.deliveries).toBe(0);
   }, 180_000);
+
+  it('without webhooks, finds a manual evaluation completed after the end by the scheduled check, and notifies it once', async () => {
+    // Prepare
+    const { runtime: local, events } = await start({}, false);
+    expect(local.webhookUrl).toBeUndefined();
+
+    // Act
+    const keys = await dropEachFate(local, 'off');
+    const finished = await waitFor(
+      () => recordingsOf(local, keys),
+      (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
+      90_000,
+    );
+    const manual = finished.find((recording) => keys.get(recording.key) === 'manual-evaluation');
+    const updates = () =>
+      events.filter(
+        (event) =>
+          event.kind === 'outcome' &&
+          event.message.type === EVALUATION_UPDATED_MESSAGE_TYPE &&
+          event.message.recordingId === manual?.recordingId,
+      );
+    // The reconciler runs every minute locally; it queues the check, the poll function reads Zoom.
+    await waitFor(
+      async () => updates(),
+      (found) => found.length > 0,
+      150_000,
+    );
+    const settled = await waitFor(
+      () => recordingsOf(local, keys),
+      (all) => all.every((recording) => recording.lateEvaluationCheck === undefined),
+      30_000,
+    );
+
+    // Assess
+    expect(statusesByFate(finished, keys)).toEqual(FATES);
+    expect(manual?.lateEvaluationCheck).toBeDefined();
+    expect(updates()).toHaveLength(1);
+    expect(
+      settled.find((recording) => recording.recordingId === manual?.recordingId)?.results?.revision,
+    ).toBe(2);
+    expect(settled.map((recording) => recording.lateEvaluationCheck)).toEqual(settled.map(() => undefined));
+    expect(local.simulator.webhooks.counters().deliveries).toBe(0);
+  }, 300_000);
 });
