@@ -1,10 +1,14 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { callLikeWav } from '../local/demo/index.ts';
-import { type LocalRuntime, portsFromBase, startLocalRuntime } from '../local/runtime/index.ts';
+import {
+  type LocalRuntime,
+  portsFromBase,
+  recordingsWithKeys,
+  startLocalRuntime,
+} from '../local/runtime/index.ts';
 import { operations, type ScenarioInput } from '../local/zoom-simulator/index.ts';
 import type { WebhookCounters } from '../local/zoom-simulator/webhooks.ts';
 import type { PollSettingsInput } from '../shared/config/polling.ts';
-import { RecordingQueries } from '../shared/recordings/queries.ts';
 import type { Recording } from '../shared/recordings/recording.ts';
 import { isTerminal } from '../shared/recordings/state-machine.ts';
 import { percentile } from '../shared/statistics.ts';
@@ -210,15 +214,6 @@ async function drop(runtime: LocalRuntime, count: number): Promise<Set<string>> 
   return keys;
 }
 
-async function recordingsOf(runtime: LocalRuntime, keys: ReadonlySet<string>): Promise<Recording[]> {
-  const queries = new RecordingQueries(runtime.clients.dynamodb, {
-    tableName: runtime.config.resources.tableName,
-    onUnreadable: () => {},
-  });
-  const found: Recording[] = [];
-  const range = { from: Date.now() - 3_600_000, to: Date.now() + 60_000 };
-  for await (const recording of queries.byAccount(runtime.simulator.credentials.accountId, range)) {
-    if (keys.has(recording.key)) found.push(recording);
-  }
-  return found;
+function recordingsOf(runtime: LocalRuntime, keys: ReadonlySet<string>): Promise<Recording[]> {
+  return recordingsWithKeys(runtime, keys, { withinMs: 3_600_000, onUnreadable: () => {} });
 }

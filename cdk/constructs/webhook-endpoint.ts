@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import type { Deployment } from '../../shared/config/deployment.ts';
 import { type HttpFunctionDefinition, STACK_OUTPUTS } from '../../shared/config/resources.ts';
 import { acknowledge, acknowledgeWildcardActions, acknowledgeWildcardResource } from '../nag.ts';
-import { BundledFunction } from './bundled-function.ts';
+import { type BundledFunction, definedFunction } from './bundled-function.ts';
 import type { ZoomCredentialSecrets } from './zoom-credential-secrets.ts';
 
 export interface WebhookEndpointProps {
@@ -43,19 +43,13 @@ export class WebhookEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: WebhookEndpointProps) {
     super(scope, id);
     const { definition, deployment } = props;
-    this.function = new BundledFunction(this, 'Receiver', {
-      functionName: definition.name,
-      description: "Receives Zoom's QM webhooks and hands them to the poll queue",
-      entry: definition.entry,
-      projectRoot: props.projectRoot,
-      memoryMb: definition.memoryMb,
-      timeoutSeconds: definition.timeoutSeconds,
-      serviceName: definition.role,
-      environment: props.environment,
-      logLevel: deployment.functions.logLevel,
-      logRetentionDays: deployment.retention.logRetentionDays,
-      logRemovalPolicy: props.logRemovalPolicy,
-    });
+    this.function = definedFunction(
+      this,
+      'Receiver',
+      definition,
+      "Receives Zoom's QM webhooks and hands them to the poll queue",
+      props,
+    );
     const fn = this.function.function;
     acknowledge(
       fn,

@@ -1,18 +1,19 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callLikeWav } from '../../local/demo/index.ts';
 import {
   type LocalRuntime,
   portsFromBase,
   type RuntimeEvent,
+  recordingsWithKeys,
   startLocalRuntime,
 } from '../../local/runtime/index.ts';
 import type { ScenarioInput } from '../../local/zoom-simulator/index.ts';
 import { EVALUATION_UPDATED_MESSAGE_TYPE } from '../../shared/notify/messages.ts';
-import { RecordingQueries } from '../../shared/recordings/queries.ts';
 import type { Recording } from '../../shared/recordings/recording.ts';
 import { isTerminal } from '../../shared/recordings/state-machine.ts';
 import { queueDepth } from '../helpers/local-stack.ts';
+import { POLLING_TEST_SCENARIO } from '../helpers/polling-scenario.ts';
 import { failOnUnreadable } from '../helpers/unreadable-items.ts';
 
 /**
@@ -38,41 +39,26 @@ const FATES = {
   'manual-evaluation': 'EVALUATED',
 } as const;
 
-/** Short fixed timings (timeScale 0.01: analysis 1 s after the download, evaluation 1.5 s later, a manual one 6 s after that). */
+/**
+ * The polling tests' scenario (fates chosen by the key, analysis 1 s after the download), with one
+ * automated evaluation 1.5 s after the analysis and a manual one completed 6 s after that.
+ */
 function scenario(webhooks: ScenarioInput['webhooks']): ScenarioInput {
+  const processing = POLLING_TEST_SCENARIO.processing ?? {};
   return {
-    description: 'webhooks e2e',
-    seed: 15,
+    ...POLLING_TEST_SCENARIO,
     processing: {
-      timeScale: 0.01,
-      analysis: 100,
-      outcomes: { completed: 1, failed: 0, noEvaluation: 0 },
+      ...processing,
       automatedEvaluations: { min: 1, max: 1, duration: 150 },
-      manualEvaluations: {
-        probability: 0,
-        assignedAfter: 100,
-        completedAfter: 500,
-        outcomes: { completed: 1, expired: 0, canceled: 0 },
-      },
-      rules: [
-        { match: { downloadUrlIncludes: 'fail-evaluation' }, outcome: 'failed' },
-        { match: { downloadUrlIncludes: 'no-evaluation' }, outcome: 'noEvaluation' },
-        {
-          match: { downloadUrlIncludes: 'manual-evaluation' },
-          outcome: 'completed',
-          manualEvaluation: 'completed',
-        },
-      ],
+      manualEvaluations: { ...processing.manualEvaluations, assignedAfter: 100, completedAfter: 500 },
     },
     webhooks,
   };
 }
 
 let runtime: LocalRuntime | undefined;
-let s3: S3Client | undefined;
 
 afterEach(async () => {
-  s3?.destroy();
   await runtime?.stop();
   runtime = undefined;
 });
@@ -90,15 +76,6 @@ async function start(
   runtime = started;
   const events: RuntimeEvent[] = [];
   started.onEvent((event) => events.push(event));
-  s3 = new S3Client({
-    endpoint: started.awsEnv['AWS_ENDPOINT_URL_S3'],
-    region: started.awsEnv['AWS_REGION'],
-    credentials: {
-      accessKeyId: started.awsEnv['AWS_ACCESS_KEY_ID'] ?? '',
-      secretAccessKey: started.awsEnv['AWS_SECRET_ACCESS_KEY'] ?? '',
-    },
-    forcePathStyle: true,
-  });
   return { runtime: started, events };
 }
 
@@ -109,7 +86,7 @@ async function dropEachFate(target: LocalRuntime, run: string): Promise<Map<stri
   for (const [index, fate] of (Object.keys(FATES) as (keyof typeof FATES)[]).entries()) {
     const key = `calls/${today}/e2e-${run}-${index}-${fate}.wav`;
     keys.set(key, fate);
-    await s3?.send(
+    await target.clients.s3.send(
       new PutObjectCommand({
         Bucket: target.recordingsBucket,
         Key: key,
@@ -122,17 +99,31 @@ async function dropEachFate(target: LocalRuntime, run: string): Promise<Map<stri
   return keys;
 }
 
-async function recordingsOf(target: LocalRuntime, keys: Map<string, unknown>): Promise<Recording[]> {
-  const queries = new RecordingQueries(target.clients.dynamodb, {
-    tableName: target.config.resources.tableName,
-    onUnreadable: failOnUnreadable,
-  });
-  const found: Recording[] = [];
-  const range = { from: Date.now() - 600_000, to: Date.now() + 60_000 };
-  for await (const recording of queries.byAccount(target.simulator.credentials.accountId, range)) {
-    if (keys.has(recording.key)) found.push(recording);
-  }
-  return found;
+function recordingsOf(target: LocalRuntime, keys: Map<string, unknown>): Promise<Recording[]> {
+  return recordingsWithKeys(target, keys, { withinMs: 600_000, onUnreadable: failOnUnreadable });
+}
+
+/** Every dropped recording, once each has reached a terminal status (or the wait is over). */
+function allFinished(
+  target: LocalRuntime,
+  keys: Map<string, unknown>,
+  timeoutMs: number,
+): Promise<Recording[]> {
+  return waitFor(
+    () => recordingsOf(target, keys),
+    (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
+    timeoutMs,
+  );
+}
+
+/** The evaluation_updated notifications the runtime's subscription received for one recording. */
+function updatesOf(events: readonly RuntimeEvent[], recordingId: string | undefined): RuntimeEvent[] {
+  return events.filter(
+    (event) =>
+      event.kind === 'outcome' &&
+      event.message.type === EVALUATION_UPDATED_MESSAGE_TYPE &&
+      event.message.recordingId === recordingId,
+  );
 }
 
 async function waitFor<T>(
@@ -160,19 +151,9 @@ describe('Zoom webhooks through the local runtime', () => {
 
     // Act
     const keys = await dropEachFate(local, 'on');
-    const finished = await waitFor(
-      () => recordingsOf(local, keys),
-      (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
-      90_000,
-    );
+    const finished = await allFinished(local, keys, 90_000);
     const manual = finished.find((recording) => keys.get(recording.key) === 'manual-evaluation');
-    const updates = () =>
-      events.filter(
-        (event) =>
-          event.kind === 'outcome' &&
-          event.message.type === EVALUATION_UPDATED_MESSAGE_TYPE &&
-          event.message.recordingId === manual?.recordingId,
-      );
+    const updates = () => updatesOf(events, manual?.recordingId);
     await waitFor(
       async () => updates(),
       (found) => found.length > 0,
@@ -205,11 +186,7 @@ describe('Zoom webhooks through the local runtime', () => {
 
     // Act
     const keys = await dropEachFate(local, 'dropped');
-    const finished = await waitFor(
-      () => recordingsOf(local, keys),
-      (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
-      120_000,
-    );
+    const finished = await allFinished(local, keys, 120_000);
 
     // Assess
     expect(statusesByFate(finished, keys)).toEqual(FATES);
@@ -225,19 +202,9 @@ describe('Zoom webhooks through the local runtime', () => {
 
     // Act
     const keys = await dropEachFate(local, 'off');
-    const finished = await waitFor(
-      () => recordingsOf(local, keys),
-      (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
-      90_000,
-    );
+    const finished = await allFinished(local, keys, 90_000);
     const manual = finished.find((recording) => keys.get(recording.key) === 'manual-evaluation');
-    const updates = () =>
-      events.filter(
-        (event) =>
-          event.kind === 'outcome' &&
-          event.message.type === EVALUATION_UPDATED_MESSAGE_TYPE &&
-          event.message.recordingId === manual?.recordingId,
-      );
+    const updates = () => updatesOf(events, manual?.recordingId);
     // The reconciler runs every minute locally; it queues the check, the poll function reads Zoom.
     await waitFor(
       async () => updates(),
