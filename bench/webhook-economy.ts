@@ -1,6 +1,5 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { callLikeWav } from '../local/demo/index.ts';
 import {
+  dropCallRecording,
   type LocalRuntime,
   portsFromBase,
   recordingsWithKeys,
@@ -201,15 +200,7 @@ async function drop(runtime: LocalRuntime, count: number): Promise<Set<string>> 
   for (let index = 0; index < count; index += 1) {
     const key = `calls/${today}/bench-webhooks-${index}.wav`;
     keys.add(key);
-    await runtime.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: runtime.recordingsBucket,
-        Key: key,
-        Body: callLikeWav(2_000 + index),
-        ContentType: 'audio/wav',
-        Metadata: { 'agent-email': 'jane.doe@example.com', direction: 'inbound' },
-      }),
-    );
+    await dropCallRecording(runtime, key, 2_000 + index);
   }
   return keys;
 }

@@ -1,7 +1,29 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { RecordingQueries } from '../../shared/recordings/queries.ts';
 import type { Recording } from '../../shared/recordings/recording.ts';
 import type { OnUnreadableItem } from '../../shared/recordings/unreadable.ts';
+import { callLikeWav } from '../demo/wav.ts';
 import type { LocalRuntime } from './runtime.ts';
+
+/**
+ * Drops a generated call recording (`variant` picks its sound, so two drops are two recordings)
+ * into the runtime's recordings bucket at `key`, its agent and direction in S3 user metadata.
+ */
+export async function dropCallRecording(
+  runtime: Pick<LocalRuntime, 'clients' | 'recordingsBucket'>,
+  key: string,
+  variant: number,
+): Promise<void> {
+  await runtime.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: runtime.recordingsBucket,
+      Key: key,
+      Body: callLikeWav(variant),
+      ContentType: 'audio/wav',
+      Metadata: { 'agent-email': 'jane.doe@example.com', direction: 'inbound' },
+    }),
+  );
+}
 
 /**
  * The recordings of the simulator's account with these keys, received within the last

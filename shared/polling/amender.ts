@@ -11,7 +11,7 @@ import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { isTerminal, type TerminalStatus } from '../recordings/state-machine.ts';
 import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
-import { type CollectedResults, collectResults, pendingManualEvaluationIds } from '../results/collect.ts';
+import { type CollectedResults, pendingManualEvaluationIds } from '../results/collect.ts';
 import {
   type EvaluationResults,
   evaluationResultsSchema,
@@ -19,7 +19,7 @@ import {
 } from '../results/results.ts';
 import type { ResultsStore } from '../results/results-store.ts';
 import { shortHash } from '../table/keys.ts';
-import { manualScorecards } from './finisher.ts';
+import { collectWithScorecards } from './finisher.ts';
 import { PollMetric } from './metrics.ts';
 import { isLostRace, pollLogFields } from './poll-recording.ts';
 import type { PollZoomReader } from './zoom-reader.ts';
@@ -103,15 +103,11 @@ export class ResultsAmender {
       recording.results === undefined
         ? undefined
         : await this.#deps.results.read(recording.recordingId, recording.results.location);
-    const fresh = collectResults({
-      recording,
-      interactionId,
-      status: recording.status,
-      collectedAt: now,
-      detail,
-      automated: [],
-      manualDetails: await manualScorecards(detail, reader, this.#deps.settings),
-    });
+    const fresh = await collectWithScorecards(
+      { recording, interactionId, status: recording.status, collectedAt: now, detail, automated: [] },
+      reader,
+      this.#deps.settings,
+    );
     const collected = withStoredAutomatedEvaluations(fresh, stored);
     const changed = changedEvaluations(stored, collected.results.evaluations);
     const pendingManual = pendingManualEvaluationIds(collected.results).length;

@@ -10,9 +10,11 @@ import type { Recording, ResultsReference } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import {
+  type CollectedResults,
   collectResults,
   completedManualEvaluationIds,
   pendingManualEvaluationIds,
+  type ResultsInput,
 } from '../results/collect.ts';
 import type { RecordingResults } from '../results/results.ts';
 import type { ResultsStore } from '../results/results-store.ts';
@@ -178,15 +180,18 @@ export class RecordingFinisher {
     if (detail === undefined) {
       return undefined;
     }
-    const collected = collectResults({
-      recording: claimed,
-      interactionId,
-      status,
-      collectedAt: this.#deps.clock.now(),
-      detail,
-      automated: readings.automated,
-      manualDetails: await manualScorecards(detail, readings.reader, this.#deps.settings),
-    });
+    const collected = await collectWithScorecards(
+      {
+        recording: claimed,
+        interactionId,
+        status,
+        collectedAt: this.#deps.clock.now(),
+        detail,
+        automated: readings.automated,
+      },
+      readings.reader,
+      this.#deps.settings,
+    );
     const location = await this.#deps.results.save(
       collected,
       resultsTag(claimed.submission, claimed.poll.pollSeq),
@@ -206,8 +211,17 @@ export class RecordingFinisher {
   }
 }
 
+/** The results of what Zoom showed, with the scorecards of the completed manual evaluations read now. */
+export async function collectWithScorecards(
+  input: Omit<ResultsInput, 'manualDetails'>,
+  reader: PollZoomReader,
+  settings: PollSettings,
+): Promise<CollectedResults> {
+  return collectResults({ ...input, manualDetails: await manualScorecards(input.detail, reader, settings) });
+}
+
 /** The scorecards of the completed manual evaluations: recorded as they are, never waited for. */
-export async function manualScorecards(
+async function manualScorecards(
   detail: InteractionDetail,
   reader: PollZoomReader,
   settings: PollSettings,

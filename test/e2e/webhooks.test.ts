@@ -1,7 +1,6 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callLikeWav } from '../../local/demo/index.ts';
 import {
+  dropCallRecording,
   type LocalRuntime,
   portsFromBase,
   type RuntimeEvent,
@@ -86,15 +85,7 @@ async function dropEachFate(target: LocalRuntime, run: string): Promise<Map<stri
   for (const [index, fate] of (Object.keys(FATES) as (keyof typeof FATES)[]).entries()) {
     const key = `calls/${today}/e2e-${run}-${index}-${fate}.wav`;
     keys.set(key, fate);
-    await target.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: target.recordingsBucket,
-        Key: key,
-        Body: callLikeWav(1_500 + index),
-        ContentType: 'audio/wav',
-        Metadata: { 'agent-email': 'jane.doe@example.com', direction: 'inbound' },
-      }),
-    );
+    await dropCallRecording(target, key, 1_500 + index);
   }
   return keys;
 }
@@ -114,6 +105,28 @@ function allFinished(
     (all) => all.length === keys.size && all.every((recording) => isTerminal(recording.status)),
     timeoutMs,
   );
+}
+
+/**
+ * Drops one recording per fate, waits for each to finish, then for an evaluation_updated
+ * notification of the manual-evaluation one (`updates` reads them as they are now).
+ */
+async function finishedThenUpdated(
+  target: LocalRuntime,
+  events: readonly RuntimeEvent[],
+  run: string,
+  updateTimeoutMs: number,
+) {
+  const keys = await dropEachFate(target, run);
+  const finished = await allFinished(target, keys, 90_000);
+  const manual = finished.find((recording) => keys.get(recording.key) === 'manual-evaluation');
+  const updates = () => updatesOf(events, manual?.recordingId);
+  await waitFor(
+    async () => updates(),
+    (found) => found.length > 0,
+    updateTimeoutMs,
+  );
+  return { keys, finished, manual, updates };
 }
 
 /** The evaluation_updated notifications the runtime's subscription received for one recording. */
@@ -150,15 +163,7 @@ describe('Zoom webhooks through the local runtime', () => {
     expect(local.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/zoom\/webhook$/);
 
     // Act
-    const keys = await dropEachFate(local, 'on');
-    const finished = await allFinished(local, keys, 90_000);
-    const manual = finished.find((recording) => keys.get(recording.key) === 'manual-evaluation');
-    const updates = () => updatesOf(events, manual?.recordingId);
-    await waitFor(
-      async () => updates(),
-      (found) => found.length > 0,
-      60_000,
-    );
+    const { keys, finished, manual, updates } = await finishedThenUpdated(local, events, 'on', 60_000);
     // Zoom's retry of each (mis-signed) event comes 3 s after its duplicate: past them all.
     await new Promise((resolve) => setTimeout(resolve, 8_000));
 
@@ -201,16 +206,8 @@ describe('Zoom webhooks through the local runtime', () => {
     expect(local.webhookUrl).toBeUndefined();
 
     // Act
-    const keys = await dropEachFate(local, 'off');
-    const finished = await allFinished(local, keys, 90_000);
-    const manual = finished.find((recording) => keys.get(recording.key) === 'manual-evaluation');
-    const updates = () => updatesOf(events, manual?.recordingId);
     // The reconciler runs every minute locally; it queues the check, the poll function reads Zoom.
-    await waitFor(
-      async () => updates(),
-      (found) => found.length > 0,
-      150_000,
-    );
+    const { keys, finished, manual, updates } = await finishedThenUpdated(local, events, 'off', 150_000);
     const settled = await waitFor(
       () => recordingsOf(local, keys),
       (all) => all.every((recording) => recording.lateEvaluationCheck === undefined),
