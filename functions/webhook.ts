@@ -26,6 +26,11 @@ export function webhookRuntime(container: Container): WebhookRuntime {
     accounts: new ProfileWebhookAccounts(
       settings.zoomProfiles,
       (profile) => container.zoomClients.forProfile(profile).credentials,
+      (profile, error) =>
+        observability.logger.error("A Zoom profile's webhooks cannot be verified; its events are refused", {
+          profile,
+          error,
+        }),
     ),
     recordings: container.recordings,
     signals: { send: (signal) => queue.send(signal) },

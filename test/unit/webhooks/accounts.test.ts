@@ -20,6 +20,9 @@ describe('the accounts whose webhooks are accepted', () => {
     const accounts = new ProfileWebhookAccounts(
       [profile('east', true), profile('west', false)],
       credentialsOf,
+      (name) => {
+        throw new Error(`profile ${name} reported unavailable`);
+      },
     );
 
     expect(await accounts.list()).toEqual([
@@ -27,11 +30,19 @@ describe('the accounts whose webhooks are accepted', () => {
     ]);
   });
 
-  it('refuse a profile with webhooks on whose secret has no webhook_secret_token, naming the secret, never a value', async () => {
-    const accounts = new ProfileWebhookAccounts([profile('bare', true)], credentialsOf);
+  it('leave out, and report, a profile whose secret has no webhook_secret_token, naming the secret, never a value; the others stay', async () => {
+    const reported: { profile: string; error: unknown }[] = [];
+    const accounts = new ProfileWebhookAccounts(
+      [profile('bare', true), profile('east', true)],
+      credentialsOf,
+      (name, error) => reported.push({ profile: name, error }),
+    );
 
-    const failure = await accounts.list().catch((error: unknown) => error);
+    const listed = await accounts.list();
 
+    expect(listed.map((account) => account.profile)).toEqual(['east']);
+    expect(reported.map((entry) => entry.profile)).toEqual(['bare']);
+    const failure = reported[0]?.error;
     expect(failure).toBeInstanceOf(ConfigError);
     expect(String(failure)).toContain('qm/bare');
     expect(String(failure)).not.toContain(SECRET);
