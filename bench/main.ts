@@ -5,6 +5,7 @@ import { benchBundles } from './bundles.ts';
 import { benchPipeline } from './pipeline.ts';
 import { formatTable, type Table } from './table.ts';
 import { benchTableWrites } from './table-writes.ts';
+import { benchWebhookEconomy } from './webhook-economy.ts';
 import { benchZoomClient } from './zoom-client.ts';
 
 /**
@@ -28,12 +29,18 @@ const benchmarks: readonly Benchmark[] = [
   { name: 'pipeline', run: () => benchPipeline({ recordings: 3, timeoutMs: 60_000 }) },
   { name: 'state table writes', run: () => benchTableWrites({ recordings: 20, pollsPerRecording: 5 }) },
   { name: 'backfill', run: () => benchBackfill({ objects: 1_000, timeoutFactor: 2 }) },
+  { name: 'webhooks vs polling', run: () => benchWebhookEconomy({ recordings: 30, timeoutMs: 240_000 }) },
   {
     name: 'bundles',
     run: () =>
       benchBundles({
         projectRoot: PROJECT_ROOT,
-        entries: ['functions/ingest.ts', 'functions/poll.ts', 'functions/reconcile.ts'],
+        entries: [
+          'functions/ingest.ts',
+          'functions/poll.ts',
+          'functions/reconcile.ts',
+          'functions/webhook.ts',
+        ],
         importRuns: 9,
         baselineRef: BUNDLE_BASELINE_COMMIT,
         heaviestInputs: 8,

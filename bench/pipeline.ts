@@ -29,6 +29,8 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<read
     ports: portsFromBase(0),
     scenario: DEMO_SCENARIO_FILE,
     timing: 'demo',
+    // Polling's economy, against its own minimum; webhooks have their benchmark (webhook-economy.ts).
+    webhooks: false,
   });
   try {
     const report = await runDemo(runtime, { count: options.recordings, timeoutMs: options.timeoutMs });

@@ -15,6 +15,7 @@ import { RecordingsSource } from './constructs/recordings-source.ts';
 import { SecureBucket } from './constructs/secure-bucket.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { UrlSigner } from './constructs/url-signer.ts';
+import { WebhookEndpoint } from './constructs/webhook-endpoint.ts';
 import { DeadLetterQueue, WorkQueue } from './constructs/work-queue.ts';
 import { ZoomCredentialSecrets } from './constructs/zoom-credential-secrets.ts';
 import { functionEnvironment } from './function-environment.ts';
@@ -199,19 +200,20 @@ export class QmIngestStack extends Stack {
           })
         : undefined;
 
+    const environment = functionEnvironment(settings, {
+      tableName: table.tableName,
+      ingestQueueUrl: ingestQueue.queue.queueUrl,
+      pollQueueUrl: pollQueue.queue.queueUrl,
+      resultsBucket: results.bucketName,
+      resultsKmsKeyId: key.keyArn,
+      notificationTopicArn: topics.notifications.topicArn,
+      alertTopicArn: topics.alerts.topicArn,
+    });
     const functions = new PipelineFunctions(this, 'Functions', {
       deployment,
       resources,
       projectRoot,
-      environment: functionEnvironment(settings, {
-        tableName: table.tableName,
-        ingestQueueUrl: ingestQueue.queue.queueUrl,
-        pollQueueUrl: pollQueue.queue.queueUrl,
-        resultsBucket: results.bucketName,
-        resultsKmsKeyId: key.keyArn,
-        notificationTopicArn: topics.notifications.topicArn,
-        alertTopicArn: topics.alerts.topicArn,
-      }),
+      environment,
       logRemovalPolicy: dataRemoval,
       recordings,
       ingestQueue,
@@ -222,6 +224,18 @@ export class QmIngestStack extends Stack {
       topics,
       zoomSecrets,
       urlSigner,
+    });
+
+    const webhooks = new WebhookEndpoint(this, 'ZoomWebhooks', {
+      deployment,
+      definition: resources.functions.webhook,
+      apiName: names.webhookApi,
+      projectRoot,
+      environment,
+      logRemovalPolicy: dataRemoval,
+      table,
+      pollQueue: pollQueue.queue,
+      zoomSecrets,
     });
 
     const resultsExport = settings.polling.results.export;
@@ -255,6 +269,7 @@ export class QmIngestStack extends Stack {
       { name: 'ingest', function: functions.ingest.function },
       { name: 'poll', function: functions.poll.function },
       { name: 'reconcile', function: functions.reconcile.function },
+      { name: 'webhook', function: webhooks.function.function },
       ...(urlSigner === undefined
         ? []
         : [{ name: 'url-signer-rotation', function: urlSigner.rotation.function }]),

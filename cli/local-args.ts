@@ -31,6 +31,8 @@ Options:
   --clean                 start from nothing: remove the previous run's data first
   --scenario <name|file>  the Zoom simulator's scenario (default: default; not with --demo,
                           which uses local/demo/scenario.json)
+  --no-webhooks           the simulator sends no webhooks: results are found by polling alone
+                          (by default it sends Zoom's QM webhooks to the local endpoint)
   --ports <base>          every server on consecutive ports from <base>: S3, SQS, DynamoDB,
                           Secrets Manager, SNS, EventBridge, Zoom (default ${DEFAULT_BASE_PORT}; 0: free ports)
   --port-<server> <port>  one server's port, overriding --ports; <server> is one of
@@ -48,6 +50,8 @@ export type LocalCommand =
       /** A bundled scenario's name or a file; undefined for the demo's own. */
       readonly scenario: string | undefined;
       readonly ports: LocalPorts;
+      /** Whether the simulator sends webhooks to the local endpoint. */
+      readonly webhooks: boolean;
     };
 
 /** Where the demo keeps its data: its own folder, so it never touches the interactive runtime's. */
@@ -67,6 +71,7 @@ export function parseLocalArgs(args: readonly string[]): LocalCommand {
         demo: { type: 'string' },
         'data-dir': { type: 'string' },
         clean: { type: 'boolean' },
+        'no-webhooks': { type: 'boolean' },
         scenario: { type: 'string' },
         ports: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -110,6 +115,7 @@ export function parseLocalArgs(args: readonly string[]): LocalCommand {
     clean: values['clean'] === true || demo !== undefined,
     scenario: demo === undefined ? (scenario ?? 'default') : undefined,
     ports,
+    webhooks: values['no-webhooks'] !== true,
   };
 }
 

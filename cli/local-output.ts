@@ -1,6 +1,7 @@
 import { LOCAL_CREDENTIALS } from '../local/aws/index.ts';
 import type { RuntimeEvent } from '../local/runtime/index.ts';
 import { formatScores, outcomeDetails } from '../local/runtime/outcome-details.ts';
+import { EVALUATION_UPDATED_MESSAGE_TYPE } from '../shared/notify/messages.ts';
 import { isTerminal } from '../shared/recordings/state-machine.ts';
 
 /**
@@ -13,6 +14,8 @@ export interface BannerInfo {
   readonly startupMs: number;
   readonly scenario: string;
   readonly zoomApiBaseUrl: string;
+  /** The webhook endpoint the simulator sends Zoom's events to; undefined with --no-webhooks. */
+  readonly webhookUrl: string | undefined;
   /** `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_REGION` and the local credentials. */
   readonly awsEnv: Readonly<Record<string, string>>;
   readonly s3Endpoint: string;
@@ -40,6 +43,9 @@ export function formatBanner(info: BannerInfo): string {
   return [
     `qm-ingest local: the whole pipeline runs on 127.0.0.1 (ready in ${(info.startupMs / 1_000).toFixed(1)} s)`,
     `  Zoom QM simulator  ${info.zoomApiBaseUrl}  (${info.scenario})`,
+    info.webhookUrl === undefined
+      ? '  webhooks           off (--no-webhooks): results are found by polling alone'
+      : `  webhooks           ${info.webhookUrl} (the simulator sends Zoom's QM events here; polling is the safety net)`,
     `  functions          ${info.functions}`,
     ...(info.logsDir === undefined
       ? []
@@ -101,7 +107,9 @@ export function formatEvent(event: RuntimeEvent, context: EventLineContext): str
         message.status === 'EVALUATED'
           ? `scores ${formatScores(scores)}${message.interactionId === null ? '' : ` (interaction ${message.interactionId})`}`
           : `${code === undefined ? '' : `${code}: `}${message.reason}`;
-      return line(event.receivedAt, message.status, `${key}  ${summary}`);
+      // A finished recording's results amended later (a late manual evaluation): shown as an update.
+      const label = message.type === EVALUATION_UPDATED_MESSAGE_TYPE ? 'UPDATED' : message.status;
+      return line(event.receivedAt, label, `${key}  ${summary}`);
     }
     case 'alert': {
       const why = /^Why: (.*)$/m.exec(event.body)?.[1] ?? '';

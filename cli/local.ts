@@ -40,6 +40,7 @@ export async function run(args: readonly string[]): Promise<number> {
         ports: command.ports,
         scenario: command.scenario ?? DEMO_SCENARIO_FILE,
         timing: command.demo === undefined ? 'interactive' : 'demo',
+        webhooks: command.webhooks,
       });
     } catch (error) {
       if (error instanceof QmIngestError || isAddressInUse(error)) {
@@ -138,6 +139,7 @@ function bannerInfo(runtime: LocalRuntime, samplePath: string | undefined) {
     startupMs: runtime.startupMs,
     scenario: simulator.scenario.description ?? 'scenario',
     zoomApiBaseUrl: simulator.apiBaseUrl,
+    webhookUrl: runtime.webhookUrl,
     awsEnv: runtime.awsEnv,
     s3Endpoint: runtime.endpoints.s3,
     region: runtime.region,

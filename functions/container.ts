@@ -210,11 +210,7 @@ export function outboxPublisherOf(container: Container): OutboxPublisher {
   if (publisher === undefined) {
     const { settings, resources } = container.config;
     publisher = new OutboxPublisher({
-      outbox: new OutboxRepository(container.dynamoDb, {
-        tableName: resources.tableName,
-        clock: container.clock,
-        onUnreadable: unreadableItemReporter(container),
-      }),
+      outbox: outboxRepositoryOf(container),
       publisher: new SnsMessagePublisher(snsClientOf(container), {
         notificationTopicArn: resources.notificationTopicArn,
         alertTopicArn: resources.alertTopicArn,
@@ -226,6 +222,15 @@ export function outboxPublisherOf(container: Container): OutboxPublisher {
     outboxPublishers.set(container, publisher);
   }
   return publisher;
+}
+
+/** The outbox in the state table (pending notifications, and the updates written outside a transition). */
+export function outboxRepositoryOf(container: Container): OutboxRepository {
+  return new OutboxRepository(container.dynamoDb, {
+    tableName: container.config.resources.tableName,
+    clock: container.clock,
+    onUnreadable: unreadableItemReporter(container),
+  });
 }
 
 // --- The BI export ---

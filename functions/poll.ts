@@ -4,13 +4,22 @@ import { SqsIngestRequeue } from '../shared/ingest/sqs-requeue.ts';
 import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
+import { ResultsAmender } from '../shared/polling/amender.ts';
 import { IngestQueueResubmitter } from '../shared/polling/ingest-resubmitter.ts';
 import { DynamoPollObservations } from '../shared/polling/observations.ts';
 import { processPollBatch } from '../shared/polling/poll-batch.ts';
+import type { LateCheckMessage, PollMessage, WebhookSignal } from '../shared/polling/poll-message.ts';
 import { PollService, type PollServiceDependencies } from '../shared/polling/poller.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
+import { WebhookSignalHandler } from '../shared/polling/webhook-signals.ts';
 import { ResultsStore } from '../shared/results/results-store.ts';
-import { type Container, defaultContainer, outboxPublisherOf, resultsExporterOf } from './container.ts';
+import {
+  type Container,
+  defaultContainer,
+  outboxPublisherOf,
+  outboxRepositoryOf,
+  resultsExporterOf,
+} from './container.ts';
 
 /**
  * The poll function: batches from the poll queue, each message one recording's wake-up call,
@@ -22,6 +31,8 @@ import { type Container, defaultContainer, outboxPublisherOf, resultsExporterOf 
 /** What the handler runs on. */
 export interface PollRuntime {
   readonly service: PollService;
+  /** What Zoom's webhooks said, handed over by the webhook function. */
+  readonly signals: WebhookSignalHandler;
   readonly observability: LambdaObservability;
 }
 
@@ -55,14 +66,19 @@ export function pollRuntime(container: Container, overrides: PollRuntimeOverride
   const { clock, observability } = container;
   const recordings = overrides.recordings?.(container.recordings) ?? container.recordings;
   const outbox = outboxPublisherOf(container);
+  const scheduler = overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler;
+  const observations = new DynamoPollObservations(container.dynamoDb, { tableName: resources.tableName });
+  const results = resultsStoreOf(container);
+  const exporter = resultsExporterOf(container);
+  const publisher = overrides.publisher?.(outbox) ?? outbox;
   const service = new PollService({
     repository: recordings,
-    scheduler: overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler,
+    scheduler,
     zoom: container.zoomClients,
-    observations: new DynamoPollObservations(container.dynamoDb, { tableName: resources.tableName }),
-    results: resultsStoreOf(container),
-    exporter: resultsExporterOf(container),
-    publisher: overrides.publisher?.(outbox) ?? outbox,
+    observations,
+    results,
+    exporter,
+    publisher,
     resubmitter: new IngestQueueResubmitter({
       recordings,
       requeue: new SqsIngestRequeue(container.sqs, resources.ingestQueueUrl, clock),
@@ -74,7 +90,30 @@ export function pollRuntime(container: Container, overrides: PollRuntimeOverride
     logger: observability.logger,
     metrics: observability.metrics,
   });
-  return { service, observability };
+  const shared = {
+    settings: settings.polling,
+    clock,
+    logger: observability.logger,
+    metrics: observability.metrics,
+  };
+  const amender = new ResultsAmender({
+    repository: recordings,
+    results,
+    outbox: outboxRepositoryOf(container),
+    publisher,
+    exporter,
+    ...shared,
+  });
+  const signals = new WebhookSignalHandler({
+    repository: recordings,
+    scheduler,
+    observations,
+    zoom: container.zoomClients,
+    poller: service,
+    amender,
+    ...shared,
+  });
+  return { service, signals, observability };
 }
 
 /**
@@ -90,8 +129,13 @@ export function createPollHandler(build: () => PollRuntime) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(observabilityMiddleware<SQSEvent, SQSBatchResponse>(() => current().observability))
     .handler(async (event) => {
-      const { service, observability } = current();
-      return processPollBatch(event, service, observability.logger, observability.metrics);
+      const { service, signals, observability } = current();
+      const consumer = {
+        poll: (message: PollMessage) => service.poll(message),
+        handleSignal: (signal: WebhookSignal) => signals.handle(signal),
+        handleLateCheck: (message: LateCheckMessage) => signals.handleLateCheck(message),
+      };
+      return processPollBatch(event, consumer, observability.logger, observability.metrics);
     });
 }
 

@@ -5,6 +5,7 @@ import type { LambdaObservability } from '../shared/observability/lambda-observa
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
 import type { PollScheduler } from '../shared/polling/ports.ts';
 import { Reconciler, type ReconcileSummary } from '../shared/polling/reconciler.ts';
+import { DelayedQueueSender } from '../shared/queue/delayed-sender.ts';
 import { RecordingQueries } from '../shared/recordings/queries.ts';
 import {
   type Container,
@@ -49,6 +50,7 @@ export function reconcileRuntime(
     }),
     repository: container.recordings,
     scheduler: overrides.scheduler?.(container.pollScheduler) ?? container.pollScheduler,
+    lateChecks: new DelayedQueueSender(container.sqs, resources.pollQueueUrl, clock, 'late evaluation check'),
     publisher: overrides.publisher?.(outbox) ?? outbox,
     exporter: resultsExporterOf(container),
     settings: settings.polling,

@@ -6,12 +6,49 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { LogRetentionDays } from '../../shared/config/deployment.ts';
+import type { Deployment, LogRetentionDays } from '../../shared/config/deployment.ts';
+import type { FunctionDefinition } from '../../shared/config/resources.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { grantQueueSend } from './grants.ts';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** What every function of an environment is deployed with, besides its own definition. */
+export interface EnvironmentFunctionDefaults {
+  readonly deployment: Pick<Deployment, 'functions' | 'retention'>;
+  readonly projectRoot: string;
+  /** The QM_* variables every function gets. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/** A function of the shared definitions (shared/config/resources.ts), deployed as every function is. */
+export function definedFunction(
+  scope: Construct,
+  id: string,
+  definition: FunctionDefinition,
+  description: string,
+  defaults: EnvironmentFunctionDefaults,
+  deadLetterQueue?: sqs.IQueue,
+): BundledFunction {
+  const { deployment } = defaults;
+  return new BundledFunction(scope, id, {
+    functionName: definition.name,
+    description,
+    entry: definition.entry,
+    projectRoot: defaults.projectRoot,
+    memoryMb: definition.memoryMb,
+    timeoutSeconds: definition.timeoutSeconds,
+    serviceName: definition.role,
+    environment: defaults.environment,
+    logLevel: deployment.functions.logLevel,
+    logRetentionDays: deployment.retention.logRetentionDays,
+    logRemovalPolicy: defaults.logRemovalPolicy,
+    reservedConcurrency: definition.reservedConcurrency,
+    deadLetterQueue,
+  });
+}
 
 export interface BundledFunctionProps {
   readonly functionName: string;

@@ -15,7 +15,7 @@ import {
   type QueueConsumerDefinition,
 } from '../../shared/config/resources.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
-import { BundledFunction } from './bundled-function.ts';
+import { type BundledFunction, definedFunction } from './bundled-function.ts';
 import {
   grantActions,
   grantKeyUse,
@@ -67,28 +67,13 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { resources, deployment } = props;
+    const { resources } = props;
     const create = (
       functionId: string,
       definition: FunctionDefinition,
       description: string,
       deadLetterQueue?: sqs.IQueue,
-    ) =>
-      new BundledFunction(this, functionId, {
-        functionName: definition.name,
-        description,
-        entry: definition.entry,
-        projectRoot: props.projectRoot,
-        memoryMb: definition.memoryMb,
-        timeoutSeconds: definition.timeoutSeconds,
-        serviceName: definition.role,
-        environment: props.environment,
-        logLevel: deployment.functions.logLevel,
-        logRetentionDays: deployment.retention.logRetentionDays,
-        logRemovalPolicy: props.logRemovalPolicy,
-        reservedConcurrency: definition.reservedConcurrency,
-        deadLetterQueue,
-      });
+    ) => definedFunction(this, functionId, definition, description, props, deadLetterQueue);
     this.ingest = create(
       'Ingest',
       resources.functions.ingest,

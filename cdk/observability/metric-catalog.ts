@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IngestMetric } from '../../shared/ingest/outcomes.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import { PollMetric } from '../../shared/polling/metrics.ts';
+import { WebhookMetric } from '../../shared/webhooks/metrics.ts';
 
 /**
  * The metrics the functions emit (CloudWatch EMF through Powertools) as the alarms and the
@@ -39,6 +40,7 @@ export const PIPELINE_METRICS = {
   publishFailures: PollMetric.publishFailures,
   unreadableItemsSkipped: PollMetric.unreadableItemsSkipped,
   notificationBacklog: PollMetric.notificationBacklog,
+  webhookRejected: WebhookMetric.rejected,
 } as const;
 
 /** The Zoom answer that counts as a rate-limit refusal in the 429 alarm. */

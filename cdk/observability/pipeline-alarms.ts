@@ -33,6 +33,7 @@ export interface PipelineAlarmsProps {
   readonly functionErrorRatePercent: number;
   readonly errorPeriodsToAlarm: number;
   readonly notificationBacklogPerPeriod: number;
+  readonly webhookRejectedPerPeriod: number;
   /** Queues whose oldest message's age is watched. */
   readonly workQueues: readonly MonitoredQueue[];
   /** Queues that must stay empty: a first message raises the alarm. */
@@ -167,8 +168,13 @@ export class PipelineAlarms extends Construct {
 
   /** Alarms on the functions' own metrics (Metrics Insights over the environment's series). */
   #addPipelineAlarms(): void {
-    const { environmentName, zoomRateLimitedPerPeriod, periodMinutes, notificationBacklogPerPeriod } =
-      this.#props;
+    const {
+      environmentName,
+      zoomRateLimitedPerPeriod,
+      periodMinutes,
+      notificationBacklogPerPeriod,
+      webhookRejectedPerPeriod,
+    } = this.#props;
     const alarms: readonly {
       readonly name: string;
       readonly metricName: string;
@@ -214,6 +220,13 @@ export class PipelineAlarms extends Construct {
         threshold: 1,
         description:
           'A recording ended NEEDS_REVIEW: Zoom may hold an interaction qm-ingest could not confirm. Check before resubmitting.',
+      },
+      {
+        name: 'webhook-signatures-rejected',
+        metricName: PIPELINE_METRICS.webhookRejected,
+        label: 'Webhook requests refused',
+        threshold: webhookRejectedPerPeriod,
+        description: `The webhook endpoint refused ${webhookRejectedPerPeriod} or more requests for their signature in ${periodMinutes} min: someone is probing it, or a Zoom secret's webhook_secret_token no longer matches the Zoom app's Secret Token (see the README's webhook section).`,
       },
       {
         name: 'zoom-rate-limited',

@@ -64,10 +64,15 @@ export interface LocalEnvironmentOptions {
     /**
      * Whether the simulator's scenario honours Idempotency-Key (the hostile one does not): the
      * profile says so, as a real account's must, so ingest looks an uncertain POST up instead of
-     * posting again. True when absent.
+     * posting again. False when absent, as Zoom documents no such header.
      */
     readonly honoursIdempotencyKey?: boolean | undefined;
   };
+  /** Whether the simulator's account sends webhooks (on unless `--no-webhooks`). */
+  readonly webhooks?: boolean | undefined;
+  /** Polling settings over the timing's (the bench compares schedules), and the webhooks' safety interval. */
+  readonly polling?: PollSettingsInput | undefined;
+  readonly safetyIntervalSeconds?: number | undefined;
 }
 
 interface TimingProfile {
@@ -78,10 +83,14 @@ interface TimingProfile {
     'patienceSeconds' | 'minRecheckSeconds' | 'maxRecheckSeconds'
   >;
   readonly polling: PollSettingsInput;
+  /** With webhooks on: how long polling waits between safety-net checks. */
+  readonly safetyIntervalSeconds: number;
 }
 
 const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
   interactive: {
+    // A missed event is caught within this; the default scenario's events come within a minute.
+    safetyIntervalSeconds: 20,
     // Long enough to upload a sidecar by hand after its recording.
     sidecar: { waitSeconds: 60, recheckSeconds: 5 },
     // The hostile scenario's longest analysis is 72 s here: twice that, looked at every 2 to 15 s.
@@ -100,9 +109,12 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
         overdueSlackSeconds: 10,
         notificationMinAgeSeconds: 5,
       },
+      // Without webhooks: a finished recording's pending manual evaluations looked for every 30 s for an hour.
+      lateEvaluations: { intervalSeconds: 30, windowSeconds: 3_600 },
     },
   },
   demo: {
+    safetyIntervalSeconds: 5,
     // The demo uploads its late sidecar about 2 s after the recording.
     sidecar: { waitSeconds: 6, recheckSeconds: 1 },
     uncertainPost: { patienceSeconds: 60, minRecheckSeconds: 1, maxRecheckSeconds: 3 },
@@ -120,6 +132,7 @@ const TIMINGS: Readonly<Record<LocalTiming, TimingProfile>> = {
         overdueSlackSeconds: 5,
         notificationMinAgeSeconds: 2,
       },
+      lateEvaluations: { intervalSeconds: 5, windowSeconds: 600 },
     },
   },
 };
@@ -135,7 +148,11 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
         secretName: LOCAL_ZOOM_SECRET_NAME,
         apiBaseUrl: options.zoom.apiBaseUrl,
         oauthUrl: options.zoom.oauthUrl,
-        honoursIdempotencyKey: options.zoom.honoursIdempotencyKey ?? true,
+        honoursIdempotencyKey: options.zoom.honoursIdempotencyKey ?? false,
+        webhooks: {
+          enabled: options.webhooks ?? true,
+          safetyIntervalSeconds: options.safetyIntervalSeconds ?? timing.safetyIntervalSeconds,
+        },
       },
     ],
     defaultProfile: LOCAL_ZOOM_PROFILE,
@@ -149,7 +166,7 @@ export function localSettingsInput(options: LocalEnvironmentOptions): Environmen
       presign: { urlExpirySeconds: 900 },
       retries: { baseDelaySeconds: 2, maxDelaySeconds: 30, rateLimitJitterSeconds: 1 },
     },
-    polling: timing.polling,
+    polling: { ...timing.polling, ...options.polling },
   };
 }
 

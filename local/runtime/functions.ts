@@ -13,6 +13,8 @@ import { type RuntimeConfig, toRuntimeVariables } from '../../shared/config/runt
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import {
   type FunctionSettings,
+  type InvocationResult,
+  invokeHandler,
   type LambdaHandler,
   type RunningSchedule,
   type RunningSqsEventSource,
@@ -48,6 +50,8 @@ export interface LocalFunctionsOptions {
 export interface LocalFunctions {
   /** Execution environments started and alive, per function. */
   environments(): Readonly<Record<FunctionRole, { readonly started: number; readonly alive: number }>>;
+  /** Invokes the webhook function as its HTTP API does, with an API Gateway (payload 2.0) event. */
+  invokeWebhook(event: unknown): Promise<InvocationResult<unknown>>;
   /** Stops the triggers (waiting for invocations in flight), then the functions. */
   stop(): Promise<void>;
 }
@@ -90,6 +94,8 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
         FunctionRole,
         { started: number; alive: number }
       >,
+    invokeWebhook: (event) =>
+      invokeHandler(hosts.webhook.handler, event, functionSettings(definitions.functions.webhook, options)),
     stop,
   };
 }

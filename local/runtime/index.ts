@@ -31,4 +31,5 @@ export {
   portOptionOf,
   portsFromBase,
 } from './ports.ts';
+export { dropCallRecording, recordingsWithKeys } from './recordings.ts';
 export { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime.ts';

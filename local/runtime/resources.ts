@@ -43,8 +43,8 @@ export interface ProvisionInput {
   readonly clients: LocalClients;
   readonly definitions: EnvironmentResources;
   readonly settings: EnvironmentSettings;
-  /** The credentials the Zoom profile's secret holds (the simulator's test values). */
-  readonly zoomCredentials: SimulatorCredentials;
+  /** The credentials the Zoom profile's secret holds (the simulator's test values), its webhook token included. */
+  readonly zoomCredentials: SimulatorCredentials & { readonly webhookSecretToken: string };
   /** The stand-in for an existing bucket, whose events come through EventBridge. */
   readonly existingBucket: string;
   /** Sets a bucket's event notifications (the local S3 emits them to SQS and EventBridge). */
@@ -221,6 +221,7 @@ async function storeZoomCredentials({ clients, settings, zoomCredentials }: Prov
     account_id: zoomCredentials.accountId,
     client_id: zoomCredentials.clientId,
     client_secret: zoomCredentials.clientSecret,
+    webhook_secret_token: zoomCredentials.webhookSecretToken,
   });
   const secretNames = [...new Set(settings.zoomProfiles.map((profile) => profile.secretName))];
   await Promise.all(

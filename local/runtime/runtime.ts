@@ -11,7 +11,12 @@ import {
 import { type ScenarioInput, startZoomSimulator, type ZoomSimulator } from '../zoom-simulator/index.ts';
 import { type LocalClients, localClients } from './aws-clients.ts';
 import { type DataPaths, dataPaths, markStopped, prepareDataDir, writeRuntimeState } from './data-dir.ts';
-import { type LocalTiming, localEnvironment, localExistingBucketName } from './environment.ts';
+import {
+  type LocalEnvironmentOptions,
+  type LocalTiming,
+  localEnvironment,
+  localExistingBucketName,
+} from './environment.ts';
 import { LocalRuntimeError } from './errors.ts';
 import { type RuntimeEventListener, RuntimeEvents } from './events.ts';
 import { type LocalFunctions, startLocalFunctions } from './functions.ts';
@@ -19,6 +24,7 @@ import type { LocalPorts } from './ports.ts';
 import { type ProvisionedResources, provisionLocalResources } from './resources.ts';
 import { startTopicSubscriber, type TopicSubscriber } from './subscriber.ts';
 import { startTableWatcher, type TableWatcher } from './table-watcher.ts';
+import { type LocalWebhookEndpoint, startWebhookEndpoint } from './webhook-endpoint.ts';
 
 /**
  * The whole pipeline on one machine: the local AWS servers, the Zoom QM simulator, the resources
@@ -42,6 +48,10 @@ export interface LocalRuntimeOptions {
   /** The simulator's scenario: a bundled name, a file, or an object; `default` when absent. */
   readonly scenario?: ScenarioInput | string | undefined;
   readonly timing?: LocalTiming | undefined;
+  /** Whether the simulator sends webhooks to the local endpoint (default true; `--no-webhooks` turns them off). */
+  readonly webhooks?: boolean | undefined;
+  /** Overrides of the timing's polling settings and safety interval (see localEnvironment). */
+  readonly tuning?: Pick<LocalEnvironmentOptions, 'polling' | 'safetyIntervalSeconds'> | undefined;
 }
 
 export interface LocalRuntime {
@@ -72,6 +82,8 @@ export interface LocalRuntime {
   /** How long the start took, in milliseconds. */
   readonly startupMs: number;
   readonly functions: LocalFunctions;
+  /** The webhook endpoint's URL, which the simulator sends Zoom's events to; undefined with webhooks off. */
+  readonly webhookUrl: string | undefined;
   /** Listens to progress, outcomes, alerts and problems; returns the function that stops listening. */
   onEvent(listener: RuntimeEventListener): () => void;
   /** Stops everything it started, in order; safe to call more than once. */
@@ -84,6 +96,7 @@ interface Started {
   localAws?: LocalAws;
   clients?: LocalClients;
   functions?: LocalFunctions;
+  webhookEndpoint?: LocalWebhookEndpoint;
   watcher?: TableWatcher;
   subscriber?: TopicSubscriber;
 }
@@ -99,6 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const region = DEFAULT_LOCAL_REGION;
   try {
     const [simulator, localAws] = await startServers(options, paths, events, started);
+    const webhooks = options.webhooks ?? true;
     const environment = localEnvironment({
       timing: options.timing ?? 'interactive',
       zoom: {
@@ -106,6 +120,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         oauthUrl: simulator.oauthUrl,
         honoursIdempotencyKey: simulator.scenario.idempotency.mode === 'honour',
       },
+      webhooks,
+      ...options.tuning,
     });
     const location = { account: LOCAL_ACCOUNT_ID, region };
     const definitions = defineResources(environment.settings, environment.tuning, location);
@@ -115,7 +131,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clients,
       definitions,
       settings: environment.settings,
-      zoomCredentials: simulator.credentials,
+      zoomCredentials: { ...simulator.credentials, webhookSecretToken: simulator.webhooks.secretToken },
       existingBucket: localExistingBucketName(location),
       putBucketNotifications: (bucket, configuration) => localAws.s3Notifications.put(bucket, configuration),
     });
@@ -147,6 +163,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       emit,
     });
     const functions = started.functions;
+    if (webhooks) {
+      // Hosted and validated as Zoom validates an event subscription's URL, before any event.
+      started.webhookEndpoint = await startWebhookEndpoint((event) => functions.invokeWebhook(event));
+      await simulator.webhooks.subscribe(started.webhookEndpoint.url);
+    }
+    const webhookUrl = started.webhookEndpoint?.url;
     const endpoints = localAws.endpoints;
     if (paths !== undefined) {
       writeRuntimeState(paths, {
@@ -186,6 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       childPids: localAws.childPids,
       startupMs: Date.now() - startedAt,
       functions,
+      webhookUrl,
       onEvent: (listener) => events.subscribe(listener),
       stop: () => {
         stopping ??= stopAll(started, paths);
@@ -227,6 +250,9 @@ async function stopAll(started: Started, paths: DataPaths | undefined): Promise<
   const stops = new StopAttempts();
   const { attempt } = stops;
   await Promise.all([attempt(started.watcher?.stop), attempt(started.subscriber?.stop)]);
+  // The simulator's webhooks stop first: no event may reach a stopped endpoint or function.
+  await attempt(started.simulator?.webhooks.stop);
+  await attempt(started.webhookEndpoint?.stop);
   await attempt(started.functions?.stop);
   started.clients?.destroy();
   await Promise.all([attempt(started.simulator?.stop), attempt(started.localAws?.stop)]);

@@ -8,6 +8,7 @@ import {
 import * as z from 'zod';
 import {
   ALERT_MESSAGE_TYPE,
+  EVALUATION_UPDATED_MESSAGE_TYPE,
   NOTIFICATION_MESSAGE_TYPE,
   type RecordingFinishedMessage,
 } from '../../shared/notify/messages.ts';
@@ -46,7 +47,7 @@ const envelopeSchema = z.object({
 
 const finishedMessageSchema = z.object({
   schemaVersion: z.literal(1),
-  type: z.literal(NOTIFICATION_MESSAGE_TYPE),
+  type: z.enum([NOTIFICATION_MESSAGE_TYPE, EVALUATION_UPDATED_MESSAGE_TYPE]),
   notificationId: z.string(),
   environment: z.string(),
   recordingId: z.string(),
@@ -137,7 +138,7 @@ export function decodeDelivery(
     return problem('a message that is no SNS notification arrived on the subscription');
   }
   const type = envelope.MessageAttributes?.['type']?.Value;
-  if (type === NOTIFICATION_MESSAGE_TYPE) {
+  if (type === NOTIFICATION_MESSAGE_TYPE || type === EVALUATION_UPDATED_MESSAGE_TYPE) {
     const parsed = finishedMessageSchema.safeParse(parseJson(envelope.Message));
     if (!parsed.success) {
       return problem('a notification did not match its schema');

@@ -190,6 +190,24 @@ export const scenarioSchema = z.strictObject({
     })
     .prefault({}),
   faults: z.partialRecord(z.enum([...endpointNames, '*']), faultSpecSchema).default({}),
+  /**
+   * Zoom's QM webhooks, sent once a receiver subscribes (the local runtime does at start): the
+   * URL validated first, each event signed with `secretToken`, an event not answered 200/204
+   * within `timeoutMs` sent again after each of `retrySeconds` (Zoom's 5, 20 and 60 minutes,
+   * compressed by `processing.timeScale`). The rates and the delay make a Zoom whose deliveries
+   * go astray: dropped, sent twice, late, or signed with a wrong secret (then retried signed right).
+   */
+  webhooks: z
+    .strictObject({
+      secretToken: z.string().min(1).default('sim-webhook-secret-token-for-local-tests-only'),
+      timeoutMs: z.number().int().positive().max(60_000).default(3_000),
+      retrySeconds: z.array(z.number().positive()).max(10).default([300, 1_200, 3_600]),
+      dropRate: probability.default(0),
+      duplicateRate: probability.default(0),
+      misSignRate: probability.default(0),
+      delay: durationSchema.default({ kind: 'fixed', seconds: 0 }),
+    })
+    .prefault({}),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -22,6 +22,7 @@ import { Participants } from './participants.ts';
 import { createRandom } from './random.ts';
 import { RateLimitWindows, resolveLimits } from './rate-limits.ts';
 import { loadScenarioFile, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
+import { type WebhookCounters, WebhookSender } from './webhooks.ts';
 import { type ApiModes, ZoomQmApi } from './zoom-api.ts';
 
 export interface StartZoomSimulatorOptions {
@@ -48,6 +49,15 @@ export interface ZoomSimulator {
   readonly credentials: SimulatorCredentials;
   readonly scenario: Scenario;
   readonly control: SimulatorControl;
+  /** Zoom's webhooks: the secret token they are signed with, a receiver to subscribe, what was sent. */
+  readonly webhooks: {
+    readonly secretToken: string;
+    /** Validates the receiver's URL as Zoom does, then sends it every event (see webhooks.ts). */
+    subscribe(url: string): Promise<void>;
+    /** Stops sending (waits for deliveries in flight); `stop` does it too. */
+    stop(): Promise<void>;
+    counters(): WebhookCounters;
+  };
   inspect(): SimulatorSnapshot;
   /** Stops accepting requests, aborts downloads and closes every connection. */
   stop(): Promise<void>;
@@ -106,6 +116,7 @@ export async function startZoomSimulator(options: StartZoomSimulatorOptions = {}
     onReplay: () => counters.recordReplay(),
   });
   seedBackgroundInteractions(scenario, clock, store, participants);
+  const webhooks = new WebhookSender(clock, scenario, store, scenario.credentials.accountId);
   const { control, inspect } = createControl({
     clock,
     counters,
@@ -163,10 +174,17 @@ export async function startZoomSimulator(options: StartZoomSimulatorOptions = {}
     credentials: scenario.credentials,
     scenario,
     control,
+    webhooks: {
+      secretToken: scenario.webhooks.secretToken,
+      subscribe: (url) => webhooks.subscribe(url),
+      stop: () => webhooks.stop(),
+      counters: () => webhooks.counters(),
+    },
     inspect,
     stop() {
       stopped ??= (async () => {
         stopping.abort();
+        await webhooks.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await downloads.stop();

@@ -124,6 +124,12 @@ const alarmsSchema = z.strictObject({
   errorPeriodsToAlarm: z.int().min(1).max(3).default(2),
   /** Notifications the reconciler finds still pending in one period (the outbox backlog) that raise an alarm. */
   notificationBacklogPerPeriod: z.int().min(1).default(20),
+  /**
+   * Webhook requests refused for their signature (forged, stale, unsigned, unknown account) per
+   * period that raise an alarm: a few are noise from the internet, a run of them is an attack or
+   * a secret token that no longer matches the Zoom app's.
+   */
+  webhookRejectedPerPeriod: z.int().min(1).default(10),
 });
 
 const functionSchema = (defaults: { readonly memoryMb: number; readonly timeoutSeconds: number }) =>
@@ -159,6 +165,19 @@ export const runtimeTuningSchema = z.strictObject({
       ingest: queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }).prefault({}),
       poll: queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }).prefault({}),
       reconcile: functionSchema({ memoryMb: 256, timeoutSeconds: 240 }).prefault({}),
+      /**
+       * The receiver of Zoom's webhooks: it verifies, looks one recording up and queues a message,
+       * well within Zoom's 3 s; the endpoint's throttle keeps a flood (or an attacker) from
+       * spending more than this on it. Refused requests get 429 and Zoom retries them.
+       */
+      webhook: functionSchema({ memoryMb: 256, timeoutSeconds: 10 })
+        .extend({
+          throttleRatePerSecond: z.int().min(1).max(10_000).default(50),
+          throttleBurst: z.int().min(1).max(5_000).default(100),
+          /** Concurrency reserved for the receiver: at the throttle's rate, each request taking well under a second. */
+          reservedConcurrency: z.int().min(1).max(1_000).default(10),
+        })
+        .prefault({}),
       logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     })
     .prefault({}),

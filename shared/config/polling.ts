@@ -107,6 +107,27 @@ const resultsSchema = z.strictObject({
 
 export type ResultsSettings = z.output<typeof resultsSchema>;
 
+/**
+ * Manual evaluations completed after a recording finished, on an account without webhooks: each
+ * finished recording whose manual evaluations were still pending is looked at again (one detail
+ * read) every `intervalSeconds` for `windowSeconds`, at most `maxPerRun` per reconciler run; its
+ * results are amended when one completed. With webhooks, Zoom's `evaluation_completed` does it.
+ */
+const lateEvaluationsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  windowSeconds: z
+    .number()
+    .min(1)
+    .max(60 * DAY_SECONDS)
+    .default(14 * DAY_SECONDS),
+  intervalSeconds: z
+    .number()
+    .min(1)
+    .max(7 * DAY_SECONDS)
+    .default(6 * 3_600),
+  maxPerRun: z.int().min(1).max(5_000).default(100),
+});
+
 export const pollSettingsSchema = z
   .strictObject({
     /** Delay before the first status check after a successful submission. */
@@ -142,6 +163,7 @@ export const pollSettingsSchema = z
     leaseSeconds: z.number().min(1).max(3_600).default(300),
     reconciler: reconcilerSchema.prefault({}),
     results: resultsSchema.prefault({}),
+    lateEvaluations: lateEvaluationsSchema.prefault({}),
   })
   .superRefine((settings, context) => {
     const shorterThanDeadline = [

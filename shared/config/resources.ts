@@ -18,7 +18,7 @@ export interface ResourceLocation {
 }
 
 /** The functions of the pipeline, by role. */
-export const FUNCTION_ROLES = ['ingest', 'poll', 'reconcile'] as const;
+export const FUNCTION_ROLES = ['ingest', 'poll', 'reconcile', 'webhook'] as const;
 export type FunctionRole = (typeof FUNCTION_ROLES)[number];
 
 /** The queues a function consumes. */
@@ -56,6 +56,8 @@ export interface ResourceNames {
   readonly signerRotationFunction: string;
   readonly urlSignerUser: string;
   readonly reconcileSchedule: string;
+  /** The HTTP API in front of the webhook function. */
+  readonly webhookApi: string;
   readonly recordingsEventRule: string;
   /** The rule that raises an alert when someone disables the environment key or schedules its deletion. */
   readonly keyStateRule: string;
@@ -94,10 +96,16 @@ export function resourceNames(environmentName: string, location: ResourceLocatio
     notificationTopic: `${base}-notifications`,
     alertTopic: `${base}-alerts`,
     alertFallbackTopic: `${base}-alerts-undeliverable`,
-    functions: { ingest: `${base}-ingest`, poll: `${base}-poll`, reconcile: `${base}-reconcile` },
+    functions: {
+      ingest: `${base}-ingest`,
+      poll: `${base}-poll`,
+      reconcile: `${base}-reconcile`,
+      webhook: `${base}-webhook`,
+    },
     signerRotationFunction: `${base}-rotate-url-signer`,
     urlSignerUser: `${base}-url-signer`,
     reconcileSchedule: `${base}-reconcile`,
+    webhookApi: `${base}-webhook`,
     recordingsEventRule: `${base}-recordings`,
     keyStateRule: `${base}-key-state`,
     dashboard: base,
@@ -162,6 +170,15 @@ export interface ScheduledFunctionDefinition extends FunctionDefinition {
 
 /** The reconciler never runs twice at once. */
 export const RECONCILER_CONCURRENCY = 1;
+/** A function behind an HTTPS endpoint, with the endpoint's throttle (requests per second, burst). */
+export interface HttpFunctionDefinition extends FunctionDefinition {
+  /** The route Zoom posts to. */
+  readonly path: string;
+  readonly throttle: { readonly ratePerSecond: number; readonly burst: number };
+}
+
+/** The path of the webhook endpoint (the CDK stack's route and the local runtime's). */
+export const WEBHOOK_PATH = '/zoom/webhook';
 
 export interface EnvironmentResources {
   readonly names: ResourceNames;
@@ -174,6 +191,7 @@ export interface EnvironmentResources {
     readonly ingest: QueueConsumerDefinition;
     readonly poll: QueueConsumerDefinition;
     readonly reconcile: ScheduledFunctionDefinition;
+    readonly webhook: HttpFunctionDefinition;
   };
   readonly topics: { readonly notifications: string; readonly alerts: string };
 }
@@ -248,6 +266,15 @@ export function defineResources(
         ...definition('reconcile', functions.reconcile),
         reservedConcurrency: RECONCILER_CONCURRENCY,
         scheduleRateMinutes: settings.polling.reconciler.intervalMinutes,
+      },
+      webhook: {
+        ...definition('webhook', functions.webhook),
+        reservedConcurrency: functions.webhook.reservedConcurrency,
+        path: WEBHOOK_PATH,
+        throttle: {
+          ratePerSecond: functions.webhook.throttleRatePerSecond,
+          burst: functions.webhook.throttleBurst,
+        },
       },
     },
     topics: { notifications: names.notificationTopic, alerts: names.alertTopic },
@@ -398,4 +425,6 @@ export const STACK_OUTPUTS = {
   resultsExportLocation: 'ResultsExportLocation',
   urlSignerSecretName: 'UrlSignerSecretName',
   operatorRoleArn: 'OperatorRoleArn',
+  /** The URL to give Zoom's event subscription (the app's Event notification endpoint URL). */
+  webhookUrl: 'ZoomWebhookUrl',
 } as const;

@@ -89,6 +89,23 @@ export const zoomProfileSchema = z.strictObject({
    * whose Zoom has confirmed it; a retried POST then reuses the key.
    */
   honoursIdempotencyKey: z.boolean().default(false),
+  /**
+   * Zoom's QM webhooks for this account (`interaction_analysis_completed`, `evaluation_completed`),
+   * received by the webhook function and verified with the secret's `webhook_secret_token`. On,
+   * the events drive each recording to its result and polling becomes the safety net: a
+   * submitted recording is checked every `safetyIntervalSeconds` (capped by its deadline and the
+   * NO_EVALUATION grace) in case an event never comes. Off, polling follows its backoff as before.
+   */
+  webhooks: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      safetyIntervalSeconds: z
+        .number()
+        .min(1)
+        .max(6 * 3_600)
+        .default(1_800),
+    })
+    .prefault({}),
 });
 
 /** A validated profile, defaults applied. */

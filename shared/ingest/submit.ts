@@ -194,7 +194,7 @@ export class RecordingSubmitter {
         reason: `Submitted to Zoom as interaction ${interactionId} (submission ${recording.submission})`,
         interactionId,
         urlExpiresAt,
-        poll: initialPollPlan(this.#deps.settings.polling, now),
+        poll: initialPollPlan(this.#deps.settings.polling, now, request.account.profile),
       });
     } catch (error) {
       if (error instanceof TransitionConflictError || error instanceof StaleWriteError) {

@@ -23,11 +23,13 @@ export const ALERT_STATUSES = [
 
 export const NOTIFICATION_MESSAGE_TYPE = 'qm-ingest.recording.finished';
 export const ALERT_MESSAGE_TYPE = 'qm-ingest.recording.alert';
+/** A finished recording's results changed: a late manual evaluation, a re-score, a resolved dispute. */
+export const EVALUATION_UPDATED_MESSAGE_TYPE = 'qm-ingest.recording.evaluation_updated';
 
 /** The JSON body of a notification (schema version 1). */
 export interface RecordingFinishedMessage {
   readonly schemaVersion: 1;
-  readonly type: typeof NOTIFICATION_MESSAGE_TYPE;
+  readonly type: typeof NOTIFICATION_MESSAGE_TYPE | typeof EVALUATION_UPDATED_MESSAGE_TYPE;
   /** Stable across retries: drop a message whose id was already handled. */
   readonly notificationId: string;
   readonly environment: string;
@@ -74,9 +76,11 @@ export function isAlertStatus(status: TerminalStatus): boolean {
 }
 
 export function notificationMessage(notification: Notification, environment: string): OutgoingMessage {
+  const type =
+    notification.event === 'evaluation_updated' ? EVALUATION_UPDATED_MESSAGE_TYPE : NOTIFICATION_MESSAGE_TYPE;
   const message: RecordingFinishedMessage = {
     schemaVersion: 1,
-    type: NOTIFICATION_MESSAGE_TYPE,
+    type,
     notificationId: notification.notificationId,
     environment,
     recordingId: notification.recordingId,
@@ -94,13 +98,14 @@ export function notificationMessage(notification: Notification, environment: str
   };
   return {
     body: JSON.stringify(message),
-    attributes: attributesOf(notification, environment, NOTIFICATION_MESSAGE_TYPE),
+    attributes: attributesOf(notification, environment, type),
   };
 }
 
 /** The alert for a notification whose status needs a person; undefined for the others. */
 export function alertMessage(notification: Notification, environment: string): OutgoingMessage | undefined {
-  if (!isAlertStatus(notification.status)) {
+  // The status's alert went out when the recording finished; an update of its results needs no person.
+  if (notification.event === 'evaluation_updated' || !isAlertStatus(notification.status)) {
     return undefined;
   }
   const lines = [

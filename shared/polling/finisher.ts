@@ -9,7 +9,13 @@ import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { Recording, ResultsReference } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
-import { collectResults, completedManualEvaluationIds } from '../results/collect.ts';
+import {
+  type CollectedResults,
+  collectResults,
+  completedManualEvaluationIds,
+  pendingManualEvaluationIds,
+  type ResultsInput,
+} from '../results/collect.ts';
 import type { RecordingResults } from '../results/results.ts';
 import type { ResultsStore } from '../results/results-store.ts';
 import { resultsTag } from '../results/storage-plan.ts';
@@ -55,7 +61,7 @@ export type FinishOutcome =
   | { readonly kind: 'dropped'; readonly why: 'stale' };
 
 export interface RecordingFinisherDependencies {
-  readonly repository: Pick<RecordingRepository, 'transition' | 'setResults'>;
+  readonly repository: Pick<RecordingRepository, 'transition' | 'setResults' | 'setLateEvaluationCheck'>;
   readonly results: Pick<ResultsStore, 'save'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
   /** Writes each finished recording to the BI export; absent when the environment turned it off. */
@@ -125,7 +131,43 @@ export class RecordingFinisher {
         metrics: this.#metrics,
       });
     }
+    if (stored !== undefined && ending.readings !== undefined) {
+      await this.#watchForLateEvaluations(
+        finished,
+        stored.results,
+        ending.readings.reader.profile.webhooks.enabled,
+      );
+    }
     return { kind: 'finished', status: ending.status, notified };
+  }
+
+  /**
+   * A recording that finished with manual evaluations still pending, on an account without
+   * webhooks (whose events would tell), is looked at again later (the reconciler queues it). A
+   * failure to record that is logged, not thrown: the recording has finished, only its later
+   * amendment is lost.
+   */
+  async #watchForLateEvaluations(
+    finished: Recording,
+    results: RecordingResults,
+    webhooksEnabled: boolean,
+  ): Promise<void> {
+    const { lateEvaluations } = this.#deps.settings;
+    if (!lateEvaluations.enabled || webhooksEnabled || pendingManualEvaluationIds(results).length === 0) {
+      return;
+    }
+    const now = this.#deps.clock.now();
+    try {
+      await this.#deps.repository.setLateEvaluationCheck(finished, {
+        nextAt: now + lateEvaluations.intervalSeconds * 1_000,
+        until: now + lateEvaluations.windowSeconds * 1_000,
+      });
+    } catch (error) {
+      this.#logger.warn('Late manual evaluations of this recording will not be looked for', {
+        ...pollLogFields(finished),
+        error,
+      });
+    }
   }
 
   async #storeResults(
@@ -138,15 +180,18 @@ export class RecordingFinisher {
     if (detail === undefined) {
       return undefined;
     }
-    const collected = collectResults({
-      recording: claimed,
-      interactionId,
-      status,
-      collectedAt: this.#deps.clock.now(),
-      detail,
-      automated: readings.automated,
-      manualDetails: await this.#manualScorecards(detail, readings.reader),
-    });
+    const collected = await collectWithScorecards(
+      {
+        recording: claimed,
+        interactionId,
+        status,
+        collectedAt: this.#deps.clock.now(),
+        detail,
+        automated: readings.automated,
+      },
+      readings.reader,
+      this.#deps.settings,
+    );
     const location = await this.#deps.results.save(
       collected,
       resultsTag(claimed.submission, claimed.poll.pollSeq),
@@ -164,22 +209,32 @@ export class RecordingFinisher {
       return { results: collected.results, revision, reference: undefined };
     }
   }
+}
 
-  /** The scorecards of the completed manual evaluations: recorded as they are, never waited for. */
-  async #manualScorecards(
-    detail: InteractionDetail,
-    reader: PollZoomReader,
-  ): Promise<Map<string, EvaluationDetail>> {
-    const scorecards = new Map<string, EvaluationDetail>();
-    if (!this.#deps.settings.results.fetchManualEvaluationDetails) {
-      return scorecards;
-    }
-    for (const evaluationId of completedManualEvaluationIds(detail)) {
-      const scorecard = await reader.evaluation(evaluationId);
-      if (scorecard !== undefined) {
-        scorecards.set(evaluationId, scorecard);
-      }
-    }
+/** The results of what Zoom showed, with the scorecards of the completed manual evaluations read now. */
+export async function collectWithScorecards(
+  input: Omit<ResultsInput, 'manualDetails'>,
+  reader: PollZoomReader,
+  settings: PollSettings,
+): Promise<CollectedResults> {
+  return collectResults({ ...input, manualDetails: await manualScorecards(input.detail, reader, settings) });
+}
+
+/** The scorecards of the completed manual evaluations: recorded as they are, never waited for. */
+async function manualScorecards(
+  detail: InteractionDetail,
+  reader: PollZoomReader,
+  settings: PollSettings,
+): Promise<Map<string, EvaluationDetail>> {
+  const scorecards = new Map<string, EvaluationDetail>();
+  if (!settings.results.fetchManualEvaluationDetails) {
     return scorecards;
   }
+  for (const evaluationId of completedManualEvaluationIds(detail)) {
+    const scorecard = await reader.evaluation(evaluationId);
+    if (scorecard !== undefined) {
+      scorecards.set(evaluationId, scorecard);
+    }
+  }
+  return scorecards;
 }

@@ -38,4 +38,10 @@ export const PollMetric = {
   alertsPublished: 'AlertsPublished',
   publishFailures: 'PublishFailures',
   unreadableItemsSkipped: 'UnreadableItemsSkipped',
+  /** A finished recording's results amended: an evaluation completed or changed after it finished. */
+  resultsAmended: 'ResultsAmended',
+  /** Finished recordings looked at again for late manual evaluations (no webhooks), by `outcome`. */
+  lateChecks: 'LateEvaluationChecks',
+  /** Webhook signals handled by the poll function, by `signal` and what came of it (`outcome`). */
+  webhookSignals: 'WebhookSignals',
 } as const;

@@ -9,7 +9,7 @@ import {
   isConditionalCheckFailed,
   translateDynamoError,
 } from '../table/dynamo-errors.ts';
-import { recordingKey } from '../table/keys.ts';
+import { recordingKey, shortHash } from '../table/keys.ts';
 
 /**
  * What a poll learns that a later poll needs and that Zoom cannot tell again: when this
@@ -23,11 +23,18 @@ export interface PollObservations {
   analysisSeenAt(recordingId: string, submission: number): Promise<number | undefined>;
   /** Records the first sighting; returns the time that counts (an earlier one, if another poll recorded it). */
   recordAnalysisSeen(recordingId: string, submission: number, at: number, keepUntil: number): Promise<number>;
+  /** Whether a webhook event (`signalKey`: its name, subject and Zoom's `event_ts`) was already handled. */
+  signalHandled(recordingId: string, signalKey: string): Promise<boolean>;
+  /** Records a webhook event as handled, once its work is done, so Zoom's retries of it are dropped. */
+  recordSignalHandled(recordingId: string, signalKey: string, keepUntil: number): Promise<void>;
 }
 
 /** The sort key prefix of observation items (`REC#<id>` / `POLL#<submission>`). */
 export const POLL_OBSERVATION_SORT_KEY_PREFIX = 'POLL#';
 export const POLL_OBSERVATION_ITEM_TYPE = 'POLL_OBSERVATION';
+/** The sort key prefix of handled webhook events (`REC#<id>` / `SIGNAL#<hash of the event>`). */
+export const SIGNAL_SORT_KEY_PREFIX = 'SIGNAL#';
+export const SIGNAL_ITEM_TYPE = 'WEBHOOK_SIGNAL';
 
 const observationSchema = z.object({ analysisSeenAt: z.number().int().nonnegative() });
 
@@ -86,6 +93,44 @@ export class DynamoPollObservations implements PollObservations {
       return existing === undefined ? at : readObservation(existing);
     }
   }
+
+  async signalHandled(recordingId: string, signalKey: string): Promise<boolean> {
+    try {
+      const output = await this.#client.send(
+        new GetCommand({
+          TableName: this.#tableName,
+          Key: signalItemKey(recordingId, signalKey),
+          ConsistentRead: true,
+        }),
+      );
+      return output.Item !== undefined;
+    } catch (error) {
+      throw translateDynamoError(error, `reading the webhook events handled for recording ${recordingId}`);
+    }
+  }
+
+  async recordSignalHandled(recordingId: string, signalKey: string, keepUntil: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...signalItemKey(recordingId, signalKey),
+            type: SIGNAL_ITEM_TYPE,
+            recordingId,
+            [stateTableDefinition.timeToLiveAttribute]: Math.ceil(keepUntil / 1_000),
+          },
+        }),
+      );
+    } catch (error) {
+      throw translateDynamoError(error, `recording a webhook event handled for recording ${recordingId}`);
+    }
+  }
+}
+
+/** Event keys hold Zoom ids: hashed, so no id of Zoom's shapes the table's keys. */
+function signalItemKey(recordingId: string, signalKey: string): { readonly pk: string; readonly sk: string } {
+  return { pk: recordingKey(recordingId).pk, sk: `${SIGNAL_SORT_KEY_PREFIX}${shortHash(signalKey)}` };
 }
 
 function observationKey(

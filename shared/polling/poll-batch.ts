@@ -4,11 +4,23 @@ import type { Logger } from '../logging.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import { processSqsBatch } from '../queue/partial-batch.ts';
 import { PollMetric } from './metrics.ts';
-import { type PollMessage, pollMessageSchema } from './poll-message.ts';
-import type { PollOutcome, PollService } from './poller.ts';
+import {
+  type LateCheckMessage,
+  type PollMessage,
+  type PollQueueMessage,
+  pollQueueMessageSchema,
+  type WebhookSignal,
+} from './poll-message.ts';
+
+/** What the poll queue's messages are handed to: a poll (shared/polling/poller.ts) or a webhook's signal (webhook-signals.ts). */
+export interface PollQueueConsumer {
+  poll(message: PollMessage): Promise<unknown>;
+  handleSignal(signal: WebhookSignal): Promise<unknown>;
+  handleLateCheck(message: LateCheckMessage): Promise<unknown>;
+}
 
 /**
- * One batch of poll messages: each is handled on its own (in parallel: they are different
+ * One batch of poll-queue messages (polls, and the signals of Zoom's webhooks): each is handled on its own (in parallel: they are different
  * recordings, or duplicates that the poll claim sorts out), and only the failed ones are reported
  * back, so SQS retries them and deletes the rest (partial batch response).
  *
@@ -18,17 +30,17 @@ import type { PollOutcome, PollService } from './poller.ts';
  */
 export async function processPollBatch(
   event: SQSEvent,
-  service: Pick<PollService, 'poll'>,
+  consumer: PollQueueConsumer,
   logger: Logger,
   metrics: MetricsPort,
 ): Promise<SQSBatchResponse> {
-  return processSqsBatch(event, (record) => handleRecord(record, service, logger, metrics));
+  return processSqsBatch(event, (record) => handleRecord(record, consumer, logger, metrics));
 }
 
 /** Throws (after its error log) when the message must be retried. */
 async function handleRecord(
   record: SQSRecord,
-  service: Pick<PollService, 'poll'>,
+  consumer: PollQueueConsumer,
   logger: Logger,
   metrics: MetricsPort,
 ): Promise<void> {
@@ -39,7 +51,7 @@ async function handleRecord(
     return;
   }
   try {
-    const outcome: PollOutcome = await service.poll(message);
+    const outcome = await consume(consumer, message);
     logger.debug('Poll message handled', {
       messageId: record.messageId,
       recordingId: message.recordingId,
@@ -56,13 +68,24 @@ async function handleRecord(
   }
 }
 
-function readMessage(record: SQSRecord): PollMessage | undefined {
+function consume(consumer: PollQueueConsumer, message: PollQueueMessage): Promise<unknown> {
+  switch (message.kind) {
+    case 'poll':
+      return consumer.poll(message);
+    case 'webhook':
+      return consumer.handleSignal(message);
+    case 'late-check':
+      return consumer.handleLateCheck(message);
+  }
+}
+
+function readMessage(record: SQSRecord): PollQueueMessage | undefined {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
   } catch {
     return undefined;
   }
-  const parsed = pollMessageSchema.safeParse(body);
+  const parsed = pollQueueMessageSchema.safeParse(body);
   return parsed.success ? parsed.data : undefined;
 }

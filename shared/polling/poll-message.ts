@@ -14,3 +14,44 @@ export const pollMessageSchema = z.strictObject({
 });
 
 export type PollMessage = z.output<typeof pollMessageSchema>;
+
+/**
+ * What a verified Zoom webhook said about one recording, handed over by the webhook receiver
+ * (shared/webhooks/receiver.ts) so that it answers Zoom at once and the poll function does the
+ * work: a poll now (claimed like any other, so a duplicate event finds it taken), or an amendment
+ * of a finished recording's results. `dueAt` is when it was received (the queue sends it at once).
+ */
+export const webhookSignalSchema = z.strictObject({
+  kind: z.literal('webhook'),
+  recordingId: z.string().min(1),
+  signal: z.enum(['analysis-completed', 'evaluation-completed']),
+  /** The evaluation the event is about (evaluation-completed only). */
+  evaluationId: z.string().min(1).optional(),
+  /** Zoom's `evaluation_type` (MANUAL or AUTOMATED), as sent. */
+  evaluationType: z.string().optional(),
+  /** Zoom's `event_ts`: when Zoom says it happened. */
+  occurredAt: z.int().nonnegative(),
+  dueAt: z.int().positive(),
+});
+
+export type WebhookSignal = z.output<typeof webhookSignalSchema>;
+
+/**
+ * A finished recording to look at again for manual evaluations completed since (accounts without
+ * webhooks), queued by the reconciler from the recording's `lateEvaluationCheck`.
+ */
+export const lateCheckMessageSchema = z.strictObject({
+  kind: z.literal('late-check'),
+  recordingId: z.string().min(1),
+  dueAt: z.int().positive(),
+});
+
+export type LateCheckMessage = z.output<typeof lateCheckMessageSchema>;
+
+export const pollQueueMessageSchema = z.discriminatedUnion('kind', [
+  pollMessageSchema,
+  webhookSignalSchema,
+  lateCheckMessageSchema,
+]);
+
+export type PollQueueMessage = z.output<typeof pollQueueMessageSchema>;

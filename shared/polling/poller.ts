@@ -18,6 +18,7 @@ import {
   type WaitPhase,
 } from './decision.ts';
 import {
+  type AutomatedAssessment,
   assessAutomatedEvaluations,
   automatedStatesFromDetail,
   automatedStatesFromList,
@@ -28,7 +29,13 @@ import type { PollObservations } from './observations.ts';
 import type { PollMessage } from './poll-message.ts';
 import { interactionIdOf, isLostRace, pollLogFields } from './poll-recording.ts';
 import type { PollScheduler, Resubmitter, ZoomAccounts } from './ports.ts';
-import { backoffDelayMs, dueAtWithinDeadline, type RandomSource, rateLimitedDelayMs } from './schedule.ts';
+import {
+  backoffDelayMs,
+  dueAtWithinDeadline,
+  type RandomSource,
+  rateLimitedDelayMs,
+  safetyNetDelayMs,
+} from './schedule.ts';
 import { isZoomError, zoomErrorKind } from './zoom-errors.ts';
 import { PollZoomReader } from './zoom-reader.ts';
 
@@ -61,7 +68,10 @@ export type PollOutcome =
   | { readonly kind: 'resubmitted'; readonly submission: number };
 
 export interface PollServiceDependencies {
-  readonly repository: Pick<RecordingRepository, 'get' | 'schedulePoll' | 'transition' | 'setResults'>;
+  readonly repository: Pick<
+    RecordingRepository,
+    'get' | 'schedulePoll' | 'transition' | 'setResults' | 'setLateEvaluationCheck'
+  >;
   readonly scheduler: PollScheduler;
   readonly zoom: ZoomAccounts;
   readonly observations: PollObservations;
@@ -173,7 +183,7 @@ export class PollService {
     this.#logger.info('Poll decided', { ...pollLogFields(claimed), decision, zoomCalls: reader.calls });
     switch (decision.action) {
       case 'wait':
-        return this.#waitMore(claimed, decision.phase);
+        return this.#waitMore(claimed, decision.phase, reader);
       case 'resubmit':
         return this.#resubmit(claimed, decision.reason);
       case 'finish':
@@ -187,13 +197,20 @@ export class PollService {
     }
   }
 
-  /** Reads Zoom, the cheapest call first, and decides. */
+  /**
+   * Reads Zoom, the cheapest call first, and decides. With webhooks on, a poll comes when Zoom
+   * said something finished (or as the safety net), so the detail, which both decides and gives
+   * the results, is read first: one call where the list would lead to a second.
+   */
   async #observe(claimed: Recording, reader: PollZoomReader): Promise<Observation> {
+    if (reader.profile.webhooks.enabled) {
+      return this.#observeByDetail(claimed, reader);
+    }
     const interactionId = interactionIdOf(claimed);
     const context = { now: this.#deps.clock.now(), settings: this.#deps.settings, recording: claimed };
     const automated = await reader.automatedEvaluations(interactionId);
-    let assessment = assessAutomatedEvaluations(automatedStatesFromList(automated));
-    let analysisSeenAt =
+    const assessment = assessAutomatedEvaluations(automatedStatesFromList(automated));
+    const analysisSeenAt =
       assessment.kind === 'none'
         ? await this.#deps.observations.analysisSeenAt(claimed.recordingId, claimed.submission)
         : undefined;
@@ -203,30 +220,47 @@ export class PollService {
       return { decision: first, automated, detail: undefined };
     }
     const detail = await reader.interaction(interactionId);
-    if (detail !== undefined) {
-      const fromDetail = assessAutomatedEvaluations(automatedStatesFromDetail(detail));
-      if (fromDetail.kind === 'none') {
-        analysisSeenAt = await this.#deps.observations.recordAnalysisSeen(
-          claimed.recordingId,
-          claimed.submission,
-          context.now,
-          (claimed.poll.deadlineAt ?? context.now) + OBSERVATION_RETENTION_MS,
-        );
-      } else {
-        assessment = fromDetail;
-      }
-    }
+    const fromDetail = detailAssessment(detail);
     const decision = decidePoll(context, {
-      automated: assessment,
+      automated: fromDetail?.kind === 'none' || fromDetail === undefined ? assessment : fromDetail,
       interaction: detail === undefined ? 'not-found' : 'found',
-      analysisSeenAt,
+      analysisSeenAt:
+        fromDetail?.kind === 'none' ? await this.#analysisSeen(claimed, context.now) : analysisSeenAt,
     });
     return { decision, automated, detail };
   }
 
+  /** The detail alone decides (webhooks on); the analysis-seen time counts as the list path's does. */
+  async #observeByDetail(claimed: Recording, reader: PollZoomReader): Promise<Observation> {
+    const context = { now: this.#deps.clock.now(), settings: this.#deps.settings, recording: claimed };
+    const detail = await reader.interaction(interactionIdOf(claimed));
+    const assessment = detailAssessment(detail);
+    // Only "analysed, no automated evaluation" needs the time it was first seen (its grace runs from it).
+    const analysisSeenAt =
+      assessment?.kind === 'none' ? await this.#analysisSeen(claimed, context.now) : undefined;
+    const decision = decidePoll(context, {
+      automated: assessment ?? { kind: 'none' },
+      interaction: detail === undefined ? 'not-found' : 'found',
+      analysisSeenAt,
+    });
+    return { decision, automated: [], detail };
+  }
+
+  /** Records the analysis as seen now, unless it was seen before; returns the time that counts. */
+  #analysisSeen(claimed: Recording, now: number): Promise<number> {
+    return this.#deps.observations.recordAnalysisSeen(
+      claimed.recordingId,
+      claimed.submission,
+      now,
+      (claimed.poll.deadlineAt ?? now) + OBSERVATION_RETENTION_MS,
+    );
+  }
+
   /** Keeps the recording SUBMITTED and schedules its next check; this poll counts. */
-  async #waitMore(claimed: Recording, phase: WaitPhase): Promise<PollOutcome> {
-    const delayMs = backoffDelayMs(claimed.poll.attempts + 1, this.#deps.settings.backoff, this.#random);
+  async #waitMore(claimed: Recording, phase: WaitPhase, reader: PollZoomReader): Promise<PollOutcome> {
+    const delayMs = reader.profile.webhooks.enabled
+      ? safetyNetDelayMs(phase, reader.profile.webhooks.safetyIntervalSeconds, this.#deps.settings)
+      : backoffDelayMs(claimed.poll.attempts + 1, this.#deps.settings.backoff, this.#random);
     const nextPollDueAt = await this.#scheduleNext(claimed, delayMs, true);
     return { kind: 'waiting', phase, nextPollDueAt };
   }
@@ -332,6 +366,11 @@ export class PollService {
     const { deadlineAt } = recording.poll;
     return deadlineAt !== undefined && this.#deps.clock.now() >= deadlineAt;
   }
+}
+
+/** What an interaction's detail says of its automated evaluations; undefined while Zoom does not show it. */
+function detailAssessment(detail: InteractionDetail | undefined): AutomatedAssessment | undefined {
+  return detail === undefined ? undefined : assessAutomatedEvaluations(automatedStatesFromDetail(detail));
 }
 
 /**

@@ -12,6 +12,7 @@ import type { RecordingRepository } from '../recordings/repository.ts';
 import { exportEnding, type ResultsExportPort } from '../results/bi-export.ts';
 import { formatDuration } from './decision.ts';
 import { PollMetric } from './metrics.ts';
+import type { LateCheckMessage } from './poll-message.ts';
 import { isLostRace } from './poll-recording.ts';
 import type { PollScheduler } from './ports.ts';
 import { StuckRecordingSweep, type StuckSweepSummary } from './stuck-sweep.ts';
@@ -29,9 +30,11 @@ import { StuckRecordingSweep, type StuckSweepSummary } from './stuck-sweep.ts';
  */
 
 export interface ReconcilerDependencies {
-  readonly queries: Pick<RecordingQueries, 'duePolls' | 'stuckCandidates'>;
-  readonly repository: Pick<RecordingRepository, 'schedulePoll' | 'transition'>;
+  readonly queries: Pick<RecordingQueries, 'duePolls' | 'stuckCandidates' | 'lateChecksDue'>;
+  readonly repository: Pick<RecordingRepository, 'schedulePoll' | 'transition' | 'setLateEvaluationCheck'>;
   readonly scheduler: PollScheduler;
+  /** Where finished recordings due a look for late manual evaluations go: the poll queue. */
+  readonly lateChecks: { send(message: LateCheckMessage): Promise<void> };
   readonly publisher: Pick<OutboxPublisher, 'publishPending' | 'publishOrLeavePending'>;
   /** Writes each ending to the BI export; absent when the environment turned it off. */
   readonly exporter?: ResultsExportPort | undefined;
@@ -57,6 +60,9 @@ export interface ReconcileSummary extends StuckSweepSummary {
   readonly failed: number;
   readonly notificationsPublished: number;
   readonly notificationsFailed: number;
+  /** Finished recordings queued for a look at their late manual evaluations, and checks ended at their window's end. */
+  readonly lateChecksQueued: number;
+  readonly lateChecksEnded: number;
 }
 
 type ItemOutcome = 'requeued' | 'timedOut' | 'skipped' | 'failed';
@@ -96,6 +102,7 @@ export class Reconciler {
       counts[await this.#reconcile(recording)] += 1;
     }
     const stuck = await this.#stuck.run(options.shouldStop);
+    const lateChecks = await this.#queueLateChecks(options.shouldStop);
     const notifications = await this.#deps.publisher.publishPending({
       limit: reconciler.maxNotificationsPerRun,
       createdBefore: this.#deps.clock.now() - reconciler.notificationMinAgeSeconds * 1_000,
@@ -108,9 +115,59 @@ export class Reconciler {
       ...stuck,
       notificationsPublished: notifications.published,
       notificationsFailed: notifications.failed,
+      ...lateChecks,
     };
     this.#logger.info('Reconciler run finished', { ...summary });
     return summary;
+  }
+
+  /**
+   * Finished recordings whose next look for late manual evaluations is due (accounts without
+   * webhooks): each is moved to its next look, then queued for the poll function, which reads
+   * Zoom; past its window, its check ends. Bounded per run; one failure never stops the others.
+   */
+  async #queueLateChecks(
+    shouldStop: (() => boolean) | undefined,
+  ): Promise<Pick<ReconcileSummary, 'lateChecksQueued' | 'lateChecksEnded'>> {
+    const { lateEvaluations } = this.#deps.settings;
+    const counts = { lateChecksQueued: 0, lateChecksEnded: 0 };
+    let handled = 0;
+    for await (const recording of this.#deps.queries.lateChecksDue(this.#deps.clock.now())) {
+      const check = recording.lateEvaluationCheck;
+      if (handled >= lateEvaluations.maxPerRun || shouldStop?.() === true) {
+        break;
+      }
+      handled += 1;
+      if (check === undefined) {
+        continue;
+      }
+      const now = this.#deps.clock.now();
+      try {
+        if (now >= check.until) {
+          await this.#deps.repository.setLateEvaluationCheck(recording, undefined);
+          counts.lateChecksEnded += 1;
+          continue;
+        }
+        await this.#deps.repository.setLateEvaluationCheck(recording, {
+          nextAt: Math.min(check.until, now + lateEvaluations.intervalSeconds * 1_000),
+          until: check.until,
+        });
+        await this.#deps.lateChecks.send({
+          kind: 'late-check',
+          recordingId: recording.recordingId,
+          dueAt: now,
+        });
+        counts.lateChecksQueued += 1;
+      } catch (error) {
+        if (!isLostRace(error)) {
+          this.#logger.error('Late evaluation check not queued; the next run tries again', {
+            ...recordingKeys(recording.recordingId),
+            error,
+          });
+        }
+      }
+    }
+    return counts;
   }
 
   async #reconcile(recording: Recording): Promise<ItemOutcome> {

@@ -1,5 +1,6 @@
 import { backoffCeilingMs, jitteredMs } from '../backoff.ts';
 import type { BackoffSettings, PollSettings } from '../config/polling.ts';
+import type { ZoomProfile } from '../config/zoom-profile.ts';
 import type { PollPlan } from '../recordings/transition.ts';
 
 /**
@@ -18,12 +19,32 @@ export type RandomSource = () => number;
  */
 export const MIN_POLL_DELAY_MS = 1_000;
 
-/** The first check and the deadline of a submission that Zoom has just accepted (what ingest writes with SUBMITTED). */
-export function initialPollPlan(settings: PollSettings, submittedAt: number): PollPlan {
+/**
+ * The wait before a new submission's first check: `firstDelaySeconds`, or, for an account that
+ * sends webhooks, the safety interval (its events bring the poll forward when there is news).
+ */
+export function firstPollDelaySeconds(
+  settings: Pick<PollSettings, 'firstDelaySeconds'>,
+  profile: Pick<ZoomProfile, 'webhooks'>,
+): number {
+  return profile.webhooks.enabled ? profile.webhooks.safetyIntervalSeconds : settings.firstDelaySeconds;
+}
+
+/**
+ * The first check and the deadline of a submission that Zoom has just accepted (what ingest writes
+ * with SUBMITTED); the first check waits {@link firstPollDelaySeconds} for the profile, when given.
+ */
+export function initialPollPlan(
+  settings: PollSettings,
+  submittedAt: number,
+  profile?: Pick<ZoomProfile, 'webhooks'>,
+): PollPlan {
   // Settings may hold fractions of a second; the schedule is whole epoch milliseconds.
   const deadlineAt = Math.ceil(submittedAt + settings.deadlineSeconds * 1_000);
+  const firstDelaySeconds =
+    profile === undefined ? settings.firstDelaySeconds : firstPollDelaySeconds(settings, profile);
   return {
-    nextPollDueAt: Math.min(Math.ceil(submittedAt + settings.firstDelaySeconds * 1_000), deadlineAt),
+    nextPollDueAt: Math.min(Math.ceil(submittedAt + firstDelaySeconds * 1_000), deadlineAt),
     deadlineAt,
   };
 }
@@ -92,4 +113,23 @@ function clampUnit(value: number): number {
     return 0;
   }
   return Math.min(value, 1);
+}
+
+/**
+ * The wait of a recording whose Zoom account sends webhooks: the events bring the next poll
+ * forward, so polling only has to catch one that never came, every `safetyIntervalSeconds`;
+ * sooner when the analysis was seen without an evaluation, so NO_EVALUATION is not late by more
+ * than its grace.
+ */
+export function safetyNetDelayMs(
+  phase: 'not-found' | 'evaluating' | 'awaiting-evaluations',
+  safetyIntervalSeconds: number,
+  settings: Pick<PollSettings, 'noEvaluationGraceSeconds'>,
+): number {
+  const safetyMs = safetyIntervalSeconds * 1_000;
+  const delayMs =
+    phase === 'awaiting-evaluations'
+      ? Math.min(safetyMs, settings.noEvaluationGraceSeconds * 1_000)
+      : safetyMs;
+  return Math.max(MIN_POLL_DELAY_MS, delayMs);
 }

@@ -31,6 +31,11 @@ export class PollZoomReader {
     this.#metrics = metrics;
   }
 
+  /** The Zoom profile read through (its settings decide how a poll reads). */
+  get profile(): ZoomProfile {
+    return this.#profile;
+  }
+
   /** Zoom calls made through this reader (refusals by the local limiter excluded). */
   get calls(): number {
     return this.#calls;

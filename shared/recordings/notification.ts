@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { shortHash } from '../table/keys.ts';
 import { RecordingRequestError } from './errors.ts';
 import { parseStoredItem, type Recording } from './recording.ts';
 import { isTerminal, TERMINAL_STATUSES } from './state-machine.ts';
@@ -24,6 +25,11 @@ export const notificationSchema = z.object({
   profile: z.string().min(1),
   submission: z.number().int().positive(),
   status: z.enum(TERMINAL_STATUSES),
+  /**
+   * What happened: the recording `finished`, or the results of a finished recording changed
+   * (`evaluation_updated`: a manual evaluation completed late, a re-score, a dispute resolved).
+   */
+  event: z.enum(['finished', 'evaluation_updated']).default('finished'),
   reason: z.string(),
   bucket: z.string().min(1),
   key: z.string().min(1),
@@ -90,6 +96,34 @@ export function pendingNotificationFor(recording: Recording, draft: Notification
     );
   }
   return result.data;
+}
+
+/** What changed in a finished recording's results, and when it was found. */
+export interface EvaluationUpdate {
+  readonly evaluationId: string;
+  /** A digest of the evaluation as Zoom now shows it: a re-score or a resolved dispute changes it. */
+  readonly version: string;
+  readonly occurredAt: number;
+}
+
+/**
+ * The pending `evaluation_updated` notification of a finished recording. Its id names the
+ * evaluation and its version, so finding the same update again (a duplicate webhook, a retried
+ * message, the next scheduled check) notifies once, and a later change notifies again.
+ */
+export function evaluationUpdatedNotificationFor(
+  recording: Recording,
+  draft: NotificationDraft,
+  update: EvaluationUpdate,
+): Notification {
+  const base = pendingNotificationFor(recording, draft);
+  return {
+    ...base,
+    notificationId: `${base.notificationId}-update-${shortHash(`${update.evaluationId}\n${update.version}`)}`,
+    event: 'evaluation_updated',
+    reason: `Evaluation ${update.evaluationId} of the interaction was completed or changed in Zoom after the recording finished`,
+    occurredAt: update.occurredAt,
+  };
 }
 
 export function parseNotification(item: Record<string, unknown>): Notification {

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../clock.ts';
 import { PermanentError } from '../errors.ts';
 import { StateTableIndex, stateTableDefinition } from '../table/definition.ts';
@@ -85,6 +85,29 @@ export class OutboxRepository {
       parseNotification,
       this.#onUnreadable,
     );
+  }
+
+  /**
+   * Writes a pending notification that no terminal transition carries (an update of a finished
+   * recording's results) unless one with its id exists: the id names what happened, so the same
+   * update found twice is notified once. Returns whether this call wrote it.
+   */
+  async addIfAbsent(notification: Notification): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: toNotificationItem(notification),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        return false;
+      }
+      throw translateDynamoError(error, `writing notification ${notification.notificationId}`);
+    }
   }
 
   /** One notification, read consistently. */

@@ -9,6 +9,7 @@ import {
   agentPartition,
   duePollPartition,
   indexKeyAttributes,
+  lateCheckPartition,
   STATUS_SHARD_COUNT,
   statusPartition,
   stuckWatchPartition,
@@ -126,6 +127,19 @@ export class RecordingQueries {
         before: idleBefore,
         pageSize: options.pageSize,
         operation: 'listing recordings not yet submitted',
+      }),
+    );
+  }
+
+  /** Finished recordings whose next look for late manual evaluations is due by `dueBy`, the most overdue first. */
+  lateChecksDue(dueBy: number, options: Pick<ListOptions, 'pageSize'> = {}): AsyncGenerator<Recording> {
+    return this.#parseEach(
+      queryWorkQueue(this.#client, {
+        tableName: this.#tableName,
+        partitionOf: lateCheckPartition,
+        before: dueBy + 1,
+        pageSize: options.pageSize,
+        operation: 'listing checks for late evaluations',
       }),
     );
   }

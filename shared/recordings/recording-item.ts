@@ -9,13 +9,14 @@ import {
   ItemType,
   indexKeyAttributes,
   interactionIndexEntry,
+  lateCheckIndexEntry,
   recordingKey,
   statusIndexEntry,
   stuckWatchIndexEntry,
 } from '../table/keys.ts';
 import { lastSignOfLife } from './ingest-work.ts';
 import type { Recording, RecordingMetadata } from './recording.ts';
-import { isBeforeSubmission } from './state-machine.ts';
+import { isBeforeSubmission, isTerminal } from './state-machine.ts';
 
 /**
  * How a recording maps onto its item and its index entries. Index entries are derived from the
@@ -53,7 +54,8 @@ export function recordingIndexEntries(recording: Recording): Record<RecordingInd
 
 /**
  * The one piece of work a recording is waiting for, in the sparse work index: its next poll while
- * SUBMITTED; the stuck sweep's watch while it is not yet submitted; nothing once it is final.
+ * SUBMITTED; the stuck sweep's watch while it is not yet submitted; once it is final, its next
+ * check for late manual evaluations, if it has one.
  */
 function workIndexEntryOf(recording: Recording, nextPollDueAt: number | undefined): IndexEntry | undefined {
   if (recording.status === 'SUBMITTED') {
@@ -62,7 +64,10 @@ function workIndexEntryOf(recording: Recording, nextPollDueAt: number | undefine
   if (isBeforeSubmission(recording.status)) {
     return stuckWatchIndexEntry(recording.recordingId, lastSignOfLife(recording));
   }
-  return undefined;
+  const check = recording.lateEvaluationCheck;
+  return isTerminal(recording.status) && check !== undefined
+    ? lateCheckIndexEntry(recording.recordingId, check.nextAt)
+    : undefined;
 }
 
 /** The index key attributes to set, and those to remove, for a recording as it is now. */

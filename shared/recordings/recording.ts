@@ -169,6 +169,11 @@ export const recordingSchema = z.object({
   results: resultsReferenceSchema.optional(),
   /** Present while ingest works on the recording (RECEIVED, SUBMITTING); see {@link ingestWorkSchema}. */
   ingestWork: ingestWorkSchema.optional(),
+  /**
+   * A finished recording whose manual evaluations were still pending, on an account without
+   * webhooks: checked again at `nextAt` (the reconciler queues it), until `until`.
+   */
+  lateEvaluationCheck: z.object({ nextAt: epochMillis, until: epochMillis }).optional(),
 });
 export type Recording = z.infer<typeof recordingSchema>;
 

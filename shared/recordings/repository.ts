@@ -267,6 +267,52 @@ export class RecordingRepository {
   }
 
   /**
+   * Sets (or, with undefined, ends) a finished recording's check for late manual evaluations,
+   * with its work index entry, as long as the recording is still as `current` says.
+   */
+  async setLateEvaluationCheck(
+    current: Recording,
+    check: NonNullable<Recording['lateEvaluationCheck']> | undefined,
+  ): Promise<Recording> {
+    const { lateEvaluationCheck: _previous, ...rest } = current;
+    const next: Recording = check === undefined ? rest : { ...rest, lateEvaluationCheck: check };
+    const names = new ExpressionAttributes();
+    const workIndex = indexKeyAttributes(StateTableIndex.work);
+    const expected = {
+      status: current.status,
+      submission: current.submission,
+      pollSeq: current.poll.pollSeq,
+    };
+    const set =
+      check === undefined
+        ? []
+        : [
+            `${names.name('lateEvaluationCheck')} = ${names.value(check)}`,
+            ...workIndexAssignments(names, next),
+          ];
+    const remove =
+      check === undefined
+        ? [
+            names.name('lateEvaluationCheck'),
+            names.name(workIndex.partitionKey),
+            names.name(workIndex.sortKey),
+          ]
+        : [];
+    return this.#update(
+      {
+        TableName: this.#tableName,
+        Key: recordingKey(current.recordingId),
+        UpdateExpression: updateExpression(set, remove),
+        ConditionExpression: expectationCondition(names, expected),
+        ...names.toInput(),
+      },
+      current.recordingId,
+      expected,
+      'recording a check for late evaluations',
+    );
+  }
+
+  /**
    * Rewrites ingest's record of its work on a recording it owns (RECEIVED or SUBMITTING): that it
    * waits for a re-send until `waiting.until`, or that a POST is about to be made. Conditional on
    * the recording being as `current` says, and it moves the write sequence on, so a writer that
@@ -314,7 +360,12 @@ export class RecordingRepository {
       ...(next.ingestWork === undefined ? [] : [assign('ingestWork', next.ingestWork)]),
       ...Object.entries(indexes.set).map(([attribute, value]) => assign(attribute, value)),
     ];
-    const remove = [...indexes.remove, ...(next.ingestWork === undefined ? ['ingestWork'] : [])];
+    // A status change ends any check for late evaluations: a finished recording gets its own anew.
+    const remove = [
+      ...indexes.remove,
+      'lateEvaluationCheck',
+      ...(next.ingestWork === undefined ? ['ingestWork'] : []),
+    ];
     return {
       TableName: this.#tableName,
       Key: recordingKey(next.recordingId),

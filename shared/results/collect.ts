@@ -69,6 +69,18 @@ export function completedManualEvaluationIds(detail: InteractionDetail): string[
     .map((evaluation) => evaluation.evaluation_id);
 }
 
+/** Manual statuses after which an evaluation no longer changes (short of a re-score or a dispute). */
+const FINAL_MANUAL_STATUSES: readonly (string | undefined)[] = ['Completed', 'Expired', 'Canceled'];
+
+/** The manual evaluations of collected results that are still to be completed (Pending, Active, unknown). */
+export function pendingManualEvaluationIds(results: Pick<RecordingResults, 'evaluations'>): string[] {
+  return results.evaluations
+    .filter(
+      (evaluation) => evaluation.type === 'manual' && !FINAL_MANUAL_STATUSES.includes(evaluation.status),
+    )
+    .map((evaluation) => evaluation.id);
+}
+
 function interactionResults(interactionId: string, detail: InteractionDetail): InteractionResults {
   const info = detail.interaction_info;
   const metrics = detail.metrics;

@@ -174,6 +174,15 @@ export function stuckWatchIndexEntry(recordingId: string, lastSignOfLife: number
   return workIndexEntry(stuckWatchPartition, recordingId, lastSignOfLife);
 }
 
+export function lateCheckPartition(shard: number): string {
+  return `LATE#${shard}`;
+}
+
+/** The work index entry of a finished recording whose late manual evaluations are next looked for at `at`. */
+export function lateCheckIndexEntry(recordingId: string, at: number): IndexEntry {
+  return workIndexEntry(lateCheckPartition, recordingId, at);
+}
+
 export function outboxPartition(shard: number): string {
   return `OUTBOX#${shard}`;
 }

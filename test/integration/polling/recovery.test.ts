@@ -23,6 +23,7 @@ function crashingAfterTerminalWrite(
     get: (recordingId) => repository.get(recordingId),
     schedulePoll: (current, schedule) => repository.schedulePoll(current, schedule),
     setResults: (recordingId, results) => repository.setResults(recordingId, results),
+    setLateEvaluationCheck: (current, check) => repository.setLateEvaluationCheck(current, check),
     async transition(current, transition) {
       const written = await repository.transition(current, transition);
       if (

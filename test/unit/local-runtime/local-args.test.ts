@@ -3,7 +3,7 @@ import { DEFAULT_DATA_DIR, DEMO_DATA_DIR, parseLocalArgs } from '../../../cli/lo
 import { ConfigError } from '../../../shared/errors.ts';
 
 describe('parseLocalArgs', () => {
-  it('runs interactively by default: .local/, kept data, the default scenario, ports from 4566', () => {
+  it('runs interactively by default: .local/, kept data, the default scenario, ports from 4566, webhooks on', () => {
     // Act
     const command = parseLocalArgs([]);
 
@@ -23,7 +23,18 @@ describe('parseLocalArgs', () => {
         eventBridge: 4571,
         zoom: 4572,
       },
+      webhooks: true,
     });
+  });
+
+  it("turns the simulator's webhooks off with --no-webhooks, for the demo too", () => {
+    expect(parseLocalArgs(['--no-webhooks'])).toMatchObject({ kind: 'run', webhooks: false });
+    expect(parseLocalArgs(['--demo', '2', '--no-webhooks'])).toMatchObject({
+      kind: 'run',
+      demo: 2,
+      webhooks: false,
+    });
+    expect(parseLocalArgs(['--demo', '2'])).toMatchObject({ kind: 'run', webhooks: true });
   });
 
   it('runs the demo clean, in its own folder, on free ports, with its own scenario', () => {

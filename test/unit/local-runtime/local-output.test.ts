@@ -8,6 +8,7 @@ const info: BannerInfo = {
   startupMs: 2_040,
   scenario: 'Local first run',
   zoomApiBaseUrl: 'http://127.0.0.1:4572/v2',
+  webhookUrl: 'http://127.0.0.1:41234/zoom/webhook',
   awsEnv: {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'QMINGESTLOCALACCESSKEY',
@@ -59,6 +60,13 @@ function outcomeEvent(fields: Partial<RecordingFinishedMessage>): RuntimeEvent {
 }
 
 describe('formatBanner', () => {
+  it('names the webhook endpoint, or says webhooks are off', () => {
+    expect(formatBanner(info)).toContain('  webhooks           http://127.0.0.1:41234/zoom/webhook');
+    expect(formatBanner({ ...info, webhookUrl: undefined })).toContain(
+      'webhooks           off (--no-webhooks)',
+    );
+  });
+
   it('prints the endpoints as export lines, endpoints first', () => {
     // Act
     const lines = formatBanner(info).split('\n');

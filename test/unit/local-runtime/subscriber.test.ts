@@ -16,6 +16,7 @@ const notification: Notification = {
   interactionId: 'int1',
   queueId: 'q-support',
   status: 'REJECTED',
+  event: 'finished',
   reason: 'The object is empty (0 bytes)',
   occurredAt: Date.parse('2026-11-25T12:00:00Z'),
   details: { code: 'zero-bytes' },

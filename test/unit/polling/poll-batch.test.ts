@@ -44,6 +44,12 @@ describe('a batch of poll messages', () => {
           throw new RetryableError('DynamoDB GetItem failed: InternalError');
         return { kind: 'dropped', why: 'stale' };
       },
+      handleSignal: async () => {
+        throw new Error('not called');
+      },
+      handleLateCheck: async () => {
+        throw new Error('not called');
+      },
     };
     const logger = new CapturingLogger();
 
@@ -68,6 +74,12 @@ describe('a batch of poll messages', () => {
     const logger = new CapturingLogger();
     const service = {
       poll: async (): Promise<PollOutcome> => {
+        throw new Error('not called');
+      },
+      handleSignal: async () => {
+        throw new Error('not called');
+      },
+      handleLateCheck: async () => {
         throw new Error('not called');
       },
     };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../shared/errors.ts';
 import { InMemoryMetrics } from '../../../shared/observability/metrics.ts';
 import { PollMetric } from '../../../shared/polling/metrics.ts';
+import type { LateCheckMessage } from '../../../shared/polling/poll-message.ts';
 import { Reconciler } from '../../../shared/polling/reconciler.ts';
 import type { Notification } from '../../../shared/recordings/notification.ts';
 import type { Recording } from '../../../shared/recordings/recording.ts';
@@ -9,14 +10,15 @@ import { RecordingPublisher } from '../../helpers/polling-publisher.ts';
 import { RecordingScheduler, TestClock } from './support/fakes.ts';
 import { aSubmittedRecording, HOUR, MINUTE, pollSettings, SUBMITTED_AT } from './support/fixtures.ts';
 import { InMemoryRecordings } from './support/in-memory-recordings.ts';
-import { stuckWatchOf } from './support/status-index.ts';
+import { lateChecksOf, stuckWatchOf } from './support/status-index.ts';
 
 /**
  * The due-poll and status indexes over the recordings as they were when listed (an index lags its
  * items): SUBMITTED ones due by `dueBy`, most overdue first; those of a status within a range.
  */
-function indexesOf(listed: readonly Recording[]) {
+function indexesOf(listed: readonly Recording[], store: InMemoryRecordings) {
   return {
+    lateChecksDue: lateChecksOf(() => listed.map((recording) => store.current(recording.recordingId))),
     async *duePolls(dueBy: number): AsyncGenerator<Recording> {
       yield* listed
         .filter(
@@ -51,16 +53,18 @@ function reconcilerHarness(recordings: readonly Recording[], now: number) {
       notificationMinAgeSeconds: 60,
     },
   });
+  const lateChecks: LateCheckMessage[] = [];
   const reconciler = new Reconciler({
-    queries: indexesOf(recordings),
+    queries: indexesOf(recordings, store),
     repository: store,
     scheduler,
+    lateChecks: { send: async (message) => void lateChecks.push(message) },
     publisher,
     settings,
     clock,
     metrics,
   });
-  return { clock, store, scheduler, publisher, metrics, reconciler };
+  return { clock, store, scheduler, publisher, metrics, reconciler, lateChecks, settings };
 }
 
 function dueAt(id: string, nextPollDueAt: number, deadlineAt = SUBMITTED_AT + 24 * HOUR): Recording {
@@ -69,6 +73,53 @@ function dueAt(id: string, nextPollDueAt: number, deadlineAt = SUBMITTED_AT + 24
     poll: { pollSeq: 7, attempts: 3, nextPollDueAt, deadlineAt },
   });
 }
+
+describe('the reconciler, for late manual evaluations (no webhooks)', () => {
+  const finishedAwaiting = (id: string, nextAt: number, until: number): Recording =>
+    aSubmittedRecording({
+      recordingId: id,
+      status: 'EVALUATED',
+      poll: { pollSeq: 9, attempts: 4, deadlineAt: SUBMITTED_AT + 24 * HOUR },
+      lateEvaluationCheck: { nextAt, until },
+    });
+
+  it('queues a finished recording whose check is due and moves its next check on', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + 48 * HOUR;
+    const until = now + 10 * 24 * HOUR;
+    const harness = reconcilerHarness(
+      [finishedAwaiting('due', now - MINUTE, until), finishedAwaiting('later', now + HOUR, until)],
+      now,
+    );
+
+    // Act
+    const summary = await harness.reconciler.run();
+    const again = await harness.reconciler.run();
+
+    // Assess
+    expect(summary).toMatchObject({ lateChecksQueued: 1, lateChecksEnded: 0 });
+    expect(harness.lateChecks).toEqual([{ kind: 'late-check', recordingId: 'due', dueAt: now }]);
+    expect(harness.store.current('due').lateEvaluationCheck).toEqual({
+      nextAt: now + harness.settings.lateEvaluations.intervalSeconds * 1_000,
+      until,
+    });
+    expect(again).toMatchObject({ lateChecksQueued: 0 });
+  });
+
+  it('ends a check whose window is over, without a Zoom look', async () => {
+    // Prepare
+    const now = SUBMITTED_AT + 30 * 24 * HOUR;
+    const harness = reconcilerHarness([finishedAwaiting('expired', now - HOUR, now - MINUTE)], now);
+
+    // Act
+    const summary = await harness.reconciler.run();
+
+    // Assess
+    expect(summary).toMatchObject({ lateChecksQueued: 0, lateChecksEnded: 1 });
+    expect(harness.lateChecks).toEqual([]);
+    expect(harness.store.current('expired').lateEvaluationCheck).toBeUndefined();
+  });
+});
 
 describe('the reconciler', () => {
   it('re-queues a poll overdue by more than the slack, moving its sequence on so the lost message is stale', async () => {

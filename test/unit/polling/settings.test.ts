@@ -38,6 +38,12 @@ describe('the polling settings', () => {
         fetchManualEvaluationDetails: true,
         export: { enabled: true, keyPrefix: 'export/results/', includePersonalData: false },
       },
+      lateEvaluations: {
+        enabled: true,
+        windowSeconds: 14 * 86_400,
+        intervalSeconds: 6 * 3_600,
+        maxPerRun: 100,
+      },
     });
   });
 

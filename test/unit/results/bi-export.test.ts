@@ -26,7 +26,7 @@ import {
 } from '../polling/support/fixtures.ts';
 import { InMemoryRecordings } from '../polling/support/in-memory-recordings.ts';
 import { pollHarness } from '../polling/support/poll-harness.ts';
-import { stuckWatchOf } from '../polling/support/status-index.ts';
+import { lateChecksOf, stuckWatchOf } from '../polling/support/status-index.ts';
 import { FIXED_RECORDINGS } from '../report/support/finished-recordings.ts';
 
 const s3 = mockClient(S3Client);
@@ -237,7 +237,9 @@ describe('every other writer of a terminal status exports it too', () => {
           yield forgotten;
         },
         stuckCandidates: stuckWatchOf([]),
+        lateChecksDue: lateChecksOf(() => []),
       },
+      lateChecks: { send: async () => {} },
       repository: new InMemoryRecordings(clock, forgotten),
       scheduler: new RecordingScheduler(),
       publisher: Object.assign(publisher, { publishPending: async () => ({ published: 0, failed: 0 }) }),

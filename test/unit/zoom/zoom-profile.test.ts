@@ -43,6 +43,7 @@ describe('Zoom profile configuration', () => {
       maxPageTokenRestarts: 3,
       credentialsCacheTtlMs: 300_000,
       honoursIdempotencyKey: false,
+      webhooks: { enabled: false, safetyIntervalSeconds: 1800 },
     });
   });
 

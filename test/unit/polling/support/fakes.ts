@@ -1,5 +1,5 @@
 import type { Clock } from '../../../../shared/clock.ts';
-import { parseZoomProfile } from '../../../../shared/config/zoom-profile.ts';
+import { parseZoomProfile, type ZoomProfileInput } from '../../../../shared/config/zoom-profile.ts';
 import type { PollObservations } from '../../../../shared/polling/observations.ts';
 import type {
   PollScheduler,
@@ -7,9 +7,12 @@ import type {
   ZoomAccounts,
   ZoomQmReader,
 } from '../../../../shared/polling/ports.ts';
-import type { Recording } from '../../../../shared/recordings/recording.ts';
+import type { Notification } from '../../../../shared/recordings/notification.ts';
+import type { OutboxRepository } from '../../../../shared/recordings/outbox.ts';
+import type { Recording, ResultsReference } from '../../../../shared/recordings/recording.ts';
 import type { RecordingRepository } from '../../../../shared/recordings/repository.ts';
 import type { CollectedResults } from '../../../../shared/results/collect.ts';
+import type { RecordingResults } from '../../../../shared/results/results.ts';
 import type { ResultsStore } from '../../../../shared/results/results-store.ts';
 import { resultsItemKey } from '../../../../shared/results/storage-plan.ts';
 import { ZoomNotFoundError } from '../../../../shared/zoom/errors.ts';
@@ -104,9 +107,9 @@ export class ScriptedZoom implements ZoomQmReader {
   }
 }
 
-/** Every profile served by the same scripted Zoom. */
-export function zoomAccounts(zoom: ZoomQmReader): ZoomAccounts {
-  const profile = parseZoomProfile({ name: 'default', secretName: 'qm/default' });
+/** Every profile served by the same scripted Zoom (with `settings` on top of the defaults). */
+export function zoomAccounts(zoom: ZoomQmReader, settings: Partial<ZoomProfileInput> = {}): ZoomAccounts {
+  const profile = parseZoomProfile({ name: 'default', secretName: 'qm/default', ...settings });
   return { forProfile: () => ({ profile, client: zoom }) };
 }
 
@@ -139,10 +142,20 @@ export class InMemoryObservations implements PollObservations {
     this.seen.set(key, at);
     return at;
   }
+
+  readonly signals = new Set<string>();
+
+  async signalHandled(recordingId: string, signalKey: string): Promise<boolean> {
+    return this.signals.has(`${recordingId}/${signalKey}`);
+  }
+
+  async recordSignalHandled(recordingId: string, signalKey: string): Promise<void> {
+    this.signals.add(`${recordingId}/${signalKey}`);
+  }
 }
 
 /** Keeps what it is asked to store and answers an item location. */
-export class InMemoryResults implements Pick<ResultsStore, 'save'> {
+export class InMemoryResults implements Pick<ResultsStore, 'save' | 'read'> {
   readonly saved: { readonly collected: CollectedResults; readonly tag: string }[] = [];
   failure: Error | undefined;
 
@@ -152,6 +165,29 @@ export class InMemoryResults implements Pick<ResultsStore, 'save'> {
     }
     this.saved.push({ collected, tag });
     return { kind: 'item' as const, sk: resultsItemKey(collected.results.recordingId, tag).sk };
+  }
+
+  async read(recordingId: string, location: ResultsReference['location']): Promise<RecordingResults> {
+    const found = this.saved.find(
+      (entry) => location.kind === 'item' && resultsItemKey(recordingId, entry.tag).sk === location.sk,
+    );
+    if (found === undefined) {
+      throw new Error(`No results stored at ${JSON.stringify(location)}`);
+    }
+    return { ...found.collected.results, transcript: undefined };
+  }
+}
+
+/** The outbox's conditional write of notifications no transition carries. */
+export class InMemoryOutbox implements Pick<OutboxRepository, 'addIfAbsent'> {
+  readonly added = new Map<string, Notification>();
+
+  async addIfAbsent(notification: Notification): Promise<boolean> {
+    if (this.added.has(notification.notificationId)) {
+      return false;
+    }
+    this.added.set(notification.notificationId, notification);
+    return true;
   }
 }
 

@@ -76,6 +76,20 @@ export class InMemoryRecordings
     return this.current(recordingId);
   }
 
+  async setLateEvaluationCheck(
+    current: Recording,
+    check: Recording['lateEvaluationCheck'],
+  ): Promise<Recording> {
+    this.#expect(current.recordingId, {
+      status: current.status,
+      submission: current.submission,
+      pollSeq: current.poll.pollSeq,
+    });
+    const { lateEvaluationCheck: _previous, ...stored } = this.current(current.recordingId);
+    this.put(check === undefined ? stored : { ...stored, lateEvaluationCheck: check });
+    return this.current(current.recordingId);
+  }
+
   #expect(recordingId: string, expected: Expectation): void {
     const stored = this.#items.get(recordingId);
     if (

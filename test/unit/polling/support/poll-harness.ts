@@ -1,4 +1,5 @@
 import type { PollSettingsInput } from '../../../../shared/config/polling.ts';
+import type { ZoomProfileInput } from '../../../../shared/config/zoom-profile.ts';
 import { InMemoryMetrics } from '../../../../shared/observability/metrics.ts';
 import type { PollMessage } from '../../../../shared/polling/poll-message.ts';
 import { PollService, type PollServiceDependencies } from '../../../../shared/polling/poller.ts';
@@ -32,6 +33,8 @@ export function pollHarness(
     recording?: Recording;
     settings?: PollSettingsInput;
     exporter?: PollServiceDependencies['exporter'];
+    /** The Zoom profile's settings (e.g. webhooks on). */
+    profile?: Partial<ZoomProfileInput>;
   } = {},
 ) {
   const clock = new TestClock(SUBMITTED_AT + MINUTE);
@@ -49,7 +52,7 @@ export function pollHarness(
   const service = new PollService({
     repository: recordings,
     scheduler,
-    zoom: zoomAccounts(zoom),
+    zoom: zoomAccounts(zoom, options.profile),
     observations,
     results,
     publisher,

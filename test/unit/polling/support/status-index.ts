@@ -24,6 +24,17 @@ export function statusIndexOf(listed: readonly Recording[]) {
  * RecordingQueries.stuckCandidates over the recordings as they were when listed: those not yet
  * submitted whose last sign of life is before `idleBefore`, idle the longest first, whatever their age.
  */
+/** The work index's checks for late evaluations over `listed`, as RecordingQueries.lateChecksDue answers them. */
+export function lateChecksOf(listed: () => readonly Recording[]) {
+  return async function* lateChecksDue(dueBy: number): AsyncGenerator<Recording> {
+    yield* listed()
+      .filter((recording) => (recording.lateEvaluationCheck?.nextAt ?? Number.POSITIVE_INFINITY) <= dueBy)
+      .sort(
+        (left, right) => (left.lateEvaluationCheck?.nextAt ?? 0) - (right.lateEvaluationCheck?.nextAt ?? 0),
+      );
+  };
+}
+
 export function stuckWatchOf(listed: readonly Recording[]) {
   return async function* stuckCandidates(idleBefore: number): AsyncGenerator<Recording> {
     yield* listed

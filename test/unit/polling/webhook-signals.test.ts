@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest';
+import { ResultsAmender } from '../../../shared/polling/amender.ts';
+import { PollMetric } from '../../../shared/polling/metrics.ts';
+import type { WebhookSignal } from '../../../shared/polling/poll-message.ts';
+import { WebhookSignalHandler } from '../../../shared/polling/webhook-signals.ts';
+import type { Recording } from '../../../shared/recordings/recording.ts';
+import type { ResultsExportPort } from '../../../shared/results/bi-export.ts';
+import type { EvaluationDetail } from '../../../shared/zoom/schemas.ts';
+import { InMemoryOutbox, zoomAccounts } from './support/fakes.ts';
+import {
+  automatedList,
+  evaluationDetail,
+  HOUR,
+  interactionDetail,
+  MINUTE,
+  SECOND,
+} from './support/fixtures.ts';
+import { pollHarness } from './support/poll-harness.ts';
+
+const WEBHOOKS_ON = { webhooks: { enabled: true, safetyIntervalSeconds: 1_800 } };
+const AUTOMATED = { id: 'auto-1', type: 'Automated', status: 'COMPLETED' };
+
+/** The poller's harness with the webhook handler over the same fakes, the profile's webhooks on. */
+function signalHarness(
+  profile: { webhooks: { enabled: boolean; safetyIntervalSeconds: number } } = WEBHOOKS_ON,
+) {
+  const exported: { recording: Recording; revision: number | undefined }[] = [];
+  const exporter: ResultsExportPort = {
+    write: async (recording) => {
+      exported.push({ recording, revision: recording.results?.revision });
+      return 'export-key';
+    },
+  };
+  const poller = pollHarness({ profile, exporter });
+  const outbox = new InMemoryOutbox();
+  const shared = {
+    settings: poller.settings,
+    clock: poller.clock,
+    logger: poller.logger,
+    metrics: poller.metrics,
+  };
+  const amender = new ResultsAmender({
+    repository: poller.recordings,
+    results: poller.results,
+    outbox,
+    publisher: poller.publisher,
+    exporter,
+    ...shared,
+  });
+  const handler = new WebhookSignalHandler({
+    repository: poller.recordings,
+    scheduler: poller.scheduler,
+    observations: poller.observations,
+    zoom: zoomAccounts(poller.zoom, profile),
+    poller: poller.service,
+    amender,
+    ...shared,
+  });
+  const signal = (overrides: Partial<WebhookSignal> = {}): WebhookSignal => ({
+    kind: 'webhook',
+    recordingId: poller.id,
+    signal: 'evaluation-completed',
+    evaluationId: 'auto-1',
+    evaluationType: 'AUTOMATED',
+    occurredAt: poller.clock.now() - SECOND,
+    dueAt: poller.clock.now(),
+    ...overrides,
+  });
+  return { ...poller, outbox, exported, handler, signal };
+}
+
+describe('webhook signals on the poll path', () => {
+  it('finish a recording on its automated evaluation with one detail read, long before its safety-net poll', async () => {
+    const h = signalHarness();
+    await h.recordings.schedulePoll(h.current(), {
+      nextPollDueAt: h.clock.now() + 30 * MINUTE,
+      countsAsAttempt: false,
+    });
+    h.zoom.detail = interactionDetail([AUTOMATED]);
+
+    const outcome = await h.handler.handle(h.signal());
+
+    expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED' });
+    expect(h.zoom.calls.map((call) => call.operation)).toEqual(['getInteraction']);
+    expect(h.current().status).toBe('EVALUATED');
+    expect(h.publisher.published).toHaveLength(1);
+  });
+
+  it("drop Zoom's second delivery of the same event without a Zoom call", async () => {
+    const h = signalHarness();
+    h.zoom.detail = interactionDetail([{ ...AUTOMATED, status: 'PROCESSING' }]);
+    const event = h.signal();
+    await h.handler.handle(event);
+    const callsAfterFirst = h.zoom.calls.length;
+
+    const outcome = await h.handler.handle(event);
+
+    expect(outcome).toEqual({ kind: 'duplicate' });
+    expect(h.zoom.calls).toHaveLength(callsAfterFirst);
+    expect(h.metrics.total(PollMetric.webhookSignals, { outcome: 'duplicate' })).toBe(1);
+  });
+
+  it('keep a waiting recording on the safety interval with webhooks on', async () => {
+    const h = signalHarness();
+    h.zoom.detail = interactionDetail([{ ...AUTOMATED, status: 'PROCESSING' }]);
+
+    const outcome = await h.handler.handle(h.signal());
+
+    expect(outcome).toMatchObject({ kind: 'waiting', phase: 'evaluating' });
+    expect(h.current().poll.nextPollDueAt).toBe(h.clock.now() + 30 * MINUTE);
+  });
+
+  it('note the end of the analysis without a Zoom call, the next poll at the end of the NO_EVALUATION grace', async () => {
+    const h = signalHarness();
+    await h.recordings.schedulePoll(h.current(), {
+      nextPollDueAt: h.clock.now() + 2 * HOUR,
+      countsAsAttempt: false,
+    });
+    const occurredAt = h.clock.now() - 5 * SECOND;
+
+    const outcome = await h.handler.handle(
+      h.signal({
+        signal: 'analysis-completed',
+        evaluationId: undefined,
+        evaluationType: undefined,
+        occurredAt,
+      }),
+    );
+
+    expect(outcome).toEqual({ kind: 'analysis-noted', nextPollDueAt: occurredAt + 1_800 * SECOND });
+    expect(h.zoom.calls).toEqual([]);
+    expect(await h.observations.analysisSeenAt(h.id, 1)).toBe(occurredAt);
+    expect(h.scheduler.scheduled.at(-1)?.poll.nextPollDueAt).toBe(occurredAt + 1_800 * SECOND);
+  });
+
+  it('leave a manual evaluation completed before the end to the results collected at the end', async () => {
+    const h = signalHarness();
+
+    const outcome = await h.handler.handle(h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }));
+
+    expect(outcome).toEqual({ kind: 'left-for-finish' });
+    expect(h.zoom.calls).toEqual([]);
+  });
+
+  describe('a late manual evaluation', () => {
+    /** A recording finished EVALUATED with its manual evaluation still pending, then completed in Zoom. */
+    async function finishedThenEvaluated() {
+      const h = signalHarness();
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Pending' }]);
+      await h.handler.handle(h.signal());
+      expect(h.current().status).toBe('EVALUATED');
+      h.clock.advance(2 * 24 * HOUR);
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Completed' }]);
+      h.zoom.scorecards.set('manual-1', evaluationDetail());
+      h.zoom.calls.length = 0;
+      return h;
+    }
+
+    it('amends the results, re-exports them and notifies evaluation_updated once', async () => {
+      const h = await finishedThenEvaluated();
+      const late = h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' });
+
+      const outcome = await h.handler.handle(late);
+
+      expect(outcome).toEqual({
+        kind: 'amended',
+        revision: 2,
+        changedEvaluations: ['manual-1'],
+        pendingManual: 0,
+      });
+      expect(h.current().results?.revision).toBe(2);
+      const updates = h.publisher.published.filter(
+        (notification) => notification.event === 'evaluation_updated',
+      );
+      expect(updates).toHaveLength(1);
+      expect(updates[0]?.details).toMatchObject({ updatedEvaluationId: 'manual-1', resultsRevision: 2 });
+      expect(h.exported.map((entry) => entry.revision)).toEqual([1, 2]);
+      expect(h.zoom.calls.map((call) => call.operation)).toEqual(['getInteraction', 'getEvaluation']);
+
+      // Zoom's retry of the same event, then the same evaluation found again by a later event.
+      expect(await h.handler.handle(late)).toEqual({ kind: 'duplicate' });
+      h.clock.advance(MINUTE);
+      const again = await h.handler.handle(h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }));
+      expect(again).toEqual({ kind: 'unchanged', why: 'every evaluation is as stored', pendingManual: 0 });
+      expect(
+        h.publisher.published.filter((notification) => notification.event === 'evaluation_updated'),
+      ).toHaveLength(1);
+      expect(h.current().results?.revision).toBe(2);
+    });
+
+    it.each([
+      ['re-scored', (scorecard: EvaluationDetail['scorecard']) => Object.assign(scorecard, { score: 3 })],
+      [
+        'disputed and the dispute resolved',
+        (scorecard: EvaluationDetail['scorecard']) =>
+          Object.assign(scorecard, { dispute_status: 'Complete' }),
+      ],
+    ])('notifies again when the evaluation is %s', async (_label, change) => {
+      const h = await finishedThenEvaluated();
+      await h.handler.handle(h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }));
+      h.clock.advance(HOUR);
+      const changed = structuredClone(evaluationDetail());
+      change(changed.scorecard);
+      h.zoom.scorecards.set('manual-1', changed);
+
+      const outcome = await h.handler.handle(
+        h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }),
+      );
+
+      expect(outcome).toMatchObject({ kind: 'amended', revision: 3, changedEvaluations: ['manual-1'] });
+      const updates = h.publisher.published.filter(
+        (notification) => notification.event === 'evaluation_updated',
+      );
+      expect(updates).toHaveLength(2);
+      expect(new Set(updates.map((notification) => notification.notificationId)).size).toBe(2);
+    });
+  });
+
+  describe('without webhooks', () => {
+    const WEBHOOKS_OFF = { webhooks: { enabled: false, safetyIntervalSeconds: 1_800 } };
+
+    it('watches a recording finished with a manual evaluation pending, then amends it and ends the watch once it completed', async () => {
+      // Prepare: the poll finds the automated evaluation done, the manual one pending.
+      const h = signalHarness(WEBHOOKS_OFF);
+      h.zoom.automated = automatedList([{ id: 'auto-1', status: 'COMPLETED' }]);
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Pending' }]);
+      await h.service.poll(h.message());
+      const watched = h.current();
+      h.clock.advance(6 * HOUR);
+      const still = await h.handler.handleLateCheck({
+        kind: 'late-check',
+        recordingId: h.id,
+        dueAt: h.clock.now(),
+      });
+      h.clock.advance(2 * 24 * HOUR);
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Completed' }]);
+      h.zoom.scorecards.set('manual-1', evaluationDetail());
+
+      // Act
+      const outcome = await h.handler.handleLateCheck({
+        kind: 'late-check',
+        recordingId: h.id,
+        dueAt: h.clock.now(),
+      });
+
+      // Assess
+      expect(watched.status).toBe('EVALUATED');
+      expect(watched.lateEvaluationCheck).toEqual({
+        nextAt: watched.statusChangedAt + h.settings.lateEvaluations.intervalSeconds * 1_000,
+        until: watched.statusChangedAt + h.settings.lateEvaluations.windowSeconds * 1_000,
+      });
+      expect(still).toEqual({ kind: 'unchanged', why: 'every evaluation is as stored', pendingManual: 1 });
+      expect(outcome).toMatchObject({
+        kind: 'amended',
+        revision: 2,
+        changedEvaluations: ['manual-1'],
+        pendingManual: 0,
+      });
+      expect(h.current().lateEvaluationCheck).toBeUndefined();
+      expect(
+        h.publisher.published.filter((notification) => notification.event === 'evaluation_updated'),
+      ).toHaveLength(1);
+    });
+
+    it('watches nothing when every manual evaluation was final at the end', async () => {
+      const h = signalHarness(WEBHOOKS_OFF);
+      h.zoom.automated = automatedList([{ id: 'auto-1', status: 'COMPLETED' }]);
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Expired' }]);
+
+      await h.service.poll(h.message());
+
+      expect(h.current().status).toBe('EVALUATED');
+      expect(h.current().lateEvaluationCheck).toBeUndefined();
+    });
+
+    it('watches nothing with webhooks on: the events tell', async () => {
+      const h = signalHarness();
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'manual-1', type: 'Manual', status: 'Pending' }]);
+
+      await h.service.poll(h.message());
+
+      expect(h.current().status).toBe('EVALUATED');
+      expect(h.current().lateEvaluationCheck).toBeUndefined();
+    });
+  });
+});
