@@ -48,11 +48,29 @@ const benchmarks: readonly Benchmark[] = [
   },
 ];
 
-async function main(): Promise<number> {
+/**
+ * The benchmarks whose name contains one of the words given (`npm run bench -- webhooks`), all
+ * when none is: one figure can be measured again without the whole run's minutes.
+ */
+function selected(words: readonly string[]): readonly Benchmark[] {
+  const wanted = words.map((word) => word.toLowerCase());
+  return wanted.length === 0
+    ? benchmarks
+    : benchmarks.filter((benchmark) => wanted.some((word) => benchmark.name.includes(word)));
+}
+
+async function main(words: readonly string[]): Promise<number> {
   const started = performance.now();
   console.log(`qm-ingest bench: Node.js ${process.version}, ${process.platform}/${process.arch}\n`);
+  const chosen = selected(words);
+  if (chosen.length === 0) {
+    console.error(
+      `No benchmark named like ${words.join(', ')}; the benchmarks are: ${benchmarks.map((benchmark) => benchmark.name).join(', ')}`,
+    );
+    return 1;
+  }
   let failures = 0;
-  for (const benchmark of benchmarks) {
+  for (const benchmark of chosen) {
     const benchStarted = performance.now();
     try {
       const tables = [await benchmark.run()].flat();
@@ -71,4 +89,4 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+process.exitCode = await main(process.argv.slice(2));

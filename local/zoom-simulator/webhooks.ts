@@ -14,6 +14,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
+import { evaluationResult } from './content/evaluation-content.ts';
 import type { InteractionRecord, InteractionStore } from './interactions.ts';
 import { createRandom, type Random, sampleDurationMs } from './random.ts';
 import type { Scenario } from './scenario.ts';
@@ -231,19 +232,21 @@ export class WebhookSender {
     const completed = [
       ...record.automated
         .filter((evaluation) => evaluation.finalStatus === 'COMPLETED')
-        .map((evaluation) => ({ id: evaluation.id, at: evaluation.finalAt, type: 'AUTOMATED' })),
+        .map((evaluation) => ({ evaluation, at: evaluation.finalAt, type: 'AUTOMATED' })),
       ...(record.manual?.finalStatus === 'Completed'
-        ? [{ id: record.manual.id, at: record.manual.finalAt, type: 'MANUAL' }]
+        ? [{ evaluation: record.manual, at: record.manual.finalAt, type: 'MANUAL' }]
         : []),
     ];
-    for (const evaluation of completed) {
-      if (evaluation.at === undefined) continue;
+    for (const { evaluation, at, type } of completed) {
+      if (at === undefined) continue;
+      // The result the detail shows once it completed, in the event's documented fields.
+      const result = evaluationResult(this.#scenario.seed, evaluation, true);
       events.push({
         key: `${record.id}:evaluation:${evaluation.id}`,
-        at: evaluation.at,
+        at,
         body: {
           event: 'quality_management.evaluation_completed',
-          event_ts: Math.round(evaluation.at),
+          event_ts: Math.round(at),
           payload: {
             account_id: this.#accountId,
             object: {
@@ -251,7 +254,12 @@ export class WebhookSender {
               evaluation_id: evaluation.id,
               agent_user_id: agent.agent_user_id,
               agent_info: agent,
-              evaluation_type: evaluation.type,
+              scorecard_name: result.scorecard.name,
+              scoring_format: result.scorecard.scoringFormat,
+              total_possible_score: result.totalScore,
+              evaluation_score: result.score,
+              evaluation_score_ratio: result.scoreRate,
+              evaluation_type: type,
             },
           },
         },

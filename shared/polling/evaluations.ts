@@ -63,6 +63,17 @@ export function automatedStatesFromDetail(detail: InteractionDetail): AutomatedE
     }));
 }
 
+/** The automated evaluations an evaluation snapshot lists (statuses as the detail read or an event left them). */
+export function automatedStatesFromSnapshot(
+  evaluations: readonly { readonly id: string; readonly status?: string | undefined }[],
+): AutomatedEvaluationState[] {
+  return evaluations.map((evaluation) => ({
+    id: evaluation.id,
+    status: asAutomatedStatus(evaluation.status),
+    interactionDeleted: false,
+  }));
+}
+
 /** Decides what a set of automated evaluations says (see {@link AutomatedAssessment}). */
 export function assessAutomatedEvaluations(
   evaluations: readonly AutomatedEvaluationState[],

@@ -47,6 +47,8 @@ export interface Ending {
   readonly reason: string;
   /** The results to collect, when the interaction exists in Zoom. */
   readonly readings?: ZoomReadings | undefined;
+  /** Results already collected (an evaluation snapshot completed by events): stored as they are. */
+  readonly collected?: CollectedResults | undefined;
 }
 
 /** Results stored at the end; `reference` is the recording's reference to them, unless newer ones won. */
@@ -93,10 +95,7 @@ export class RecordingFinisher {
 
   /** Ends the claimed recording. Zoom is read before anything is written, so a Zoom failure changes nothing. */
   async finish(claimed: Recording, ending: Ending): Promise<FinishOutcome> {
-    const stored =
-      ending.readings === undefined
-        ? undefined
-        : await this.#storeResults(claimed, ending.status, ending.readings);
+    const stored = await this.#storeResults(claimed, ending);
     const polls = claimed.poll.attempts + 1;
     const draft = {
       details: finishedDetails({ results: stored?.results, polls, resultsRevision: stored?.revision }),
@@ -170,28 +169,15 @@ export class RecordingFinisher {
     }
   }
 
-  async #storeResults(
-    claimed: Recording,
-    status: PollFinalStatus,
-    readings: ZoomReadings,
-  ): Promise<StoredResults | undefined> {
-    const interactionId = interactionIdOf(claimed);
-    const detail = readings.detail ?? (await readings.reader.interaction(interactionId));
-    if (detail === undefined) {
+  async #storeResults(claimed: Recording, ending: Ending): Promise<StoredResults | undefined> {
+    const collected =
+      ending.collected ??
+      (ending.readings === undefined
+        ? undefined
+        : await this.#collect(claimed, ending.status, ending.readings));
+    if (collected === undefined) {
       return undefined;
     }
-    const collected = await collectWithScorecards(
-      {
-        recording: claimed,
-        interactionId,
-        status,
-        collectedAt: this.#deps.clock.now(),
-        detail,
-        automated: readings.automated,
-      },
-      readings.reader,
-      this.#deps.settings,
-    );
     const location = await this.#deps.results.save(
       collected,
       resultsTag(claimed.submission, claimed.poll.pollSeq),
@@ -208,6 +194,31 @@ export class RecordingFinisher {
       this.#logger.info('Newer results already stored; these are kept unreferenced', pollLogFields(claimed));
       return { results: collected.results, revision, reference: undefined };
     }
+  }
+
+  /** The results of what the poll read (the detail read now if it was not). */
+  async #collect(
+    claimed: Recording,
+    status: PollFinalStatus,
+    readings: ZoomReadings,
+  ): Promise<CollectedResults | undefined> {
+    const interactionId = interactionIdOf(claimed);
+    const detail = readings.detail ?? (await readings.reader.interaction(interactionId));
+    if (detail === undefined) {
+      return undefined;
+    }
+    return collectWithScorecards(
+      {
+        recording: claimed,
+        interactionId,
+        status,
+        collectedAt: this.#deps.clock.now(),
+        detail,
+        automated: readings.automated,
+      },
+      readings.reader,
+      this.#deps.settings,
+    );
   }
 }
 

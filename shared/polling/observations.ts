@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { parseStoredItem } from '../recordings/recording.ts';
+import { parseStoredItem, resultsReferenceSchema } from '../recordings/recording.ts';
 import { stateTableDefinition } from '../table/definition.ts';
 import { documentClientOf } from '../table/document-client.ts';
 import {
@@ -10,6 +10,7 @@ import {
   translateDynamoError,
 } from '../table/dynamo-errors.ts';
 import { recordingKey, shortHash } from '../table/keys.ts';
+import { reportedEvaluationSchema } from './poll-message.ts';
 
 /**
  * What a poll learns that a later poll needs and that Zoom cannot tell again: when this
@@ -17,6 +18,11 @@ import { recordingKey, shortHash } from '../table/keys.ts';
  * NO_EVALUATION grace period runs from then, and later polls need no MEDIUM call to know the
  * analysis is done. Kept in the state table (the source of truth for polling), in a small item of
  * the recording's partition, one per submission, removed by TTL after the deadline.
+ *
+ * With webhooks on, also what the last detail read showed while automated evaluations were still
+ * processing (the evaluation snapshot): the results collected from it and its automated
+ * evaluations, so each `evaluation_completed` event of an evaluation it lists can complete it from
+ * the event's own fields, and the last one finish the recording, without reading Zoom again.
  */
 export interface PollObservations {
   /** When the submission's interaction was first seen analysed, if it was. */
@@ -27,11 +33,40 @@ export interface PollObservations {
   signalHandled(recordingId: string, signalKey: string): Promise<boolean>;
   /** Records a webhook event as handled, once its work is done, so Zoom's retries of it are dropped. */
   recordSignalHandled(recordingId: string, signalKey: string, keepUntil: number): Promise<void>;
+  /** The submission's evaluation snapshot, if a detail read left one. */
+  evaluationSnapshot(recordingId: string, submission: number): Promise<EvaluationSnapshot | undefined>;
+  /** Stores the submission's evaluation snapshot in place of the one before. */
+  recordEvaluationSnapshot(
+    recordingId: string,
+    submission: number,
+    snapshot: EvaluationSnapshot,
+    keepUntil: number,
+  ): Promise<void>;
+  /** Forgets it (the interaction changed in a way it does not show): the next event reads the detail. */
+  forgetEvaluationSnapshot(recordingId: string, submission: number): Promise<void>;
 }
+
+const evaluationSnapshotSchema = z.object({
+  /** The results collected from the detail read (stored like results; no recording references them). */
+  location: resultsReferenceSchema.shape.location,
+  /** The automated evaluations that read listed, with the results events reported for them since. */
+  automated: z.array(
+    z.object({
+      id: z.string().min(1),
+      status: z.string().optional(),
+      reported: reportedEvaluationSchema.optional(),
+    }),
+  ),
+});
+
+export type EvaluationSnapshot = z.output<typeof evaluationSnapshotSchema>;
 
 /** The sort key prefix of observation items (`REC#<id>` / `POLL#<submission>`). */
 export const POLL_OBSERVATION_SORT_KEY_PREFIX = 'POLL#';
 export const POLL_OBSERVATION_ITEM_TYPE = 'POLL_OBSERVATION';
+/** The sort key prefix of evaluation snapshots (`REC#<id>` / `EVALUATIONS#<submission>`). */
+export const EVALUATION_SNAPSHOT_SORT_KEY_PREFIX = 'EVALUATIONS#';
+export const EVALUATION_SNAPSHOT_ITEM_TYPE = 'EVALUATION_SNAPSHOT';
 /** The sort key prefix of handled webhook events (`REC#<id>` / `SIGNAL#<hash of the event>`). */
 export const SIGNAL_SORT_KEY_PREFIX = 'SIGNAL#';
 export const SIGNAL_ITEM_TYPE = 'WEBHOOK_SIGNAL';
@@ -126,6 +161,67 @@ export class DynamoPollObservations implements PollObservations {
       throw translateDynamoError(error, `recording a webhook event handled for recording ${recordingId}`);
     }
   }
+
+  async evaluationSnapshot(recordingId: string, submission: number): Promise<EvaluationSnapshot | undefined> {
+    try {
+      const output = await this.#client.send(
+        new GetCommand({
+          TableName: this.#tableName,
+          Key: snapshotKey(recordingId, submission),
+          ConsistentRead: true,
+        }),
+      );
+      return output.Item === undefined
+        ? undefined
+        : parseStoredItem(
+            evaluationSnapshotSchema,
+            output.Item,
+            `Evaluation snapshot ${String(output.Item['sk'])}`,
+            1,
+          );
+    } catch (error) {
+      throw translateDynamoError(error, `reading the evaluation snapshot of recording ${recordingId}`);
+    }
+  }
+
+  async recordEvaluationSnapshot(
+    recordingId: string,
+    submission: number,
+    snapshot: EvaluationSnapshot,
+    keepUntil: number,
+  ): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...snapshotKey(recordingId, submission),
+            type: EVALUATION_SNAPSHOT_ITEM_TYPE,
+            recordingId,
+            submission,
+            ...evaluationSnapshotSchema.parse(snapshot),
+            [stateTableDefinition.timeToLiveAttribute]: Math.ceil(keepUntil / 1_000),
+          },
+        }),
+      );
+    } catch (error) {
+      throw translateDynamoError(error, `storing the evaluation snapshot of recording ${recordingId}`);
+    }
+  }
+
+  async forgetEvaluationSnapshot(recordingId: string, submission: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteCommand({ TableName: this.#tableName, Key: snapshotKey(recordingId, submission) }),
+      );
+    } catch (error) {
+      throw translateDynamoError(error, `forgetting the evaluation snapshot of recording ${recordingId}`);
+    }
+  }
+}
+
+function snapshotKey(recordingId: string, submission: number): { readonly pk: string; readonly sk: string } {
+  return { pk: recordingKey(recordingId).pk, sk: `${EVALUATION_SNAPSHOT_SORT_KEY_PREFIX}${submission}` };
 }
 
 /** Event keys hold Zoom ids: hashed, so no id of Zoom's shapes the table's keys. */

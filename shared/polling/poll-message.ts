@@ -16,6 +16,21 @@ export const pollMessageSchema = z.strictObject({
 export type PollMessage = z.output<typeof pollMessageSchema>;
 
 /**
+ * The result an `evaluation_completed` event carries (Zoom's scorecard_name, scoring_format,
+ * total_possible_score, evaluation_score, evaluation_score_ratio): enough to complete an automated
+ * evaluation already known from the interaction's detail without reading it again.
+ */
+export const reportedEvaluationSchema = z.strictObject({
+  scorecardName: z.string().optional(),
+  scoringFormat: z.string().optional(),
+  score: z.number().optional(),
+  totalScore: z.number().optional(),
+  scoreRate: z.number().optional(),
+});
+
+export type ReportedEvaluation = z.output<typeof reportedEvaluationSchema>;
+
+/**
  * What a verified Zoom webhook said about one recording, handed over by the webhook receiver
  * (shared/webhooks/receiver.ts) so that it answers Zoom at once and the poll function does the
  * work: a poll now (claimed like any other, so a duplicate event finds it taken), or an amendment
@@ -29,6 +44,8 @@ export const webhookSignalSchema = z.strictObject({
   evaluationId: z.string().min(1).optional(),
   /** Zoom's `evaluation_type` (MANUAL or AUTOMATED), as sent. */
   evaluationType: z.string().optional(),
+  /** The evaluation's result as the event reported it (evaluation-completed only). */
+  reported: reportedEvaluationSchema.optional(),
   /** Zoom's `event_ts`: when Zoom says it happened. */
   occurredAt: z.int().nonnegative(),
   dueAt: z.int().positive(),

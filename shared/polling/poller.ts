@@ -1,13 +1,15 @@
 import type { Clock } from '../clock.ts';
 import type { PollSettings } from '../config/polling.ts';
-import { isRetryable, PermanentError } from '../errors.ts';
+import { isRetryable, PermanentError, RetryableError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logging.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { isAutomaticResubmission } from '../recordings/state-machine.ts';
+import { collectResults, completedByEvents, type ReportedResult } from '../results/collect.ts';
 import type { ResultsStore } from '../results/results-store.ts';
+import { resultsTag } from '../results/storage-plan.ts';
 import { isAlertWorthy, ZoomRateLimitedError } from '../zoom/errors.ts';
 import type { AutomatedEvaluation, InteractionDetail } from '../zoom/schemas.ts';
 import {
@@ -22,10 +24,11 @@ import {
   assessAutomatedEvaluations,
   automatedStatesFromDetail,
   automatedStatesFromList,
+  automatedStatesFromSnapshot,
 } from './evaluations.ts';
 import { RecordingFinisher, type RecordingFinisherDependencies } from './finisher.ts';
 import { PollMetric } from './metrics.ts';
-import type { PollObservations } from './observations.ts';
+import type { EvaluationSnapshot, PollObservations } from './observations.ts';
 import type { PollMessage } from './poll-message.ts';
 import { interactionIdOf, isLostRace, pollLogFields } from './poll-recording.ts';
 import type { PollScheduler, Resubmitter, ZoomAccounts } from './ports.ts';
@@ -75,7 +78,7 @@ export interface PollServiceDependencies {
   readonly scheduler: PollScheduler;
   readonly zoom: ZoomAccounts;
   readonly observations: PollObservations;
-  readonly results: Pick<ResultsStore, 'save'>;
+  readonly results: Pick<ResultsStore, 'save' | 'read'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
   readonly exporter?: RecordingFinisherDependencies['exporter'];
   readonly resubmitter: Resubmitter;
@@ -183,6 +186,9 @@ export class PollService {
     this.#logger.info('Poll decided', { ...pollLogFields(claimed), decision, zoomCalls: reader.calls });
     switch (decision.action) {
       case 'wait':
+        if (decision.phase === 'evaluating' && observation.detail !== undefined) {
+          await this.#keepSnapshot(claimed, observation.detail, reader);
+        }
         return this.#waitMore(claimed, decision.phase, reader);
       case 'resubmit':
         return this.#resubmit(claimed, decision.reason);
@@ -252,8 +258,142 @@ export class PollService {
       claimed.recordingId,
       claimed.submission,
       now,
-      (claimed.poll.deadlineAt ?? now) + OBSERVATION_RETENTION_MS,
+      this.#observationKeepUntil(claimed),
     );
+  }
+
+  /**
+   * Completes an automated evaluation from its `evaluation_completed` event without a Zoom call,
+   * when the evaluation snapshot (the last detail read, webhooks on) lists it as processing, and
+   * finishes the recording when no automated evaluation is left processing. Undefined when the
+   * snapshot cannot tell (none, or it does not list the evaluation): the caller reads the detail.
+   * A poll running at the same moment makes the message retried, since that poll may not know the
+   * event's result.
+   */
+  async completeFromEvent(
+    recording: Recording,
+    event: { readonly evaluationId: string; readonly reported: ReportedResult },
+  ): Promise<PollOutcome | undefined> {
+    const snapshot = await this.#deps.observations.evaluationSnapshot(
+      recording.recordingId,
+      recording.submission,
+    );
+    const known = snapshot?.automated.find((evaluation) => evaluation.id === event.evaluationId);
+    if (snapshot === undefined || known === undefined) {
+      return undefined;
+    }
+    if (known.status === 'COMPLETED') {
+      // An event already applied (Zoom's second delivery of it, or a re-delivery with a new event_ts).
+      return { kind: 'dropped', why: 'stale' };
+    }
+    const now = this.#deps.clock.now();
+    const claimed = await this.#claim(recording, now);
+    if (claimed === undefined) {
+      throw new RetryableError(
+        `Recording ${recording.recordingId} was being polled when evaluation ${event.evaluationId} completed; the event is handled again`,
+      );
+    }
+    try {
+      return await this.#applyEvent(claimed, snapshot, event);
+    } catch (error) {
+      return this.#release(claimed, error);
+    }
+  }
+
+  async #applyEvent(
+    claimed: Recording,
+    snapshot: EvaluationSnapshot,
+    event: { readonly evaluationId: string; readonly reported: ReportedResult },
+  ): Promise<PollOutcome> {
+    const automated = snapshot.automated.map((evaluation) =>
+      evaluation.id === event.evaluationId
+        ? { ...evaluation, status: 'COMPLETED', reported: event.reported }
+        : evaluation,
+    );
+    const assessment = assessAutomatedEvaluations(automatedStatesFromSnapshot(automated));
+    const context = { now: this.#deps.clock.now(), settings: this.#deps.settings, recording: claimed };
+    const decision = decidePoll(context, { automated: assessment, interaction: 'found' });
+    const reader = new PollZoomReader(this.#deps.zoom.forProfile(claimed.profile), this.#metrics);
+    this.#logger.info('Evaluation completed (webhook): decided without reading Zoom', {
+      ...pollLogFields(claimed),
+      evaluationId: event.evaluationId,
+      decision,
+    });
+    if (decision.action === 'wait') {
+      await this.#deps.observations.recordEvaluationSnapshot(
+        claimed.recordingId,
+        claimed.submission,
+        { ...snapshot, automated },
+        this.#observationKeepUntil(claimed),
+      );
+      return this.#waitMore(claimed, decision.phase, reader);
+    }
+    if (decision.action !== 'finish' || assessment.kind !== 'final') {
+      // Past the deadline with an evaluation still processing: the ordinary check decides.
+      return this.#check(claimed);
+    }
+    const stored = await this.#deps.results.read(claimed.recordingId, snapshot.location);
+    const reported = new Map(
+      automated.flatMap((evaluation) =>
+        evaluation.reported === undefined ? [] : [[evaluation.id, evaluation.reported] as const],
+      ),
+    );
+    return this.#finisher.finish(claimed, {
+      status: decision.status,
+      reason: decision.reason,
+      collected: completedByEvents(stored, reported, {
+        status: decision.status,
+        collectedAt: this.#deps.clock.now(),
+      }),
+    });
+  }
+
+  /**
+   * With webhooks on, keeps what a detail read showed while automated evaluations were processing
+   * (see PollObservations), so their events can complete them without reading it again. Only for
+   * an interaction without manual evaluations: theirs are read with the detail at the end. A
+   * failure to keep it is logged, not thrown: the next event then reads the detail, as without it.
+   */
+  async #keepSnapshot(claimed: Recording, detail: InteractionDetail, reader: PollZoomReader): Promise<void> {
+    const evaluations = detail.interaction_info.evaluations ?? [];
+    if (
+      !reader.profile.webhooks.enabled ||
+      evaluations.some((evaluation) => evaluation.evaluation_type !== 'Automated')
+    ) {
+      return;
+    }
+    try {
+      // Stored like results, referenced by no recording; the status is replaced when it finishes.
+      const collected = collectResults({
+        recording: claimed,
+        interactionId: interactionIdOf(claimed),
+        status: 'EVALUATED',
+        collectedAt: this.#deps.clock.now(),
+        detail,
+        automated: [],
+        manualDetails: new Map(),
+      });
+      const location = await this.#deps.results.save(
+        collected,
+        resultsTag(claimed.submission, claimed.poll.pollSeq),
+      );
+      const automated = automatedStatesFromDetail(detail).map(({ id, status }) => ({ id, status }));
+      await this.#deps.observations.recordEvaluationSnapshot(
+        claimed.recordingId,
+        claimed.submission,
+        { location, automated },
+        this.#observationKeepUntil(claimed),
+      );
+    } catch (error) {
+      this.#logger.warn('Evaluation snapshot not kept; the next evaluation event reads the detail', {
+        ...pollLogFields(claimed),
+        error,
+      });
+    }
+  }
+
+  #observationKeepUntil(claimed: Recording): number {
+    return (claimed.poll.deadlineAt ?? this.#deps.clock.now()) + OBSERVATION_RETENTION_MS;
   }
 
   /** Keeps the recording SUBMITTED and schedules its next check; this poll counts. */

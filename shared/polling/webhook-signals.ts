@@ -17,16 +17,22 @@ import { PollZoomReader } from './zoom-reader.ts';
 /**
  * What the poll function does with a verified Zoom webhook (handed over by the receiver):
  *
- * - `evaluation_completed` (automated) for a SUBMITTED recording: polls it now. The poll is
- *   moved to now (its sequence moves on, so the message of its safety-net poll goes stale) and
- *   claimed like any other: with webhooks on, one detail read decides and gives the results.
+ * - `evaluation_completed` (automated) for a SUBMITTED recording whose last detail read listed
+ *   that evaluation as processing (the evaluation snapshot): no Zoom call. The event's own result
+ *   (score, total, rate, scorecard, format) completes it, and the last one finishes the recording
+ *   (an interaction with two automated evaluations costs one detail read, not two).
+ * - `evaluation_completed` (automated) otherwise (the first, or one the snapshot does not list):
+ *   polls it now. The poll is moved to now (its sequence moves on, so the message of its
+ *   safety-net poll goes stale) and claimed like any other: with webhooks on, one detail read
+ *   decides and gives the results.
  * - `interaction_analysis_completed` for a SUBMITTED recording: no Zoom call. The event is the
  *   fact a detail read would give (analysed), so it is recorded as such, and the next poll is
  *   brought forward to the end of the NO_EVALUATION grace in case no evaluation follows.
  * - `evaluation_completed` for a finished recording: its results are amended (a late manual
  *   evaluation, a re-score, a resolved dispute), with an `evaluation_updated` notification.
- * - a manual evaluation completed while the recording is still SUBMITTED: nothing now; the
- *   results collected when it finishes include it.
+ * - a manual evaluation completed while the recording is still SUBMITTED: no call now; the
+ *   results collected when it finishes include it (its evaluation snapshot, which shows no manual
+ *   evaluation, is forgotten, so the finish reads the detail).
  *
  * Zoom retries an event it saw unacknowledged and may deliver one twice: an event already handled
  * (same name, subject and `event_ts`) is dropped, and the poll claim covers two copies at once.
@@ -47,7 +53,7 @@ export interface WebhookSignalHandlerDependencies {
   readonly scheduler: PollScheduler;
   readonly observations: PollObservations;
   readonly zoom: ZoomAccounts;
-  readonly poller: Pick<PollService, 'poll'>;
+  readonly poller: Pick<PollService, 'poll' | 'completeFromEvent'>;
   readonly amender: Pick<ResultsAmender, 'amend'>;
   readonly settings: PollSettings;
   readonly clock: Clock;
@@ -98,7 +104,10 @@ export class WebhookSignalHandler {
       if (signal.signal === 'analysis-completed') {
         return this.#noteAnalysis(recording, signal);
       }
-      return signal.evaluationType === 'MANUAL' ? { kind: 'left-for-finish' } : this.#pollNow(recording);
+      if (signal.evaluationType === 'MANUAL') {
+        return this.#leaveForFinish(recording);
+      }
+      return (await this.#completeFromEvent(recording, signal)) ?? this.#pollNow(recording);
     }
     if (signal.signal === 'evaluation-completed' && isAmendable(recording)) {
       const reader = new PollZoomReader(this.#deps.zoom.forProfile(recording.profile), this.#metrics);
@@ -129,6 +138,24 @@ export class WebhookSignalHandler {
     }
     this.#metrics.count(PollMetric.lateChecks, 1, { outcome: outcome.kind });
     return outcome;
+  }
+
+  /** An automated evaluation completed from the event's result, when the event has one the snapshot can take. */
+  #completeFromEvent(recording: Recording, signal: WebhookSignal): Promise<SignalOutcome | undefined> {
+    const { evaluationId, reported } = signal;
+    if (
+      signal.evaluationType !== 'AUTOMATED' ||
+      evaluationId === undefined ||
+      reported?.score === undefined
+    ) {
+      return Promise.resolve(undefined);
+    }
+    return this.#deps.poller.completeFromEvent(recording, { evaluationId, reported });
+  }
+
+  async #leaveForFinish(recording: Recording): Promise<SignalOutcome> {
+    await this.#deps.observations.forgetEvaluationSnapshot(recording.recordingId, recording.submission);
+    return { kind: 'left-for-finish' };
   }
 
   /** Brings the poll to now (unless it is due already) and runs it. */

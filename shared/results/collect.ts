@@ -59,6 +59,44 @@ export function collectResults(input: ResultsInput): CollectedResults {
   };
 }
 
+/** An automated evaluation's result as its `evaluation_completed` event reported it. */
+export interface ReportedResult {
+  readonly scorecardName?: string | undefined;
+  readonly scoringFormat?: string | undefined;
+  readonly score?: number | undefined;
+  readonly totalScore?: number | undefined;
+  readonly scoreRate?: number | undefined;
+}
+
+/**
+ * Results collected from a detail read while automated evaluations were processing, finished
+ * with what their `evaluation_completed` events reported since (by evaluation id): each such
+ * evaluation COMPLETED with the event's fields, marked as completed from the webhook. The stored
+ * transcript reference is kept: the transcript stored with the snapshot is the interaction's.
+ */
+export function completedByEvents(
+  snapshot: RecordingResults,
+  reported: ReadonlyMap<string, ReportedResult>,
+  ending: { readonly status: TerminalStatus; readonly collectedAt: number },
+): CollectedResults {
+  const evaluations = snapshot.evaluations.map((evaluation) => {
+    const result = reported.get(evaluation.id);
+    return result === undefined || evaluation.type !== 'automated'
+      ? evaluation
+      : withScoreRate({
+          ...evaluation,
+          status: 'COMPLETED',
+          scorecardName: result.scorecardName ?? evaluation.scorecardName,
+          scoringFormat: result.scoringFormat ?? evaluation.scoringFormat,
+          score: result.score,
+          totalScore: result.totalScore ?? evaluation.totalScore,
+          scoreRate: result.scoreRate,
+          completedFrom: 'webhook' as const,
+        });
+  });
+  return { results: { ...snapshot, ...ending, evaluations }, transcript: undefined };
+}
+
 /**
  * The manual evaluations of an interaction worth fetching a scorecard for: those Zoom lists as
  * Completed (before that their scorecard holds no answers).

@@ -132,6 +132,12 @@ export const evaluationResultsSchema = z.object({
   ),
   /** The scorecard's sections and questions, where Zoom gives them (manual evaluations' detail). */
   sections: z.array(sectionSchema),
+  /**
+   * `webhook` when the evaluation was completed from Zoom's `evaluation_completed` event rather than
+   * read from the interaction's detail: its status, score, total, rate, scorecard name and format
+   * are the event's; the rest is as the last detail read showed it (still processing then).
+   */
+  completedFrom: z.literal('webhook').optional(),
 });
 export type EvaluationResults = z.infer<typeof evaluationResultsSchema>;
 

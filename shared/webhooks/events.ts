@@ -49,6 +49,12 @@ export const evaluationCompletedSchema = z.object({
       interaction_id: id.optional(),
       /** MANUAL or AUTOMATED; a value Zoom adds later is kept and treated as neither. */
       evaluation_type: z.string().optional(),
+      /** The evaluation's result as Zoom reports it in the event (all optional in Zoom's schema). */
+      scorecard_name: z.string().optional(),
+      scoring_format: z.string().optional(),
+      total_possible_score: z.number().optional(),
+      evaluation_score: z.number().optional(),
+      evaluation_score_ratio: z.number().optional(),
     }),
   }),
 });

@@ -134,10 +134,18 @@ export class WebhookReceiver {
           return this.#malformed(envelope);
         }
         const { payload, event_ts } = parsed.data;
-        return this.#forward(envelope.event, payload.account_id, payload.object.interaction_id, {
+        const { object } = payload;
+        return this.#forward(envelope.event, payload.account_id, object.interaction_id, {
           signal: 'evaluation-completed',
-          evaluationId: payload.object.evaluation_id,
-          evaluationType: payload.object.evaluation_type,
+          evaluationId: object.evaluation_id,
+          evaluationType: object.evaluation_type,
+          reported: {
+            scorecardName: object.scorecard_name,
+            scoringFormat: object.scoring_format,
+            totalScore: object.total_possible_score,
+            score: object.evaluation_score,
+            scoreRate: object.evaluation_score_ratio,
+          },
           occurredAt: event_ts,
         });
       }
@@ -155,7 +163,7 @@ export class WebhookReceiver {
     event: string,
     accountId: string,
     interactionId: string | undefined,
-    signal: Pick<WebhookSignal, 'signal' | 'evaluationId' | 'evaluationType' | 'occurredAt'>,
+    signal: Pick<WebhookSignal, 'signal' | 'evaluationId' | 'evaluationType' | 'reported' | 'occurredAt'>,
   ): Promise<WebhookResponse> {
     const recording =
       interactionId === undefined

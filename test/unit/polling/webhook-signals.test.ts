@@ -142,6 +142,196 @@ describe('webhook signals on the poll path', () => {
     expect(h.zoom.calls).toEqual([]);
   });
 
+  describe('an interaction with several automated evaluations', () => {
+    const PROCESSING = { type: 'Automated', status: 'PROCESSING' };
+    /** What Zoom's `evaluation_completed` event reports of an evaluation's result. */
+    const REPORTED = {
+      scorecardName: 'Automated QA',
+      scoringFormat: 'points',
+      score: 42,
+      totalScore: 50,
+      scoreRate: 0.84,
+    };
+    const completed = (evaluationId: string, overrides: Partial<WebhookSignal> = {}) => ({
+      evaluationId,
+      reported: REPORTED,
+      ...overrides,
+    });
+
+    /** The first event read the detail, which listed these evaluations (auto-1 completed, the others processing). */
+    async function waitingOnTheFirstEvent(...processing: readonly string[]) {
+      const h = signalHarness();
+      h.zoom.detail = interactionDetail([AUTOMATED, ...processing.map((id) => ({ id, ...PROCESSING }))]);
+      const first = await h.handler.handle(h.signal(completed('auto-1')));
+      expect(first).toMatchObject({ kind: 'waiting', phase: 'evaluating' });
+      // What Zoom would answer now: no event after the first may need it.
+      h.zoom.detail = interactionDetail([
+        AUTOMATED,
+        ...processing.map((id) => ({ id, type: 'Automated', status: 'COMPLETED' })),
+      ]);
+      h.clock.advance(MINUTE);
+      return h;
+    }
+
+    const lastResults = (h: ReturnType<typeof signalHarness>) => h.results.saved.at(-1)?.collected.results;
+
+    it('finish on the last event with one detail read in all, the evaluation completed from the event', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+
+      const outcome = await h.handler.handle(h.signal(completed('auto-2')));
+
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED', notified: true });
+      expect(h.zoom.calls.map((call) => call.operation)).toEqual(['getInteraction']);
+      expect(h.current().status).toBe('EVALUATED');
+      expect(h.publisher.published.map((notification) => notification.event)).toEqual(['finished']);
+      expect(h.exported).toHaveLength(1);
+      const results = lastResults(h);
+      expect(results?.status).toBe('EVALUATED');
+      expect(results?.evaluations.find((evaluation) => evaluation.id === 'auto-2')).toMatchObject({
+        type: 'automated',
+        status: 'COMPLETED',
+        scorecardName: 'Automated QA',
+        scoringFormat: 'points',
+        score: 42,
+        totalScore: 50,
+        scoreRate: 0.84,
+        completedFrom: 'webhook',
+      });
+      const fromDetail = results?.evaluations.find((evaluation) => evaluation.id === 'auto-1');
+      expect(fromDetail?.status).toBe('COMPLETED');
+      expect(fromDetail?.completedFrom).toBeUndefined();
+      expect(h.current().results?.revision).toBe(1);
+    });
+
+    it('change nothing on a second delivery of an event, with the same or a new event_ts', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2', 'auto-3');
+      const second = h.signal(completed('auto-2'));
+      expect(await h.handler.handle(second)).toMatchObject({ kind: 'waiting', phase: 'evaluating' });
+      const before = h.current();
+
+      const again = await h.handler.handle(second);
+      const resent = await h.handler.handle(h.signal(completed('auto-2', { occurredAt: h.clock.now() })));
+
+      expect(again).toEqual({ kind: 'duplicate' });
+      expect(resent).toEqual({ kind: 'dropped', why: 'stale' });
+      expect(h.current()).toEqual(before);
+      expect(h.zoom.calls.map((call) => call.operation)).toEqual(['getInteraction']);
+      expect(await h.handler.handle(h.signal(completed('auto-3')))).toMatchObject({
+        kind: 'finished',
+        status: 'EVALUATED',
+      });
+      expect(h.zoom.calls).toHaveLength(1);
+      expect(
+        lastResults(h)
+          ?.evaluations.filter((evaluation) => evaluation.completedFrom === 'webhook')
+          .map((evaluation) => evaluation.id),
+      ).toEqual(['auto-2', 'auto-3']);
+      expect(h.publisher.published).toHaveLength(1);
+    });
+
+    it('read the detail for an evaluation the last read did not list', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+      h.zoom.detail = interactionDetail([
+        AUTOMATED,
+        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+        { id: 'auto-3', type: 'Automated', status: 'COMPLETED' },
+      ]);
+
+      const outcome = await h.handler.handle(h.signal(completed('auto-3')));
+
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED' });
+      expect(h.zoom.calls.map((call) => call.operation)).toEqual(['getInteraction', 'getInteraction']);
+      expect(lastResults(h)?.evaluations.map((evaluation) => evaluation.completedFrom)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    });
+
+    it('read the detail when the event reports no score', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+
+      const outcome = await h.handler.handle(h.signal({ evaluationId: 'auto-2' }));
+
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED' });
+      expect(h.zoom.calls).toHaveLength(2);
+    });
+
+    it('leave a failed evaluation, for which Zoom sends no event, to the safety net', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'auto-2', type: 'Automated', status: 'FAILED' }]);
+      const safetyNetDueAt = h.current().poll.nextPollDueAt ?? 0;
+      h.clock.advance(safetyNetDueAt - h.clock.now());
+
+      const outcome = await h.service.poll(h.message());
+
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATION_FAILED' });
+      expect(h.zoom.calls).toHaveLength(2);
+      expect(lastResults(h)?.evaluations.map((evaluation) => evaluation.status)).toEqual([
+        'COMPLETED',
+        'FAILED',
+      ]);
+    });
+
+    it('finish EVALUATION_FAILED without a read when the last read showed one failed', async () => {
+      const h = signalHarness();
+      h.zoom.detail = interactionDetail([
+        { id: 'auto-1', ...PROCESSING },
+        { id: 'auto-2', type: 'Automated', status: 'FAILED' },
+        { id: 'auto-3', type: 'Automated', status: 'COMPLETED' },
+      ]);
+      await h.handler.handle(h.signal(completed('auto-3')));
+
+      const outcome = await h.handler.handle(h.signal(completed('auto-1')));
+
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATION_FAILED' });
+      expect(h.zoom.calls).toHaveLength(1);
+    });
+
+    it('read the detail at the end once a manual evaluation completed meanwhile', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+      await h.handler.handle(h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }));
+      h.zoom.detail = interactionDetail([
+        AUTOMATED,
+        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+        { id: 'manual-1', type: 'Manual', status: 'Completed' },
+      ]);
+      h.zoom.scorecards.set('manual-1', evaluationDetail());
+
+      const outcome = await h.handler.handle(h.signal(completed('auto-2')));
+
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED' });
+      expect(h.zoom.calls.map((call) => call.operation)).toEqual([
+        'getInteraction',
+        'getInteraction',
+        'getEvaluation',
+      ]);
+      expect(lastResults(h)?.evaluations.map((evaluation) => evaluation.id)).toContain('manual-1');
+    });
+
+    it('still amends the results with a late manual evaluation', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+      await h.handler.handle(h.signal(completed('auto-2')));
+      h.clock.advance(2 * 24 * HOUR);
+      h.zoom.detail = interactionDetail([
+        AUTOMATED,
+        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+        { id: 'manual-1', type: 'Manual', status: 'Completed' },
+      ]);
+      h.zoom.scorecards.set('manual-1', evaluationDetail());
+
+      const outcome = await h.handler.handle(
+        h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }),
+      );
+
+      expect(outcome).toMatchObject({ kind: 'amended', revision: 2, changedEvaluations: ['manual-1'] });
+      // The automated evaluations stay as stored at the end, the event's result included.
+      expect(
+        lastResults(h)?.evaluations.find((evaluation) => evaluation.id === 'auto-2')?.completedFrom,
+      ).toBe('webhook');
+    });
+  });
+
   describe('a late manual evaluation', () => {
     /** A recording finished EVALUATED with its manual evaluation still pending, then completed in Zoom. */
     async function finishedThenEvaluated() {

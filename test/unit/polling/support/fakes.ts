@@ -1,6 +1,6 @@
 import type { Clock } from '../../../../shared/clock.ts';
 import { parseZoomProfile, type ZoomProfileInput } from '../../../../shared/config/zoom-profile.ts';
-import type { PollObservations } from '../../../../shared/polling/observations.ts';
+import type { EvaluationSnapshot, PollObservations } from '../../../../shared/polling/observations.ts';
 import type {
   PollScheduler,
   Resubmitter,
@@ -151,6 +151,24 @@ export class InMemoryObservations implements PollObservations {
 
   async recordSignalHandled(recordingId: string, signalKey: string): Promise<void> {
     this.signals.add(`${recordingId}/${signalKey}`);
+  }
+
+  readonly snapshots = new Map<string, EvaluationSnapshot>();
+
+  async evaluationSnapshot(recordingId: string, submission: number): Promise<EvaluationSnapshot | undefined> {
+    return structuredClone(this.snapshots.get(`${recordingId}/${submission}`));
+  }
+
+  async recordEvaluationSnapshot(
+    recordingId: string,
+    submission: number,
+    snapshot: EvaluationSnapshot,
+  ): Promise<void> {
+    this.snapshots.set(`${recordingId}/${submission}`, structuredClone(snapshot));
+  }
+
+  async forgetEvaluationSnapshot(recordingId: string, submission: number): Promise<void> {
+    this.snapshots.delete(`${recordingId}/${submission}`);
   }
 }
 
