@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +81,71 @@ describe('the poll observations', () => {
     // Act / Assess
     await expect(observations.analysisSeenAt('r-1', 1)).rejects.toThrow(CorruptItemError);
     await expect(observations.analysisSeenAt('r-1', 1)).rejects.toThrow(RetryableError);
+  });
+
+  describe('the evaluation snapshot', () => {
+    const snapshot = {
+      location: { kind: 'item' as const, sk: 'RESULTS#s1-p3' },
+      automated: [
+        { id: 'auto-1', status: 'COMPLETED' },
+        { id: 'auto-2', status: 'COMPLETED', reported: { score: 42, totalScore: 50 } },
+        { id: 'auto-3', status: 'PROCESSING' },
+      ],
+    };
+
+    it('is kept in one item per submission, replaced by the next, with a TTL', async () => {
+      // Prepare
+      documentClient.reset();
+      documentClient.on(PutCommand).resolves({});
+
+      // Act
+      await observations.recordEvaluationSnapshot('r-1', 2, snapshot, 86_400_000);
+
+      // Assess
+      const input = documentClient.commandCalls(PutCommand)[0]?.args[0].input;
+      expect(input).toMatchObject({
+        TableName: 'state',
+        Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', ...snapshot, expiresAt: 86_400 },
+      });
+      expect(input?.ConditionExpression).toBeUndefined();
+    });
+
+    it('is read back consistently, undefined when none was kept, and forgotten on request', async () => {
+      // Prepare
+      documentClient.reset();
+      documentClient
+        .on(GetCommand)
+        .resolvesOnce({ Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', ...snapshot } })
+        .resolvesOnce({});
+      documentClient.on(DeleteCommand).resolves({});
+
+      // Act
+      const kept = await observations.evaluationSnapshot('r-1', 2);
+      const none = await observations.evaluationSnapshot('r-1', 3);
+      await observations.forgetEvaluationSnapshot('r-1', 2);
+
+      // Assess
+      expect(kept).toEqual(snapshot);
+      expect(none).toBeUndefined();
+      expect(documentClient.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+        Key: { pk: 'REC#r-1', sk: 'EVALUATIONS#2' },
+        ConsistentRead: true,
+      });
+      expect(documentClient.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+        TableName: 'state',
+        Key: { pk: 'REC#r-1', sk: 'EVALUATIONS#2' },
+      });
+    });
+
+    it('refuses an item that is no snapshot', async () => {
+      // Prepare
+      documentClient.reset();
+      documentClient
+        .on(GetCommand)
+        .resolves({ Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', automated: 'x' } });
+
+      // Act / Assess
+      await expect(observations.evaluationSnapshot('r-1', 2)).rejects.toThrow(CorruptItemError);
+    });
   });
 });
