@@ -133,7 +133,7 @@ export async function benchWebhookEconomy(options: WebhookBenchOptions): Promise
       ...results.flatMap((result) =>
         result.deliveries === undefined ? [] : [`${result.strategy.name}: webhooks ${result.deliveries}`],
       ),
-      'an interaction with 2 automated evaluations costs 2 detail reads with webhooks (the first event cannot tell that a second will follow)',
+      'webhooks: the first evaluation_completed reads the detail; an evaluation it listed as processing is completed from its own event, without a call',
     ],
   };
 }
