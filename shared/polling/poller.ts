@@ -289,13 +289,15 @@ export class PollService {
     const now = this.#deps.clock.now();
     const claimed = await this.#claim(recording, now);
     if (claimed === undefined) {
-      throw new RetryableError(
-        `Recording ${recording.recordingId} was being polled when evaluation ${event.evaluationId} completed; the event is handled again`,
-      );
+      throw new RetryableError(lostEventMessage(recording, event.evaluationId));
     }
     try {
       return await this.#applyEvent(claimed, snapshot, event);
     } catch (error) {
+      if (isLostRace(error)) {
+        // Another writer took the recording meanwhile and may not know this event's result.
+        throw new RetryableError(lostEventMessage(recording, event.evaluationId), { cause: error });
+      }
       return this.#release(claimed, error);
     }
   }
@@ -506,6 +508,10 @@ export class PollService {
     const { deadlineAt } = recording.poll;
     return deadlineAt !== undefined && this.#deps.clock.now() >= deadlineAt;
   }
+}
+
+function lostEventMessage(recording: Recording, evaluationId: string): string {
+  return `Recording ${recording.recordingId} was being polled when evaluation ${evaluationId} completed; the event is handled again`;
 }
 
 /** What an interaction's detail says of its automated evaluations; undefined while Zoom does not show it. */

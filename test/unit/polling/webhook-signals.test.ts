@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RetryableError } from '../../../shared/errors.ts';
 import { ResultsAmender } from '../../../shared/polling/amender.ts';
 import { PollMetric } from '../../../shared/polling/metrics.ts';
 import type { WebhookSignal } from '../../../shared/polling/poll-message.ts';
@@ -227,6 +228,26 @@ describe('webhook signals on the poll path', () => {
           .map((evaluation) => evaluation.id),
       ).toEqual(['auto-2', 'auto-3']);
       expect(h.publisher.published).toHaveLength(1);
+    });
+
+    it('have the event handled again when a poll took the recording meanwhile', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+      const seenByTheEvent = h.current();
+      await h.recordings.schedulePoll(seenByTheEvent, {
+        nextPollDueAt: h.clock.now(),
+        countsAsAttempt: false,
+      });
+
+      const handling = h.service.completeFromEvent(seenByTheEvent, {
+        evaluationId: 'auto-2',
+        reported: REPORTED,
+      });
+
+      await expect(handling).rejects.toThrow(RetryableError);
+      expect(h.current().status).toBe('SUBMITTED');
+      const retried = await h.handler.handle(h.signal(completed('auto-2')));
+      expect(retried).toMatchObject({ kind: 'finished', status: 'EVALUATED' });
+      expect(h.zoom.calls).toHaveLength(1);
     });
 
     it('read the detail for an evaluation the last read did not list', async () => {
