@@ -83,18 +83,11 @@ export class DynamoPollObservations implements PollObservations {
   }
 
   async analysisSeenAt(recordingId: string, submission: number): Promise<number | undefined> {
-    try {
-      const output = await this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: observationKey(recordingId, submission),
-          ConsistentRead: true,
-        }),
-      );
-      return output.Item === undefined ? undefined : readObservation(output.Item);
-    } catch (error) {
-      throw translateDynamoError(error, `reading the poll observations of recording ${recordingId}`);
-    }
+    const item = await this.#read(
+      observationKey(recordingId, submission),
+      `reading the poll observations of recording ${recordingId}`,
+    );
+    return item === undefined ? undefined : readObservation(item);
   }
 
   async recordAnalysisSeen(
@@ -130,18 +123,11 @@ export class DynamoPollObservations implements PollObservations {
   }
 
   async signalHandled(recordingId: string, signalKey: string): Promise<boolean> {
-    try {
-      const output = await this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: signalItemKey(recordingId, signalKey),
-          ConsistentRead: true,
-        }),
-      );
-      return output.Item !== undefined;
-    } catch (error) {
-      throw translateDynamoError(error, `reading the webhook events handled for recording ${recordingId}`);
-    }
+    const item = await this.#read(
+      signalItemKey(recordingId, signalKey),
+      `reading the webhook events handled for recording ${recordingId}`,
+    );
+    return item !== undefined;
   }
 
   async recordSignalHandled(recordingId: string, signalKey: string, keepUntil: number): Promise<void> {
@@ -163,25 +149,13 @@ export class DynamoPollObservations implements PollObservations {
   }
 
   async evaluationSnapshot(recordingId: string, submission: number): Promise<EvaluationSnapshot | undefined> {
-    try {
-      const output = await this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: snapshotKey(recordingId, submission),
-          ConsistentRead: true,
-        }),
-      );
-      return output.Item === undefined
-        ? undefined
-        : parseStoredItem(
-            evaluationSnapshotSchema,
-            output.Item,
-            `Evaluation snapshot ${String(output.Item['sk'])}`,
-            1,
-          );
-    } catch (error) {
-      throw translateDynamoError(error, `reading the evaluation snapshot of recording ${recordingId}`);
-    }
+    const item = await this.#read(
+      snapshotKey(recordingId, submission),
+      `reading the evaluation snapshot of recording ${recordingId}`,
+    );
+    return item === undefined
+      ? undefined
+      : parseStoredItem(evaluationSnapshotSchema, item, `Evaluation snapshot ${String(item['sk'])}`, 1);
   }
 
   async recordEvaluationSnapshot(
@@ -216,6 +190,21 @@ export class DynamoPollObservations implements PollObservations {
       );
     } catch (error) {
       throw translateDynamoError(error, `forgetting the evaluation snapshot of recording ${recordingId}`);
+    }
+  }
+
+  /** One item of the recording's partition, read consistently (polls decide from it). */
+  async #read(
+    key: { readonly pk: string; readonly sk: string },
+    doing: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      const output = await this.#client.send(
+        new GetCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true }),
+      );
+      return output.Item;
+    } catch (error) {
+      throw translateDynamoError(error, doing);
     }
   }
 }

@@ -60,13 +60,9 @@ export function collectResults(input: ResultsInput): CollectedResults {
 }
 
 /** An automated evaluation's result as its `evaluation_completed` event reported it. */
-export interface ReportedResult {
-  readonly scorecardName?: string | undefined;
-  readonly scoringFormat?: string | undefined;
-  readonly score?: number | undefined;
-  readonly totalScore?: number | undefined;
-  readonly scoreRate?: number | undefined;
-}
+export type ReportedResult = Readonly<
+  Pick<EvaluationResults, 'scorecardName' | 'scoringFormat' | 'score' | 'totalScore' | 'scoreRate'>
+>;
 
 /**
  * Results collected from a detail read while automated evaluations were processing, finished
