@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { parseStoredItem, resultsReferenceSchema } from '../recordings/recording.ts';
 import { stateTableDefinition } from '../table/definition.ts';
@@ -153,7 +153,8 @@ export class DynamoPollObservations implements PollObservations {
       snapshotKey(recordingId, submission),
       `reading the evaluation snapshot of recording ${recordingId}`,
     );
-    return item === undefined
+    // An item without its snapshot is one that was forgotten.
+    return item === undefined || item['location'] === undefined
       ? undefined
       : parseStoredItem(evaluationSnapshotSchema, item, `Evaluation snapshot ${String(item['sk'])}`, 1);
   }
@@ -183,13 +184,25 @@ export class DynamoPollObservations implements PollObservations {
     }
   }
 
+  /**
+   * Empties the item rather than deleting it: the pipeline's functions are granted no DeleteItem,
+   * and its TTL removes it anyway. Nothing to forget when there is no item.
+   */
   async forgetEvaluationSnapshot(recordingId: string, submission: number): Promise<void> {
     try {
       await this.#client.send(
-        new DeleteCommand({ TableName: this.#tableName, Key: snapshotKey(recordingId, submission) }),
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: snapshotKey(recordingId, submission),
+          UpdateExpression: 'REMOVE #location, automated',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#location': 'location' },
+        }),
       );
     } catch (error) {
-      throw translateDynamoError(error, `forgetting the evaluation snapshot of recording ${recordingId}`);
+      if (!isConditionalCheckFailed(error)) {
+        throw translateDynamoError(error, `forgetting the evaluation snapshot of recording ${recordingId}`);
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -110,31 +110,53 @@ describe('the poll observations', () => {
       expect(input?.ConditionExpression).toBeUndefined();
     });
 
-    it('is read back consistently, undefined when none was kept, and forgotten on request', async () => {
+    it('is read back consistently, undefined when none was kept or it was forgotten', async () => {
       // Prepare
       documentClient.reset();
       documentClient
         .on(GetCommand)
         .resolvesOnce({ Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', ...snapshot } })
-        .resolvesOnce({});
-      documentClient.on(DeleteCommand).resolves({});
+        .resolvesOnce({})
+        .resolvesOnce({ Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', expiresAt: 86_400 } });
 
       // Act
       const kept = await observations.evaluationSnapshot('r-1', 2);
       const none = await observations.evaluationSnapshot('r-1', 3);
-      await observations.forgetEvaluationSnapshot('r-1', 2);
+      const forgotten = await observations.evaluationSnapshot('r-1', 2);
 
       // Assess
       expect(kept).toEqual(snapshot);
       expect(none).toBeUndefined();
+      expect(forgotten).toBeUndefined();
       expect(documentClient.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
         Key: { pk: 'REC#r-1', sk: 'EVALUATIONS#2' },
         ConsistentRead: true,
       });
-      expect(documentClient.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+    });
+
+    it('is forgotten by emptying its item (no DeleteItem grant), nothing written when there is none', async () => {
+      // Prepare
+      documentClient.reset();
+      documentClient
+        .on(UpdateCommand)
+        .resolvesOnce({})
+        .rejectsOnce(
+          new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+        );
+
+      // Act
+      await observations.forgetEvaluationSnapshot('r-1', 2);
+      await observations.forgetEvaluationSnapshot('r-1', 3);
+
+      // Assess
+      expect(documentClient.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
         TableName: 'state',
         Key: { pk: 'REC#r-1', sk: 'EVALUATIONS#2' },
+        UpdateExpression: 'REMOVE #location, automated',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#location': 'location' },
       });
+      expect(documentClient.commandCalls(UpdateCommand)).toHaveLength(2);
     });
 
     it('refuses an item that is no snapshot', async () => {
@@ -142,7 +164,9 @@ describe('the poll observations', () => {
       documentClient.reset();
       documentClient
         .on(GetCommand)
-        .resolves({ Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', automated: 'x' } });
+        .resolves({
+          Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', location: { kind: 'item' }, automated: 'x' },
+        });
 
       // Act / Assess
       await expect(observations.evaluationSnapshot('r-1', 2)).rejects.toThrow(CorruptItemError);
