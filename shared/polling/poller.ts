@@ -353,8 +353,9 @@ export class PollService {
   /**
    * With webhooks on, keeps what a detail read showed while automated evaluations were processing
    * (see PollObservations), so their events can complete them without reading it again. Only for
-   * an interaction without manual evaluations: theirs are read with the detail at the end. A
-   * failure to keep it is logged, not thrown: the next event then reads the detail, as without it.
+   * an interaction without manual evaluations (theirs are read with the detail at the end), and
+   * only results stored in an item (read back with GetItem). A failure to keep it is logged, not
+   * thrown: the next event then reads the detail, as without it.
    */
   async #keepSnapshot(claimed: Recording, detail: InteractionDetail, reader: PollZoomReader): Promise<void> {
     const evaluations = detail.interaction_info.evaluations ?? [];
@@ -379,6 +380,16 @@ export class PollService {
         collected,
         resultsTag(claimed.submission, claimed.poll.pollSeq),
       );
+      if (location.kind !== 'item') {
+        // Too large for an item: in the results bucket, where the poll function may only write.
+        this.#logger.info(
+          'Evaluation snapshot too large to keep; the next evaluation event reads the detail',
+          {
+            ...pollLogFields(claimed),
+          },
+        );
+        return;
+      }
       const automated = automatedStatesFromDetail(detail).map(({ id, status }) => ({ id, status }));
       await this.#deps.observations.recordEvaluationSnapshot(
         claimed.recordingId,

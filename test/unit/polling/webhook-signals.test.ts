@@ -269,6 +269,23 @@ describe('webhook signals on the poll path', () => {
       ]);
     });
 
+    it('keep no snapshot of results too large for an item (the poll function may not read the bucket)', async () => {
+      const h = signalHarness();
+      h.results.save = async () => ({ kind: 's3', bucket: 'results', key: 'large/results.json' });
+      h.zoom.detail = interactionDetail([AUTOMATED, { id: 'auto-2', ...PROCESSING }]);
+      await h.handler.handle(h.signal(completed('auto-1')));
+      h.zoom.detail = interactionDetail([
+        AUTOMATED,
+        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+      ]);
+
+      const outcome = await h.handler.handle(h.signal(completed('auto-2')));
+
+      expect(await h.observations.evaluationSnapshot(h.id, 1)).toBeUndefined();
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED' });
+      expect(h.zoom.calls).toHaveLength(2);
+    });
+
     it('read the detail when the event reports no score', async () => {
       const h = await waitingOnTheFirstEvent('auto-2');
 

@@ -177,7 +177,7 @@ export class InMemoryResults implements Pick<ResultsStore, 'save' | 'read'> {
   readonly saved: { readonly collected: CollectedResults; readonly tag: string }[] = [];
   failure: Error | undefined;
 
-  async save(collected: CollectedResults, tag: string) {
+  async save(collected: CollectedResults, tag: string): Promise<ResultsReference['location']> {
     if (this.failure !== undefined) {
       throw this.failure;
     }
