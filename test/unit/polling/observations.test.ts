@@ -162,11 +162,9 @@ describe('the poll observations', () => {
     it('refuses an item that is no snapshot', async () => {
       // Prepare
       documentClient.reset();
-      documentClient
-        .on(GetCommand)
-        .resolves({
-          Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', location: { kind: 'item' }, automated: 'x' },
-        });
+      documentClient.on(GetCommand).resolves({
+        Item: { pk: 'REC#r-1', sk: 'EVALUATIONS#2', location: { kind: 'item' }, automated: 'x' },
+      });
 
       // Act / Assess
       await expect(observations.evaluationSnapshot('r-1', 2)).rejects.toThrow(CorruptItemError);
