@@ -4,7 +4,7 @@ import { isRetryable, PermanentError, RetryableError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logging.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
 import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
-import type { Recording } from '../recordings/recording.ts';
+import type { Recording, ResultsReference } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { isAutomaticResubmission } from '../recordings/state-machine.ts';
 import { collectResults, completedByEvents, type ReportedResult } from '../results/collect.ts';
@@ -358,42 +358,21 @@ export class PollService {
    * thrown: the next event then reads the detail, as without it.
    */
   async #keepSnapshot(claimed: Recording, detail: InteractionDetail, reader: PollZoomReader): Promise<void> {
-    const evaluations = detail.interaction_info.evaluations ?? [];
-    if (
-      !reader.profile.webhooks.enabled ||
-      evaluations.some((evaluation) => evaluation.evaluation_type !== 'Automated')
-    ) {
+    if (!reader.profile.webhooks.enabled) {
       return;
     }
+    const { recordingId, submission } = claimed;
     try {
-      // Stored like results, referenced by no recording; the status is replaced when it finishes.
-      const collected = collectResults({
-        recording: claimed,
-        interactionId: interactionIdOf(claimed),
-        status: 'EVALUATED',
-        collectedAt: this.#deps.clock.now(),
-        detail,
-        automated: [],
-        manualDetails: new Map(),
-      });
-      const location = await this.#deps.results.save(
-        collected,
-        resultsTag(claimed.submission, claimed.poll.pollSeq),
-      );
-      if (location.kind !== 'item') {
-        // Too large for an item: in the results bucket, where the poll function may only write.
-        this.#logger.info(
-          'Evaluation snapshot too large to keep; the next evaluation event reads the detail',
-          {
-            ...pollLogFields(claimed),
-          },
-        );
+      const location = await this.#snapshotResults(claimed, detail);
+      if (location === undefined) {
+        // A snapshot an earlier read left would no longer say what Zoom shows.
+        await this.#deps.observations.forgetEvaluationSnapshot(recordingId, submission);
         return;
       }
       const automated = automatedStatesFromDetail(detail).map(({ id, status }) => ({ id, status }));
       await this.#deps.observations.recordEvaluationSnapshot(
-        claimed.recordingId,
-        claimed.submission,
+        recordingId,
+        submission,
         { location, automated },
         this.#observationKeepUntil(claimed),
       );
@@ -403,6 +382,36 @@ export class PollService {
         error,
       });
     }
+  }
+
+  /**
+   * Stores the results of the detail read for a snapshot (like results, referenced by no
+   * recording; the status is replaced when it finishes); undefined when none may be kept: the
+   * interaction has a manual evaluation, or the results were too large for an item and went to the
+   * results bucket, where the poll function may only write.
+   */
+  async #snapshotResults(
+    claimed: Recording,
+    detail: InteractionDetail,
+  ): Promise<ResultsReference['location'] | undefined> {
+    const evaluations = detail.interaction_info.evaluations ?? [];
+    if (evaluations.some((evaluation) => evaluation.evaluation_type !== 'Automated')) {
+      return undefined;
+    }
+    const collected = collectResults({
+      recording: claimed,
+      interactionId: interactionIdOf(claimed),
+      status: 'EVALUATED',
+      collectedAt: this.#deps.clock.now(),
+      detail,
+      automated: [],
+      manualDetails: new Map(),
+    });
+    const location = await this.#deps.results.save(
+      collected,
+      resultsTag(claimed.submission, claimed.poll.pollSeq),
+    );
+    return location.kind === 'item' ? location : undefined;
   }
 
   #observationKeepUntil(claimed: Recording): number {

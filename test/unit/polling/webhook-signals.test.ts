@@ -347,6 +347,28 @@ describe('webhook signals on the poll path', () => {
       expect(lastResults(h)?.evaluations.map((evaluation) => evaluation.id)).toContain('manual-1');
     });
 
+    it('forget the snapshot when a later read shows a manual evaluation', async () => {
+      const h = await waitingOnTheFirstEvent('auto-2');
+      h.zoom.detail = interactionDetail([
+        AUTOMATED,
+        { id: 'auto-2', ...PROCESSING },
+        { id: 'manual-1', type: 'Manual', status: 'Pending' },
+      ]);
+      h.clock.advance((h.current().poll.nextPollDueAt ?? 0) - h.clock.now());
+      expect(await h.service.poll(h.message())).toMatchObject({ kind: 'waiting' });
+      h.zoom.detail = interactionDetail([
+        AUTOMATED,
+        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+        { id: 'manual-1', type: 'Manual', status: 'Pending' },
+      ]);
+
+      const outcome = await h.handler.handle(h.signal(completed('auto-2')));
+
+      expect(outcome).toMatchObject({ kind: 'finished', status: 'EVALUATED' });
+      expect(h.zoom.calls).toHaveLength(3);
+      expect(lastResults(h)?.evaluations.map((evaluation) => evaluation.id)).toContain('manual-1');
+    });
+
     it('still amends the results with a late manual evaluation', async () => {
       const h = await waitingOnTheFirstEvent('auto-2');
       await h.handler.handle(h.signal(completed('auto-2')));
