@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { collectResults, completedManualEvaluationIds } from '../../../shared/results/collect.ts';
+import {
+  collectResults,
+  completedByEvents,
+  completedManualEvaluationIds,
+} from '../../../shared/results/collect.ts';
 import { recordingResultsSchema } from '../../../shared/results/results.ts';
 import { automatedList, evaluationDetail, interactionDetail } from '../polling/support/fixtures.ts';
 import { examplesOf, schemas } from '../polling/support/zoom-examples.ts';
@@ -253,5 +257,55 @@ describe('evaluations from every source', () => {
 
     // Act / Assess
     expect(completedManualEvaluationIds(detail)).toEqual(['done']);
+  });
+});
+
+describe('results completed by evaluation_completed events', () => {
+  const snapshot = () => {
+    const { results } = collectResults({
+      recording,
+      interactionId: 'VgKcwkLoTPy80OyNcUo2Yg',
+      status: 'EVALUATED',
+      collectedAt: 1_700_000_000_000,
+      detail: interactionDetail([
+        { id: 'auto-1', type: 'Automated', status: 'COMPLETED' },
+        { id: 'auto-2', type: 'Automated', status: 'PROCESSING' },
+        { id: 'manual-1', type: 'Manual', status: 'Pending' },
+      ]),
+      automated: [],
+      manualDetails: new Map(),
+    });
+    return recordingResultsSchema.parse(results);
+  };
+
+  it('take the reported result of the evaluations they name, marked as such, and the final status', () => {
+    // Act
+    const { results, transcript } = completedByEvents(
+      snapshot(),
+      new Map([
+        ['auto-2', { scorecardName: 'QA', scoringFormat: 'points', score: 8, totalScore: 10 }],
+        ['manual-1', { score: 1 }],
+      ]),
+      { status: 'EVALUATION_FAILED', collectedAt: 1_700_000_060_000 },
+    );
+
+    // Assess
+    expect(results).toMatchObject({ status: 'EVALUATION_FAILED', collectedAt: 1_700_000_060_000 });
+    const [first, second, manual] = results.evaluations;
+    expect(second).toMatchObject({
+      id: 'auto-2',
+      status: 'COMPLETED',
+      scorecardName: 'QA',
+      scoringFormat: 'points',
+      score: 8,
+      totalScore: 10,
+      scoreRate: 0.8,
+      completedFrom: 'webhook',
+    });
+    expect(first?.completedFrom).toBeUndefined();
+    // A manual evaluation is never completed from an automated evaluation's fields.
+    expect(manual).toEqual(snapshot().evaluations[2]);
+    expect(transcript).toBeUndefined();
+    expect(recordingResultsSchema.parse(results).evaluations[1]?.completedFrom).toBe('webhook');
   });
 });
