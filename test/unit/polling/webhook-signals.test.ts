@@ -145,6 +145,7 @@ describe('webhook signals on the poll path', () => {
 
   describe('an interaction with several automated evaluations', () => {
     const PROCESSING = { type: 'Automated', status: 'PROCESSING' };
+    const done = (id: string) => ({ id, type: 'Automated', status: 'COMPLETED' });
     /** What Zoom's `evaluation_completed` event reports of an evaluation's result. */
     const REPORTED = {
       scorecardName: 'Automated QA',
@@ -166,10 +167,7 @@ describe('webhook signals on the poll path', () => {
       const first = await h.handler.handle(h.signal(completed('auto-1')));
       expect(first).toMatchObject({ kind: 'waiting', phase: 'evaluating' });
       // What Zoom would answer now: no event after the first may need it.
-      h.zoom.detail = interactionDetail([
-        AUTOMATED,
-        ...processing.map((id) => ({ id, type: 'Automated', status: 'COMPLETED' })),
-      ]);
+      h.zoom.detail = interactionDetail([AUTOMATED, ...processing.map(done)]);
       h.clock.advance(MINUTE);
       return h;
     }
@@ -252,11 +250,7 @@ describe('webhook signals on the poll path', () => {
 
     it('read the detail for an evaluation the last read did not list', async () => {
       const h = await waitingOnTheFirstEvent('auto-2');
-      h.zoom.detail = interactionDetail([
-        AUTOMATED,
-        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
-        { id: 'auto-3', type: 'Automated', status: 'COMPLETED' },
-      ]);
+      h.zoom.detail = interactionDetail([AUTOMATED, done('auto-2'), done('auto-3')]);
 
       const outcome = await h.handler.handle(h.signal(completed('auto-3')));
 
@@ -274,10 +268,7 @@ describe('webhook signals on the poll path', () => {
       h.results.save = async () => ({ kind: 's3', bucket: 'results', key: 'large/results.json' });
       h.zoom.detail = interactionDetail([AUTOMATED, { id: 'auto-2', ...PROCESSING }]);
       await h.handler.handle(h.signal(completed('auto-1')));
-      h.zoom.detail = interactionDetail([
-        AUTOMATED,
-        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
-      ]);
+      h.zoom.detail = interactionDetail([AUTOMATED, done('auto-2')]);
 
       const outcome = await h.handler.handle(h.signal(completed('auto-2')));
 
@@ -316,7 +307,7 @@ describe('webhook signals on the poll path', () => {
       h.zoom.detail = interactionDetail([
         { id: 'auto-1', ...PROCESSING },
         { id: 'auto-2', type: 'Automated', status: 'FAILED' },
-        { id: 'auto-3', type: 'Automated', status: 'COMPLETED' },
+        done('auto-3'),
       ]);
       await h.handler.handle(h.signal(completed('auto-3')));
 
@@ -331,7 +322,7 @@ describe('webhook signals on the poll path', () => {
       await h.handler.handle(h.signal({ evaluationId: 'manual-1', evaluationType: 'MANUAL' }));
       h.zoom.detail = interactionDetail([
         AUTOMATED,
-        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+        done('auto-2'),
         { id: 'manual-1', type: 'Manual', status: 'Completed' },
       ]);
       h.zoom.scorecards.set('manual-1', evaluationDetail());
@@ -358,7 +349,7 @@ describe('webhook signals on the poll path', () => {
       expect(await h.service.poll(h.message())).toMatchObject({ kind: 'waiting' });
       h.zoom.detail = interactionDetail([
         AUTOMATED,
-        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+        done('auto-2'),
         { id: 'manual-1', type: 'Manual', status: 'Pending' },
       ]);
 
@@ -375,7 +366,7 @@ describe('webhook signals on the poll path', () => {
       h.clock.advance(2 * 24 * HOUR);
       h.zoom.detail = interactionDetail([
         AUTOMATED,
-        { id: 'auto-2', type: 'Automated', status: 'COMPLETED' },
+        done('auto-2'),
         { id: 'manual-1', type: 'Manual', status: 'Completed' },
       ]);
       h.zoom.scorecards.set('manual-1', evaluationDetail());
