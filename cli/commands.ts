@@ -59,6 +59,12 @@ export const commands: readonly Command[] = [
     load: () => import('./erase.ts'),
   },
   {
+    name: 'config-reference',
+    summary:
+      'Print every setting of an environment file, its type, allowed values and default (from the schemas)',
+    load: () => import('./config-reference.ts'),
+  },
+  {
     name: 'simulator',
     summary: 'Run the local Zoom QM simulator (OAuth + QM API on 127.0.0.1)',
     load: () => import('./simulator.ts'),

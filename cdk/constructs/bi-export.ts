@@ -61,7 +61,7 @@ export class BiExport extends Construct {
       databaseName: props.databaseName,
       tableInput: {
         name: 'results',
-        description: 'One row per finished recording, submission and results revision (see the README)',
+        description: 'One row per finished recording, submission and results revision (see docs/results.md)',
         tableType: 'EXTERNAL_TABLE',
         partitionKeys: [
           {
@@ -140,7 +140,7 @@ export class BiExport extends Construct {
     output(
       STACK_OUTPUTS.athenaWorkGroup,
       props.workGroupName,
-      'Run the README queries in this Athena workgroup',
+      'Run the queries of docs/results.md in this Athena workgroup',
     );
     output(
       STACK_OUTPUTS.glueDatabase,

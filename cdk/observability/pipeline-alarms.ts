@@ -89,7 +89,7 @@ export class PipelineAlarms extends Construct {
       this.#addNotEmpty(
         name,
         queue,
-        `Messages are waiting in the ${name} dead-letter queue: each is work that failed repeatedly and needs a person (see the README's runbook).`,
+        `Messages are waiting in the ${name} dead-letter queue: each is work that failed repeatedly and needs a person (see the runbook in docs/operations.md).`,
       );
     }
     for (const { name, queue } of props.workQueues) {
@@ -226,7 +226,7 @@ export class PipelineAlarms extends Construct {
         metricName: PIPELINE_METRICS.webhookRejected,
         label: 'Webhook requests refused',
         threshold: webhookRejectedPerPeriod,
-        description: `The webhook endpoint refused ${webhookRejectedPerPeriod} or more requests for their signature in ${periodMinutes} min: someone is probing it, or a Zoom secret's webhook_secret_token no longer matches the Zoom app's Secret Token (see the README's webhook section).`,
+        description: `The webhook endpoint refused ${webhookRejectedPerPeriod} or more requests for their signature in ${periodMinutes} min: someone is probing it, or a Zoom secret's webhook_secret_token no longer matches the Zoom app's Secret Token (see docs/architecture.md, Zoom webhooks).`,
       },
       {
         name: 'zoom-rate-limited',

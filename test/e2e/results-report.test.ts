@@ -128,7 +128,7 @@ describe('the BI export', () => {
   }, 120_000);
   afterAll(async () => target?.close());
 
-  it("holds every ending, and DuckDB running the README's queries over it finds the report's figures", async () => {
+  it("holds every ending, and DuckDB running the documented queries over it finds the report's figures", async () => {
     // Prepare
     const keys = await downloadExport(target.s3, target.resultsBucket);
     const queries = readmeQueries().map((sql) =>
@@ -219,9 +219,9 @@ async function exportETags(s3: S3Client, bucket: string): Promise<Map<string, st
   return new Map((listed.Contents ?? []).map((object) => [object.Key ?? '', object.ETag ?? '']));
 }
 
-/** The SQL blocks of the README's example queries, as written there. */
+/** The SQL blocks of the example queries in docs/results.md, as written there. */
 function readmeQueries(): string[] {
-  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  const readme = readFileSync(resolve(import.meta.dirname, '../../docs/results.md'), 'utf8');
   const section = readme.slice(
     readme.indexOf('### Example queries'),
     readme.indexOf('### Tests', readme.indexOf('### Example queries')),

@@ -62,6 +62,7 @@ describe('a terminal transition', () => {
       queueId: 'queue-7',
       occurredAt: evaluated.statusChangedAt,
       details: { scores: [{ evaluationId: 'ev-1', score: 92 }] },
+      event: 'finished',
       state: 'PENDING',
     });
   });
