@@ -181,6 +181,8 @@ export class PipelineFunctions extends Construct {
     recordings.grantPresignedRead(poll);
     grantQueueSend(poll, props.pollQueue.queue);
     grantResultsWrite(poll, results, resultsPrefix);
+    // A late evaluation amends results that may have gone to the bucket (over inlineMaxBytes): read them back.
+    grantActions(poll, ['s3:GetObject'], [results.arnForObjects(resultsPrefix)]);
     zoomSecrets.grantRead(poll);
     urlSigner?.grantRead(poll);
 

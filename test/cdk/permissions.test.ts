@@ -113,6 +113,7 @@ function environmentOf(name: string) {
     ],
     results: [
       ...grant(['s3:PutObject'], joined(resultsBucket, `/${deployment.settings.polling.results.keyPrefix}*`)),
+      ...grant(['s3:GetObject'], joined(resultsBucket, `/${deployment.settings.polling.results.keyPrefix}*`)),
       ...keyUse(['kms:Decrypt', 'kms:GenerateDataKey'], key, 's3', 'aws:s3:arn', resultsBucket),
     ],
     publish: [
