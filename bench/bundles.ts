@@ -62,18 +62,22 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
     const emptyModule = join(outputDir, 'empty.mjs');
     await writeFile(emptyModule, 'export {};\n');
     const nodePaths = [join(options.projectRoot, 'node_modules')];
-    const builds = [];
+    const builds: { entry: string; baseline: BuiltBundle | undefined; current: BuiltBundle }[] = [];
     for (const entry of options.entries) {
       const name = entry.replace(/^.*\//, '').replace(/\.ts$/, '');
+      // A function added after the baseline commit has no baseline row, only its current figures.
+      const hasBaseline = await exists(join(baselineRoot, entry));
       builds.push({
         entry,
-        baseline: await bundle(baselineRoot, entry, nodePaths, join(outputDir, `${name}.baseline.mjs`)),
+        baseline: hasBaseline
+          ? await bundle(baselineRoot, entry, nodePaths, join(outputDir, `${name}.baseline.mjs`))
+          : undefined,
         current: await bundle(options.projectRoot, entry, nodePaths, join(outputDir, `${name}.current.mjs`)),
       });
     }
     const modules = [
       emptyModule,
-      ...builds.flatMap((built) => [built.baseline.outfile, built.current.outfile]),
+      ...builds.flatMap((built) => [built.baseline?.outfile, built.current.outfile]).filter(isDefined),
     ];
     const importMs = await medianImportsMs(modules, options.importRuns);
     const emptyImportMs = importMs.get(emptyModule) ?? Number.NaN;
@@ -82,6 +86,13 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
     const rows: string[][] = [];
     const weights: string[][] = [];
     for (const { entry, baseline, current } of builds) {
+      if (baseline === undefined) {
+        rows.push(
+          bundleRow(entry, 'current (no baseline: new since it)', current, costOf(current), emptyImportMs),
+        );
+        weights.push(...heaviestRows(entry, current.metafile, options.heaviestInputs));
+        continue;
+      }
       rows.push(
         bundleRow(
           entry,
@@ -124,6 +135,17 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
   } finally {
     await rm(outputDir, { recursive: true, force: true });
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
 }
 
 /** Writes the baseline commit's sources under `target`, without touching the repository's work trees. */
