@@ -6,16 +6,23 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
+import {
+  LAMBDA_BUNDLE_MAIN_FIELDS,
+  LAMBDA_BUNDLE_REQUIRE_BANNER,
+  LAMBDA_BUNDLE_TARGET,
+  lambdaBundleAliases,
+} from '../cdk/constructs/lambda-bundling.ts';
 import { median } from './stats.ts';
 import { fixed, kilobytes, ratio, type Table } from './table.ts';
 
 /**
- * What a Lambda ships and loads: each function bundled as the CDK bundles it (BundledFunction in
- * cdk/constructs/bundled-function.ts: ESM, node24, minified, the AWS SDK included, the require()
- * banner), its size raw and gzipped, and how long a fresh Node.js process takes to import it
- * beside importing an empty module. The baseline is the same entry built in the same run from a
- * recorded git commit (the sources before the cold-start work), so the ratios compare like with
- * like; esbuild's metafile tells which packages weigh most in each bundle.
+ * What a Lambda ships and loads: each function bundled as the CDK bundles it (the settings of
+ * cdk/constructs/lambda-bundling.ts: ESM, node24, minified, the AWS SDK included, the require()
+ * banner, the package aliases), its size raw and gzipped, and how long a fresh Node.js process
+ * takes to import it beside importing an empty module. The baseline is the same entry built in the
+ * same run from a recorded git commit (the sources before the cold-start work, bundled as they
+ * were then: without aliases), so the ratios compare like with like; esbuild's metafile tells
+ * which packages weigh most in each bundle.
  */
 
 export interface BundleBenchOptions {
@@ -31,10 +38,6 @@ export interface BundleBenchOptions {
 }
 
 const runFile = promisify(execFile);
-
-/** The same banner as the CDK's: CommonJS dependencies call require() inside an ES module bundle. */
-const REQUIRE_BANNER =
-  "import { createRequire as qmCreateRequire } from 'node:module'; const require = qmCreateRequire(import.meta.url);";
 
 /** Times the import inside the child, so process start-up is left out of both figure and baseline. */
 const IMPORT_PROBE = `
@@ -70,9 +73,15 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
       builds.push({
         entry,
         baseline: hasBaseline
-          ? await bundle(baselineRoot, entry, nodePaths, join(outputDir, `${name}.baseline.mjs`))
+          ? await bundle(baselineRoot, entry, nodePaths, join(outputDir, `${name}.baseline.mjs`), {})
           : undefined,
-        current: await bundle(options.projectRoot, entry, nodePaths, join(outputDir, `${name}.current.mjs`)),
+        current: await bundle(
+          options.projectRoot,
+          entry,
+          nodePaths,
+          join(outputDir, `${name}.current.mjs`),
+          lambdaBundleAliases(options.projectRoot),
+        ),
       });
     }
     const modules = [
@@ -179,6 +188,8 @@ async function bundle(
   entry: string,
   nodePaths: string[],
   outfile: string,
+  /** The package substitutions of the bundling being measured (the baseline's had none). */
+  alias: Record<string, string>,
 ): Promise<BuiltBundle> {
   const result = await build({
     entryPoints: [join(root, entry)],
@@ -186,15 +197,16 @@ async function bundle(
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node24',
+    target: LAMBDA_BUNDLE_TARGET,
     minify: true,
     sourcemap: true,
     sourcesContent: false,
-    mainFields: ['module', 'main'],
+    mainFields: LAMBDA_BUNDLE_MAIN_FIELDS,
+    alias,
     tsconfig: join(root, 'tsconfig.json'),
     // The baseline sources sit outside the project: their packages resolve from the project's node_modules.
     nodePaths,
-    banner: { js: REQUIRE_BANNER },
+    banner: { js: LAMBDA_BUNDLE_REQUIRE_BANNER },
     metafile: true,
     logLevel: 'error',
   });

@@ -11,6 +11,12 @@ import type { FunctionDefinition } from '../../shared/config/resources.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { grantQueueSend } from './grants.ts';
+import {
+  LAMBDA_BUNDLE_MAIN_FIELDS,
+  LAMBDA_BUNDLE_REQUIRE_BANNER,
+  LAMBDA_BUNDLE_TARGET,
+  lambdaBundleAliases,
+} from './lambda-bundling.ts';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -122,16 +128,19 @@ export class BundledFunction extends Construct {
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node24',
+        target: LAMBDA_BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        mainFields: ['module', 'main'],
+        mainFields: LAMBDA_BUNDLE_MAIN_FIELDS,
         externalModules: [],
         tsconfig: join(props.projectRoot, 'tsconfig.json'),
-        // Dependencies written as CommonJS call require(): give the ES module bundle one.
-        banner:
-          "import { createRequire as qmCreateRequire } from 'node:module'; const require = qmCreateRequire(import.meta.url);",
+        banner: LAMBDA_BUNDLE_REQUIRE_BANNER,
+        esbuildArgs: {
+          '--alias': Object.entries(lambdaBundleAliases(props.projectRoot)).map(
+            ([name, path]) => `${name}=${path}`,
+          ),
+        },
         forceDockerBundling: false,
       },
     });
