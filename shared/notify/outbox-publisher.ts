@@ -1,6 +1,5 @@
 import { isRetryable } from '../errors.ts';
-import { type Logger, silentLogger } from '../logging.ts';
-import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
+import { type Instrumented, InstrumentedService } from '../observability/instrumented.ts';
 import { PollMetric } from '../polling/metrics.ts';
 import type { Notification } from '../recordings/notification.ts';
 import type { OutboxRepository } from '../recordings/outbox.ts';
@@ -17,13 +16,11 @@ import type { MessagePublisher } from './sns-publisher.ts';
 
 export type Outbox = Pick<OutboxRepository, 'iteratePending' | 'markNotificationPublished' | 'markSent'>;
 
-export interface OutboxPublisherOptions {
+export interface OutboxPublisherOptions extends Instrumented {
   readonly outbox: Outbox;
   readonly publisher: MessagePublisher;
   /** The environment's name, carried in every message. */
   readonly environment: string;
-  readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsPort | undefined;
 }
 
 export interface PendingRun {
@@ -40,21 +37,7 @@ export interface PendingRunResult {
   readonly failed: number;
 }
 
-export class OutboxPublisher {
-  readonly #outbox: Outbox;
-  readonly #publisher: MessagePublisher;
-  readonly #environment: string;
-  readonly #logger: Logger;
-  readonly #metrics: MetricsPort;
-
-  constructor(options: OutboxPublisherOptions) {
-    this.#outbox = options.outbox;
-    this.#publisher = options.publisher;
-    this.#environment = options.environment;
-    this.#logger = options.logger ?? silentLogger;
-    this.#metrics = options.metrics ?? noMetrics;
-  }
-
+export class OutboxPublisher extends InstrumentedService<OutboxPublisherOptions> {
   /**
    * Publishes one notification (and its alert, for the statuses that raise one), then marks it
    * sent. The two messages are tracked apart: once the notification is out, that is recorded
@@ -65,20 +48,23 @@ export class OutboxPublisher {
     if (notification.state === 'SENT') {
       return;
     }
-    const alert = alertMessage(notification, this.#environment);
+    const alert = alertMessage(notification, this.deps.environment);
     if (notification.notificationPublishedAt === undefined) {
-      await this.#publisher.publish('notification', notificationMessage(notification, this.#environment));
-      this.#metrics.count(PollMetric.notificationsPublished, 1, { status: notification.status });
+      await this.deps.publisher.publish(
+        'notification',
+        notificationMessage(notification, this.deps.environment),
+      );
+      this.metrics.count(PollMetric.notificationsPublished, 1, { status: notification.status });
       if (alert !== undefined) {
-        await this.#outbox.markNotificationPublished(notification);
+        await this.deps.outbox.markNotificationPublished(notification);
       }
     }
     if (alert !== undefined) {
-      await this.#publisher.publish('alert', alert);
-      this.#metrics.count(PollMetric.alertsPublished, 1, { status: notification.status });
+      await this.deps.publisher.publish('alert', alert);
+      this.metrics.count(PollMetric.alertsPublished, 1, { status: notification.status });
     }
-    await this.#outbox.markSent(notification);
-    this.#logger.info('Notification published', {
+    await this.deps.outbox.markSent(notification);
+    this.logger.info('Notification published', {
       recordingId: notification.recordingId,
       notificationId: notification.notificationId,
       status: notification.status,
@@ -95,8 +81,8 @@ export class OutboxPublisher {
       await this.publish(notification);
       return true;
     } catch (error) {
-      this.#metrics.count(PollMetric.publishFailures);
-      this.#logger.warn('Notification not published; the reconciler will retry it', {
+      this.metrics.count(PollMetric.publishFailures);
+      this.logger.warn('Notification not published; the reconciler will retry it', {
         recordingId: notification.recordingId,
         notificationId: notification.notificationId,
         retryable: isRetryable(error),
@@ -110,7 +96,7 @@ export class OutboxPublisher {
   async publishPending(run: PendingRun): Promise<PendingRunResult> {
     let published = 0;
     let failed = 0;
-    for await (const notification of this.#outbox.iteratePending(run.createdBefore)) {
+    for await (const notification of this.deps.outbox.iteratePending(run.createdBefore)) {
       if (published + failed >= run.limit || run.shouldStop?.() === true) {
         break;
       }
@@ -120,7 +106,7 @@ export class OutboxPublisher {
         failed += 1;
       }
     }
-    this.#metrics.count(PollMetric.notificationBacklog, published + failed);
+    this.metrics.count(PollMetric.notificationBacklog, published + failed);
     return { published, failed };
   }
 }

@@ -1,10 +1,9 @@
 import type { Clock } from '../clock.ts';
 import type { PollSettings } from '../config/polling.ts';
 import { RetryableError } from '../errors.ts';
-import { type Logger, silentLogger } from '../logging.ts';
 import { finishedDetails } from '../notify/details.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
-import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
+import { type Instrumented, InstrumentedService } from '../observability/instrumented.ts';
 import { evaluationUpdatedNotificationFor } from '../recordings/notification.ts';
 import type { OutboxRepository } from '../recordings/outbox.ts';
 import type { Recording } from '../recordings/recording.ts';
@@ -52,7 +51,7 @@ export type AmendOutcome =
     }
   | { readonly kind: 'unchanged'; readonly why: string; readonly pendingManual: number };
 
-export interface ResultsAmenderDependencies {
+export interface ResultsAmenderDependencies extends Instrumented {
   readonly repository: Pick<RecordingRepository, 'setResults'>;
   readonly results: Pick<ResultsStore, 'save' | 'read'>;
   readonly outbox: Pick<OutboxRepository, 'addIfAbsent'>;
@@ -60,8 +59,6 @@ export interface ResultsAmenderDependencies {
   readonly exporter?: ResultsExportPort | undefined;
   readonly settings: PollSettings;
   readonly clock: Clock;
-  readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsPort | undefined;
 }
 
 /** Whether a recording's results may be amended (it finished with an interaction Zoom evaluates). */
@@ -73,17 +70,7 @@ export function isAmendable(recording: Recording): boolean {
   );
 }
 
-export class ResultsAmender {
-  readonly #deps: ResultsAmenderDependencies;
-  readonly #logger: Logger;
-  readonly #metrics: MetricsPort;
-
-  constructor(dependencies: ResultsAmenderDependencies) {
-    this.#deps = dependencies;
-    this.#logger = dependencies.logger ?? silentLogger;
-    this.#metrics = dependencies.metrics ?? noMetrics;
-  }
-
+export class ResultsAmender extends InstrumentedService<ResultsAmenderDependencies> {
   /** Reads Zoom and amends the results of a finished recording when an evaluation changed. */
   async amend(recording: Recording, reader: PollZoomReader): Promise<AmendOutcome> {
     const { interactionId } = recording;
@@ -98,15 +85,15 @@ export class ResultsAmender {
     if (detail === undefined) {
       return { kind: 'unchanged', why: 'Zoom no longer shows the interaction', pendingManual: 0 };
     }
-    const now = this.#deps.clock.now();
+    const now = this.deps.clock.now();
     const stored =
       recording.results === undefined
         ? undefined
-        : await this.#deps.results.read(recording.recordingId, recording.results.location);
+        : await this.deps.results.read(recording.recordingId, recording.results.location);
     const fresh = await collectWithScorecards(
       { recording, interactionId, status: recording.status, collectedAt: now, detail, automated: [] },
       reader,
-      this.#deps.settings,
+      this.deps.settings,
     );
     const collected = withStoredAutomatedEvaluations(fresh, stored);
     const changed = changedEvaluations(stored, collected.results.evaluations);
@@ -115,10 +102,10 @@ export class ResultsAmender {
       return { kind: 'unchanged', why: 'every evaluation is as stored', pendingManual };
     }
     const revision = (recording.results?.revision ?? 0) + 1;
-    const location = await this.#deps.results.save(collected, `s${recording.submission}-r${revision}`);
+    const location = await this.deps.results.save(collected, `s${recording.submission}-r${revision}`);
     let amended: Recording;
     try {
-      amended = await this.#deps.repository.setResults(recording.recordingId, { revision, location });
+      amended = await this.deps.repository.setResults(recording.recordingId, { revision, location });
     } catch (error) {
       if (isLostRace(error)) {
         // Another writer amended it meanwhile: the retried message compares with theirs.
@@ -136,19 +123,19 @@ export class ResultsAmender {
         { details: { ...details, updatedEvaluationId: evaluation.id } },
         { evaluationId: evaluation.id, version: evaluation.version, occurredAt: now },
       );
-      if (await this.#deps.outbox.addIfAbsent(notification)) {
-        await this.#deps.publisher.publishOrLeavePending(notification);
+      if (await this.deps.outbox.addIfAbsent(notification)) {
+        await this.deps.publisher.publishOrLeavePending(notification);
       }
     }
-    this.#metrics.count(PollMetric.resultsAmended);
-    this.#logger.info('Results amended: an evaluation changed after the recording finished', {
+    this.metrics.count(PollMetric.resultsAmended);
+    this.logger.info('Results amended: an evaluation changed after the recording finished', {
       ...pollLogFields(amended),
       revision,
       changedEvaluations: changed.map((evaluation) => evaluation.id),
     });
-    await exportEnding(this.#deps.exporter, amended, results, {
-      logger: this.#logger,
-      metrics: this.#metrics,
+    await exportEnding(this.deps.exporter, amended, results, {
+      logger: this.logger,
+      metrics: this.metrics,
     });
     return {
       kind: 'amended',

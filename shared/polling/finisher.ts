@@ -1,9 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { PollSettings } from '../config/polling.ts';
-import { type Logger, silentLogger } from '../logging.ts';
 import { finishedDetails } from '../notify/details.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
-import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
+import { type Instrumented, InstrumentedService } from '../observability/instrumented.ts';
 import { StaleWriteError } from '../recordings/errors.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { Recording, ResultsReference } from '../recordings/recording.ts';
@@ -62,7 +61,7 @@ export type FinishOutcome =
   | { readonly kind: 'finished'; readonly status: PollFinalStatus; readonly notified: boolean }
   | { readonly kind: 'dropped'; readonly why: 'stale' };
 
-export interface RecordingFinisherDependencies {
+export interface RecordingFinisherDependencies extends Instrumented {
   readonly repository: Pick<RecordingRepository, 'transition' | 'setResults' | 'setLateEvaluationCheck'>;
   readonly results: Pick<ResultsStore, 'save'>;
   readonly publisher: Pick<OutboxPublisher, 'publishOrLeavePending'>;
@@ -70,8 +69,6 @@ export interface RecordingFinisherDependencies {
   readonly exporter?: ResultsExportPort | undefined;
   readonly settings: PollSettings;
   readonly clock: Clock;
-  readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsPort | undefined;
 }
 
 const FINISH_METRICS: Readonly<Record<PollFinalStatus, string>> = {
@@ -82,17 +79,7 @@ const FINISH_METRICS: Readonly<Record<PollFinalStatus, string>> = {
   FAILED: PollMetric.failed,
 };
 
-export class RecordingFinisher {
-  readonly #deps: RecordingFinisherDependencies;
-  readonly #logger: Logger;
-  readonly #metrics: MetricsPort;
-
-  constructor(dependencies: RecordingFinisherDependencies) {
-    this.#deps = dependencies;
-    this.#logger = dependencies.logger ?? silentLogger;
-    this.#metrics = dependencies.metrics ?? noMetrics;
-  }
-
+export class RecordingFinisher extends InstrumentedService<RecordingFinisherDependencies> {
   /** Ends the claimed recording. Zoom is read before anything is written, so a Zoom failure changes nothing. */
   async finish(claimed: Recording, ending: Ending): Promise<FinishOutcome> {
     const stored = await this.#storeResults(claimed, ending);
@@ -102,7 +89,7 @@ export class RecordingFinisher {
     };
     let finished: Recording;
     try {
-      finished = await this.#deps.repository.transition(claimed, {
+      finished = await this.deps.repository.transition(claimed, {
         to: ending.status,
         reason: ending.reason,
         notification: draft,
@@ -113,21 +100,19 @@ export class RecordingFinisher {
       }
       throw error;
     }
-    this.#metrics.count(FINISH_METRICS[ending.status]);
-    this.#metrics.count(PollMetric.pollsPerRecording, polls);
-    this.#metrics.duration(
+    this.metrics.count(FINISH_METRICS[ending.status]);
+    this.metrics.count(PollMetric.pollsPerRecording, polls);
+    this.metrics.duration(
       PollMetric.dropToResult,
       Math.max(0, finished.statusChangedAt - finished.receivedAt),
     );
-    this.#logger.info('Recording finished', { ...pollLogFields(finished), polls });
-    const notified = await this.#deps.publisher.publishOrLeavePending(
-      pendingNotificationFor(finished, draft),
-    );
+    this.logger.info('Recording finished', { ...pollLogFields(finished), polls });
+    const notified = await this.deps.publisher.publishOrLeavePending(pendingNotificationFor(finished, draft));
     // Results that lost to newer ones are not the recording's: the writer of the newer ones exports them.
     if (stored === undefined || stored.reference !== undefined) {
-      await exportEnding(this.#deps.exporter, { ...finished, results: stored?.reference }, stored?.results, {
-        logger: this.#logger,
-        metrics: this.#metrics,
+      await exportEnding(this.deps.exporter, { ...finished, results: stored?.reference }, stored?.results, {
+        logger: this.logger,
+        metrics: this.metrics,
       });
     }
     if (stored !== undefined && ending.readings !== undefined) {
@@ -151,18 +136,18 @@ export class RecordingFinisher {
     results: RecordingResults,
     webhooksEnabled: boolean,
   ): Promise<void> {
-    const { lateEvaluations } = this.#deps.settings;
+    const { lateEvaluations } = this.deps.settings;
     if (!lateEvaluations.enabled || webhooksEnabled || pendingManualEvaluationIds(results).length === 0) {
       return;
     }
-    const now = this.#deps.clock.now();
+    const now = this.deps.clock.now();
     try {
-      await this.#deps.repository.setLateEvaluationCheck(finished, {
+      await this.deps.repository.setLateEvaluationCheck(finished, {
         nextAt: now + lateEvaluations.intervalSeconds * 1_000,
         until: now + lateEvaluations.windowSeconds * 1_000,
       });
     } catch (error) {
-      this.#logger.warn('Late manual evaluations of this recording will not be looked for', {
+      this.logger.warn('Late manual evaluations of this recording will not be looked for', {
         ...pollLogFields(finished),
         error,
       });
@@ -178,20 +163,20 @@ export class RecordingFinisher {
     if (collected === undefined) {
       return undefined;
     }
-    const location = await this.#deps.results.save(
+    const location = await this.deps.results.save(
       collected,
       resultsTag(claimed.submission, claimed.poll.pollSeq),
     );
     const revision = (claimed.results?.revision ?? 0) + 1;
     try {
-      const referenced = await this.#deps.repository.setResults(claimed.recordingId, { revision, location });
+      const referenced = await this.deps.repository.setResults(claimed.recordingId, { revision, location });
       return { results: collected.results, revision, reference: referenced.results };
     } catch (error) {
       if (!(error instanceof StaleWriteError)) {
         throw error;
       }
       // Newer results were stored meanwhile (an amendment): they stay the current ones.
-      this.#logger.info('Newer results already stored; these are kept unreferenced', pollLogFields(claimed));
+      this.logger.info('Newer results already stored; these are kept unreferenced', pollLogFields(claimed));
       return { results: collected.results, revision, reference: undefined };
     }
   }
@@ -212,12 +197,12 @@ export class RecordingFinisher {
         recording: claimed,
         interactionId,
         status,
-        collectedAt: this.#deps.clock.now(),
+        collectedAt: this.deps.clock.now(),
         detail,
         automated: readings.automated,
       },
       readings.reader,
-      this.#deps.settings,
+      this.deps.settings,
     );
   }
 }

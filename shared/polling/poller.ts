@@ -1,9 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { PollSettings } from '../config/polling.ts';
 import { isRetryable, PermanentError, RetryableError } from '../errors.ts';
-import { type Logger, silentLogger } from '../logging.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
-import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
+import { type Instrumented, InstrumentedService } from '../observability/instrumented.ts';
 import type { Recording, ResultsReference } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { isAutomaticResubmission } from '../recordings/state-machine.ts';
@@ -70,7 +69,7 @@ export type PollOutcome =
   | { readonly kind: 'finished'; readonly status: PollFinalStatus; readonly notified: boolean }
   | { readonly kind: 'resubmitted'; readonly submission: number };
 
-export interface PollServiceDependencies {
+export interface PollServiceDependencies extends Instrumented {
   readonly repository: Pick<
     RecordingRepository,
     'get' | 'schedulePoll' | 'transition' | 'setResults' | 'setLateEvaluationCheck'
@@ -85,8 +84,6 @@ export interface PollServiceDependencies {
   readonly settings: PollSettings;
   readonly clock: Clock;
   readonly random?: RandomSource | undefined;
-  readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsPort | undefined;
 }
 
 /** What one poll read from Zoom and decided. */
@@ -96,42 +93,37 @@ interface Observation {
   readonly detail: InteractionDetail | undefined;
 }
 
-export class PollService {
-  readonly #deps: PollServiceDependencies;
+export class PollService extends InstrumentedService<PollServiceDependencies> {
   readonly #random: RandomSource;
-  readonly #logger: Logger;
-  readonly #metrics: MetricsPort;
   readonly #finisher: RecordingFinisher;
 
   constructor(dependencies: PollServiceDependencies) {
-    this.#deps = dependencies;
+    super(dependencies);
     this.#random = dependencies.random ?? Math.random;
-    this.#logger = dependencies.logger ?? silentLogger;
-    this.#metrics = dependencies.metrics ?? noMetrics;
     this.#finisher = new RecordingFinisher(dependencies);
   }
 
   /** Handles one poll message. Throws only what a retry of the message may fix. */
   async poll(message: PollMessage): Promise<PollOutcome> {
-    const recording = await this.#deps.repository.get(message.recordingId);
+    const recording = await this.deps.repository.get(message.recordingId);
     if (recording === undefined) {
-      this.#logger.warn('Poll for a recording that does not exist; dropped', {
+      this.logger.warn('Poll for a recording that does not exist; dropped', {
         recordingId: message.recordingId,
       });
       return { kind: 'dropped', why: 'missing' };
     }
     if (isUnfinishedResubmission(recording, message)) {
-      await this.#deps.resubmitter.handOver(recording);
-      this.#logger.info('Automatic resubmission handed to ingest again', pollLogFields(recording));
+      await this.deps.resubmitter.handOver(recording);
+      this.logger.info('Automatic resubmission handed to ingest again', pollLogFields(recording));
       return { kind: 'resubmitted', submission: recording.submission };
     }
     if (recording.status !== 'SUBMITTED' || recording.poll.pollSeq !== message.pollSeq) {
       return this.#stale(recording, message);
     }
-    const now = this.#deps.clock.now();
+    const now = this.deps.clock.now();
     const dueAt = recording.poll.nextPollDueAt ?? now;
     if (dueAt > now + EARLY_TOLERANCE_MS) {
-      await this.#deps.scheduler.schedule(recording);
+      await this.deps.scheduler.schedule(recording);
       return { kind: 'not-due', dueAt };
     }
     const claimed = await this.#claim(recording, now);
@@ -147,9 +139,9 @@ export class PollService {
 
   /** Takes the poll: moves the sequence on (duplicates become stale) and sets the lease. */
   async #claim(recording: Recording, now: number): Promise<Recording | undefined> {
-    const leaseMs = this.#deps.settings.leaseSeconds * 1_000;
+    const leaseMs = this.deps.settings.leaseSeconds * 1_000;
     try {
-      return await this.#deps.repository.schedulePoll(recording, {
+      return await this.deps.repository.schedulePoll(recording, {
         nextPollDueAt: dueAtWithinDeadline(now, leaseMs, recording.poll.deadlineAt),
         countsAsAttempt: false,
       });
@@ -167,7 +159,7 @@ export class PollService {
    * leaves the recording as claimed, and the poll is simply scheduled again.
    */
   async #check(claimed: Recording): Promise<PollOutcome> {
-    const reader = new PollZoomReader(this.#deps.zoom.forProfile(claimed.profile), this.#metrics);
+    const reader = new PollZoomReader(this.deps.zoom.forProfile(claimed.profile), this.metrics);
     try {
       return await this.#act(claimed, await this.#observe(claimed, reader), reader);
     } catch (error) {
@@ -183,7 +175,7 @@ export class PollService {
 
   async #act(claimed: Recording, observation: Observation, reader: PollZoomReader): Promise<PollOutcome> {
     const { decision } = observation;
-    this.#logger.info('Poll decided', { ...pollLogFields(claimed), decision, zoomCalls: reader.calls });
+    this.logger.info('Poll decided', { ...pollLogFields(claimed), decision, zoomCalls: reader.calls });
     switch (decision.action) {
       case 'wait':
         if (decision.phase === 'evaluating' && observation.detail !== undefined) {
@@ -213,12 +205,12 @@ export class PollService {
       return this.#observeByDetail(claimed, reader);
     }
     const interactionId = interactionIdOf(claimed);
-    const context = { now: this.#deps.clock.now(), settings: this.#deps.settings, recording: claimed };
+    const context = { now: this.deps.clock.now(), settings: this.deps.settings, recording: claimed };
     const automated = await reader.automatedEvaluations(interactionId);
     const assessment = assessAutomatedEvaluations(automatedStatesFromList(automated));
     const analysisSeenAt =
       assessment.kind === 'none'
-        ? await this.#deps.observations.analysisSeenAt(claimed.recordingId, claimed.submission)
+        ? await this.deps.observations.analysisSeenAt(claimed.recordingId, claimed.submission)
         : undefined;
     const facts: PollFacts = { automated: assessment, interaction: 'not-asked', analysisSeenAt };
     const first = decidePoll(context, facts);
@@ -238,7 +230,7 @@ export class PollService {
 
   /** The detail alone decides (webhooks on); the analysis-seen time counts as the list path's does. */
   async #observeByDetail(claimed: Recording, reader: PollZoomReader): Promise<Observation> {
-    const context = { now: this.#deps.clock.now(), settings: this.#deps.settings, recording: claimed };
+    const context = { now: this.deps.clock.now(), settings: this.deps.settings, recording: claimed };
     const detail = await reader.interaction(interactionIdOf(claimed));
     const assessment = detailAssessment(detail);
     // Only "analysed, no automated evaluation" needs the time it was first seen (its grace runs from it).
@@ -254,7 +246,7 @@ export class PollService {
 
   /** Records the analysis as seen now, unless it was seen before; returns the time that counts. */
   #analysisSeen(claimed: Recording, now: number): Promise<number> {
-    return this.#deps.observations.recordAnalysisSeen(
+    return this.deps.observations.recordAnalysisSeen(
       claimed.recordingId,
       claimed.submission,
       now,
@@ -274,7 +266,7 @@ export class PollService {
     recording: Recording,
     event: { readonly evaluationId: string; readonly reported: ReportedResult },
   ): Promise<PollOutcome | undefined> {
-    const snapshot = await this.#deps.observations.evaluationSnapshot(
+    const snapshot = await this.deps.observations.evaluationSnapshot(
       recording.recordingId,
       recording.submission,
     );
@@ -286,7 +278,7 @@ export class PollService {
       // An event already applied (Zoom's second delivery of it, or a re-delivery with a new event_ts).
       return { kind: 'dropped', why: 'stale' };
     }
-    const now = this.#deps.clock.now();
+    const now = this.deps.clock.now();
     const claimed = await this.#claim(recording, now);
     if (claimed === undefined) {
       throw new RetryableError(lostEventMessage(recording, event.evaluationId));
@@ -313,16 +305,16 @@ export class PollService {
         : evaluation,
     );
     const assessment = assessAutomatedEvaluations(automatedStatesFromSnapshot(automated));
-    const context = { now: this.#deps.clock.now(), settings: this.#deps.settings, recording: claimed };
+    const context = { now: this.deps.clock.now(), settings: this.deps.settings, recording: claimed };
     const decision = decidePoll(context, { automated: assessment, interaction: 'found' });
-    const reader = new PollZoomReader(this.#deps.zoom.forProfile(claimed.profile), this.#metrics);
-    this.#logger.info('Evaluation completed (webhook): decided without reading Zoom', {
+    const reader = new PollZoomReader(this.deps.zoom.forProfile(claimed.profile), this.metrics);
+    this.logger.info('Evaluation completed (webhook): decided without reading Zoom', {
       ...pollLogFields(claimed),
       evaluationId: event.evaluationId,
       decision,
     });
     if (decision.action === 'wait') {
-      await this.#deps.observations.recordEvaluationSnapshot(
+      await this.deps.observations.recordEvaluationSnapshot(
         claimed.recordingId,
         claimed.submission,
         { ...snapshot, automated },
@@ -334,7 +326,7 @@ export class PollService {
       // Past the deadline with an evaluation still processing: the ordinary check decides.
       return this.#check(claimed);
     }
-    const stored = await this.#deps.results.read(claimed.recordingId, snapshot.location);
+    const stored = await this.deps.results.read(claimed.recordingId, snapshot.location);
     const reported = new Map(
       automated.flatMap((evaluation) =>
         evaluation.reported === undefined ? [] : [[evaluation.id, evaluation.reported] as const],
@@ -345,7 +337,7 @@ export class PollService {
       reason: decision.reason,
       collected: completedByEvents(stored, reported, {
         status: decision.status,
-        collectedAt: this.#deps.clock.now(),
+        collectedAt: this.deps.clock.now(),
       }),
     });
   }
@@ -366,18 +358,18 @@ export class PollService {
       const location = await this.#snapshotResults(claimed, detail);
       if (location === undefined) {
         // A snapshot an earlier read left would no longer say what Zoom shows.
-        await this.#deps.observations.forgetEvaluationSnapshot(recordingId, submission);
+        await this.deps.observations.forgetEvaluationSnapshot(recordingId, submission);
         return;
       }
       const automated = automatedStatesFromDetail(detail).map(({ id, status }) => ({ id, status }));
-      await this.#deps.observations.recordEvaluationSnapshot(
+      await this.deps.observations.recordEvaluationSnapshot(
         recordingId,
         submission,
         { location, automated },
         this.#observationKeepUntil(claimed),
       );
     } catch (error) {
-      this.#logger.warn('Evaluation snapshot not kept; the next evaluation event reads the detail', {
+      this.logger.warn('Evaluation snapshot not kept; the next evaluation event reads the detail', {
         ...pollLogFields(claimed),
         error,
       });
@@ -402,12 +394,12 @@ export class PollService {
       recording: claimed,
       interactionId: interactionIdOf(claimed),
       status: 'EVALUATED',
-      collectedAt: this.#deps.clock.now(),
+      collectedAt: this.deps.clock.now(),
       detail,
       automated: [],
       manualDetails: new Map(),
     });
-    const location = await this.#deps.results.save(
+    const location = await this.deps.results.save(
       collected,
       resultsTag(claimed.submission, claimed.poll.pollSeq),
     );
@@ -415,29 +407,29 @@ export class PollService {
   }
 
   #observationKeepUntil(claimed: Recording): number {
-    return (claimed.poll.deadlineAt ?? this.#deps.clock.now()) + OBSERVATION_RETENTION_MS;
+    return (claimed.poll.deadlineAt ?? this.deps.clock.now()) + OBSERVATION_RETENTION_MS;
   }
 
   /** Keeps the recording SUBMITTED and schedules its next check; this poll counts. */
   async #waitMore(claimed: Recording, phase: WaitPhase, reader: PollZoomReader): Promise<PollOutcome> {
     const delayMs = reader.profile.webhooks.enabled
-      ? safetyNetDelayMs(phase, reader.profile.webhooks.safetyIntervalSeconds, this.#deps.settings)
-      : backoffDelayMs(claimed.poll.attempts + 1, this.#deps.settings.backoff, this.#random);
+      ? safetyNetDelayMs(phase, reader.profile.webhooks.safetyIntervalSeconds, this.deps.settings)
+      : backoffDelayMs(claimed.poll.attempts + 1, this.deps.settings.backoff, this.#random);
     const nextPollDueAt = await this.#scheduleNext(claimed, delayMs, true);
     return { kind: 'waiting', phase, nextPollDueAt };
   }
 
   async #scheduleNext(claimed: Recording, delayMs: number, countsAsAttempt: boolean): Promise<number> {
-    const nextPollDueAt = dueAtWithinDeadline(this.#deps.clock.now(), delayMs, claimed.poll.deadlineAt);
-    const next = await this.#deps.repository.schedulePoll(claimed, { nextPollDueAt, countsAsAttempt });
-    await this.#deps.scheduler.schedule(next);
+    const nextPollDueAt = dueAtWithinDeadline(this.deps.clock.now(), delayMs, claimed.poll.deadlineAt);
+    const next = await this.deps.repository.schedulePoll(claimed, { nextPollDueAt, countsAsAttempt });
+    await this.deps.scheduler.schedule(next);
     return nextPollDueAt;
   }
 
   /** A rate limit refused a call: wait at least its Retry-After; the poll does not count. */
   async #afterRateLimit(claimed: Recording, error: ZoomRateLimitedError): Promise<PollOutcome> {
     const { retryAfterMs } = error.rateLimit;
-    this.#logger.info('Poll refused by a rate limit; checking again later', {
+    this.logger.info('Poll refused by a rate limit; checking again later', {
       ...pollLogFields(claimed),
       retryAfterMs,
       source: error.rateLimit.source,
@@ -449,7 +441,7 @@ export class PollService {
         reason: `Deadline passed while Zoom's rate limit refused the last check (${error.rateLimit.kind})`,
       });
     }
-    const delayMs = rateLimitedDelayMs(retryAfterMs, this.#deps.settings, this.#random);
+    const delayMs = rateLimitedDelayMs(retryAfterMs, this.deps.settings, this.#random);
     const nextPollDueAt = await this.#scheduleNext(claimed, delayMs, false);
     return { kind: 'rate-limited', retryAfterMs, nextPollDueAt };
   }
@@ -457,12 +449,12 @@ export class PollService {
   /** Zoom failed otherwise (5xx after the client's retries, timeout, auth, changed API): back off. */
   async #afterZoomError(claimed: Recording, error: Error): Promise<PollOutcome> {
     const kind = zoomErrorKind(error);
-    this.#metrics.count(PollMetric.zoomErrors, 1, { kind });
+    this.metrics.count(PollMetric.zoomErrors, 1, { kind });
     const fields = { ...pollLogFields(claimed), kind, error };
     if (isAlertWorthy(error)) {
-      this.#logger.error('Zoom refused a poll; needs attention (credentials or a changed API)', fields);
+      this.logger.error('Zoom refused a poll; needs attention (credentials or a changed API)', fields);
     } else {
-      this.#logger.warn('Zoom failed a poll; checking again later', fields);
+      this.logger.warn('Zoom failed a poll; checking again later', fields);
     }
     if (this.#pastDeadline(claimed)) {
       return this.#finisher.finish(claimed, {
@@ -470,7 +462,7 @@ export class PollService {
         reason: `Deadline passed while Zoom failed the last check (${kind}: ${error.message})`,
       });
     }
-    const delayMs = backoffDelayMs(claimed.poll.attempts + 1, this.#deps.settings.backoff, this.#random);
+    const delayMs = backoffDelayMs(claimed.poll.attempts + 1, this.deps.settings.backoff, this.#random);
     return { kind: 'zoom-error', nextPollDueAt: await this.#scheduleNext(claimed, delayMs, true) };
   }
 
@@ -488,9 +480,9 @@ export class PollService {
     if (!isRetryable(error) || this.#pastDeadline(claimed)) {
       throw error;
     }
-    this.#logger.warn('Poll failed; checking again later', { ...pollLogFields(claimed), error });
+    this.logger.warn('Poll failed; checking again later', { ...pollLogFields(claimed), error });
     try {
-      const delayMs = backoffDelayMs(claimed.poll.attempts + 1, this.#deps.settings.backoff, this.#random);
+      const delayMs = backoffDelayMs(claimed.poll.attempts + 1, this.deps.settings.backoff, this.#random);
       return { kind: 'retry-later', nextPollDueAt: await this.#scheduleNext(claimed, delayMs, false) };
     } catch {
       throw error;
@@ -500,15 +492,15 @@ export class PollService {
   async #resubmit(claimed: Recording, reason: string): Promise<PollOutcome> {
     let next: Recording;
     try {
-      next = await this.#deps.resubmitter.resubmit(claimed, reason);
+      next = await this.deps.resubmitter.resubmit(claimed, reason);
     } catch (error) {
       if (isLostRace(error)) {
         return { kind: 'dropped', why: 'stale' };
       }
       throw error;
     }
-    this.#metrics.count(PollMetric.resubmitted);
-    this.#logger.warn('Zoom never processed the recording; submitted again', {
+    this.metrics.count(PollMetric.resubmitted);
+    this.logger.warn('Zoom never processed the recording; submitted again', {
       ...pollLogFields(next),
       reason,
     });
@@ -516,8 +508,8 @@ export class PollService {
   }
 
   #stale(recording: Recording, message: PollMessage | undefined): PollOutcome {
-    this.#metrics.count(PollMetric.stalePolls);
-    this.#logger.info('Stale or duplicate poll message dropped', {
+    this.metrics.count(PollMetric.stalePolls);
+    this.logger.info('Stale or duplicate poll message dropped', {
       ...pollLogFields(recording),
       messagePollSeq: message?.pollSeq,
     });
@@ -526,7 +518,7 @@ export class PollService {
 
   #pastDeadline(recording: Recording): boolean {
     const { deadlineAt } = recording.poll;
-    return deadlineAt !== undefined && this.#deps.clock.now() >= deadlineAt;
+    return deadlineAt !== undefined && this.deps.clock.now() >= deadlineAt;
   }
 }
 

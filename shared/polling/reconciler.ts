@@ -1,10 +1,9 @@
 import type { Clock } from '../clock.ts';
 import type { PollSettings } from '../config/polling.ts';
-import { type Logger, silentLogger } from '../logging.ts';
 import { finishedDetails } from '../notify/details.ts';
 import type { OutboxPublisher } from '../notify/outbox-publisher.ts';
+import { type Instrumented, InstrumentedService } from '../observability/instrumented.ts';
 import { recordingKeys } from '../observability/logger.ts';
-import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
 import { pendingNotificationFor } from '../recordings/notification.ts';
 import type { RecordingQueries } from '../recordings/queries.ts';
 import type { Recording } from '../recordings/recording.ts';
@@ -29,7 +28,7 @@ import { StuckRecordingSweep, type StuckSweepSummary } from './stuck-sweep.ts';
  * the time the function has left).
  */
 
-export interface ReconcilerDependencies {
+export interface ReconcilerDependencies extends Instrumented {
   readonly queries: Pick<RecordingQueries, 'duePolls' | 'stuckCandidates' | 'lateChecksDue'>;
   readonly repository: Pick<RecordingRepository, 'schedulePoll' | 'transition' | 'setLateEvaluationCheck'>;
   readonly scheduler: PollScheduler;
@@ -40,8 +39,6 @@ export interface ReconcilerDependencies {
   readonly exporter?: ResultsExportPort | undefined;
   readonly settings: PollSettings;
   readonly clock: Clock;
-  readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsPort | undefined;
 }
 
 export interface ReconcileOptions {
@@ -67,16 +64,11 @@ export interface ReconcileSummary extends StuckSweepSummary {
 
 type ItemOutcome = 'requeued' | 'timedOut' | 'skipped' | 'failed';
 
-export class Reconciler {
-  readonly #deps: ReconcilerDependencies;
-  readonly #logger: Logger;
-  readonly #metrics: MetricsPort;
+export class Reconciler extends InstrumentedService<ReconcilerDependencies> {
   readonly #stuck: StuckRecordingSweep;
 
   constructor(dependencies: ReconcilerDependencies) {
-    this.#deps = dependencies;
-    this.#logger = dependencies.logger ?? silentLogger;
-    this.#metrics = dependencies.metrics ?? noMetrics;
+    super(dependencies);
     this.#stuck = new StuckRecordingSweep({
       queries: dependencies.queries,
       repository: dependencies.repository,
@@ -84,17 +76,17 @@ export class Reconciler {
       exporter: dependencies.exporter,
       settings: dependencies.settings.reconciler.stuck,
       clock: dependencies.clock,
-      logger: this.#logger,
-      metrics: this.#metrics,
+      logger: this.logger,
+      metrics: this.metrics,
     });
   }
 
   async run(options: ReconcileOptions = {}): Promise<ReconcileSummary> {
-    const { reconciler } = this.#deps.settings;
-    const now = this.#deps.clock.now();
+    const { reconciler } = this.deps.settings;
+    const now = this.deps.clock.now();
     const counts: Record<ItemOutcome, number> = { requeued: 0, timedOut: 0, skipped: 0, failed: 0 };
     let handled = 0;
-    for await (const recording of this.#deps.queries.duePolls(now - reconciler.overdueSlackSeconds * 1_000)) {
+    for await (const recording of this.deps.queries.duePolls(now - reconciler.overdueSlackSeconds * 1_000)) {
       if (handled >= reconciler.maxPollsPerRun || options.shouldStop?.() === true) {
         break;
       }
@@ -103,13 +95,13 @@ export class Reconciler {
     }
     const stuck = await this.#stuck.run(options.shouldStop);
     const lateChecks = await this.#queueLateChecks(options.shouldStop);
-    const notifications = await this.#deps.publisher.publishPending({
+    const notifications = await this.deps.publisher.publishPending({
       limit: reconciler.maxNotificationsPerRun,
-      createdBefore: this.#deps.clock.now() - reconciler.notificationMinAgeSeconds * 1_000,
+      createdBefore: this.deps.clock.now() - reconciler.notificationMinAgeSeconds * 1_000,
       shouldStop: options.shouldStop,
     });
-    this.#metrics.count(PollMetric.requeuedPolls, counts.requeued);
-    this.#metrics.count(PollMetric.reconcilerTimedOut, counts.timedOut);
+    this.metrics.count(PollMetric.requeuedPolls, counts.requeued);
+    this.metrics.count(PollMetric.reconcilerTimedOut, counts.timedOut);
     const summary: ReconcileSummary = {
       ...counts,
       ...stuck,
@@ -117,7 +109,7 @@ export class Reconciler {
       notificationsFailed: notifications.failed,
       ...lateChecks,
     };
-    this.#logger.info('Reconciler run finished', { ...summary });
+    this.logger.info('Reconciler run finished', { ...summary });
     return summary;
   }
 
@@ -129,10 +121,10 @@ export class Reconciler {
   async #queueLateChecks(
     shouldStop: (() => boolean) | undefined,
   ): Promise<Pick<ReconcileSummary, 'lateChecksQueued' | 'lateChecksEnded'>> {
-    const { lateEvaluations } = this.#deps.settings;
+    const { lateEvaluations } = this.deps.settings;
     const counts = { lateChecksQueued: 0, lateChecksEnded: 0 };
     let handled = 0;
-    for await (const recording of this.#deps.queries.lateChecksDue(this.#deps.clock.now())) {
+    for await (const recording of this.deps.queries.lateChecksDue(this.deps.clock.now())) {
       const check = recording.lateEvaluationCheck;
       if (handled >= lateEvaluations.maxPerRun || shouldStop?.() === true) {
         break;
@@ -141,18 +133,18 @@ export class Reconciler {
       if (check === undefined) {
         continue;
       }
-      const now = this.#deps.clock.now();
+      const now = this.deps.clock.now();
       try {
         if (now >= check.until) {
-          await this.#deps.repository.setLateEvaluationCheck(recording, undefined);
+          await this.deps.repository.setLateEvaluationCheck(recording, undefined);
           counts.lateChecksEnded += 1;
           continue;
         }
-        await this.#deps.repository.setLateEvaluationCheck(recording, {
+        await this.deps.repository.setLateEvaluationCheck(recording, {
           nextAt: Math.min(check.until, now + lateEvaluations.intervalSeconds * 1_000),
           until: check.until,
         });
-        await this.#deps.lateChecks.send({
+        await this.deps.lateChecks.send({
           kind: 'late-check',
           recordingId: recording.recordingId,
           dueAt: now,
@@ -160,7 +152,7 @@ export class Reconciler {
         counts.lateChecksQueued += 1;
       } catch (error) {
         if (!isLostRace(error)) {
-          this.#logger.error('Late evaluation check not queued; the next run tries again', {
+          this.logger.error('Late evaluation check not queued; the next run tries again', {
             ...recordingKeys(recording.recordingId),
             error,
           });
@@ -177,16 +169,16 @@ export class Reconciler {
     }
     try {
       const { deadlineAt } = recording.poll;
-      if (deadlineAt !== undefined && this.#deps.clock.now() >= deadlineAt) {
+      if (deadlineAt !== undefined && this.deps.clock.now() >= deadlineAt) {
         await this.#timeOut(recording, deadlineAt);
         return 'timedOut';
       }
-      const next = await this.#deps.repository.schedulePoll(recording, {
-        nextPollDueAt: this.#deps.clock.now(),
+      const next = await this.deps.repository.schedulePoll(recording, {
+        nextPollDueAt: this.deps.clock.now(),
         countsAsAttempt: false,
       });
-      await this.#deps.scheduler.schedule(next);
-      this.#logger.info('Overdue poll re-queued', {
+      await this.deps.scheduler.schedule(next);
+      this.logger.info('Overdue poll re-queued', {
         ...recordingKeys(recording.recordingId),
         wasDueAt: recording.poll.nextPollDueAt,
         pollSeq: next.poll.pollSeq,
@@ -196,7 +188,7 @@ export class Reconciler {
       if (isLostRace(error)) {
         return 'skipped';
       }
-      this.#logger.error('Overdue poll not reconciled; the next run tries again', {
+      this.logger.error('Overdue poll not reconciled; the next run tries again', {
         ...recordingKeys(recording.recordingId),
         error,
       });
@@ -206,20 +198,20 @@ export class Reconciler {
 
   async #timeOut(recording: Recording, deadlineAt: number): Promise<void> {
     const draft = { details: finishedDetails({ polls: recording.poll.attempts }) };
-    const finished = await this.#deps.repository.transition(recording, {
+    const finished = await this.deps.repository.transition(recording, {
       to: 'TIMED_OUT',
       reason: `Not final ${formatDuration(deadlineAt - recording.statusChangedAt)} after submission (deadline ${new Date(deadlineAt).toISOString()}); its last poll never ran, so the reconciler ended it`,
       notification: draft,
     });
-    this.#metrics.count(PollMetric.timedOut);
-    this.#logger.warn('Recording past its deadline ended TIMED_OUT by the reconciler', {
+    this.metrics.count(PollMetric.timedOut);
+    this.logger.warn('Recording past its deadline ended TIMED_OUT by the reconciler', {
       ...recordingKeys(recording.recordingId),
       deadlineAt,
     });
-    await this.#deps.publisher.publishOrLeavePending(pendingNotificationFor(finished, draft));
-    await exportEnding(this.#deps.exporter, finished, undefined, {
-      logger: this.#logger,
-      metrics: this.#metrics,
+    await this.deps.publisher.publishOrLeavePending(pendingNotificationFor(finished, draft));
+    await exportEnding(this.deps.exporter, finished, undefined, {
+      logger: this.logger,
+      metrics: this.metrics,
     });
   }
 }

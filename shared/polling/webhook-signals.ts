@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { PollSettings } from '../config/polling.ts';
-import { type Logger, silentLogger } from '../logging.ts';
-import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
+import { type Instrumented, InstrumentedService } from '../observability/instrumented.ts';
 import type { Recording } from '../recordings/recording.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import { type AmendOutcome, isAmendable, type ResultsAmender } from './amender.ts';
@@ -48,7 +47,7 @@ export type SignalOutcome =
   | { readonly kind: 'analysis-noted'; readonly nextPollDueAt: number | undefined }
   | { readonly kind: 'left-for-finish' };
 
-export interface WebhookSignalHandlerDependencies {
+export interface WebhookSignalHandlerDependencies extends Instrumented {
   readonly repository: Pick<RecordingRepository, 'get' | 'schedulePoll' | 'setLateEvaluationCheck'>;
   readonly scheduler: PollScheduler;
   readonly observations: PollObservations;
@@ -57,40 +56,28 @@ export interface WebhookSignalHandlerDependencies {
   readonly amender: Pick<ResultsAmender, 'amend'>;
   readonly settings: PollSettings;
   readonly clock: Clock;
-  readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsPort | undefined;
 }
 
-export class WebhookSignalHandler {
-  readonly #deps: WebhookSignalHandlerDependencies;
-  readonly #logger: Logger;
-  readonly #metrics: MetricsPort;
-
-  constructor(dependencies: WebhookSignalHandlerDependencies) {
-    this.#deps = dependencies;
-    this.#logger = dependencies.logger ?? silentLogger;
-    this.#metrics = dependencies.metrics ?? noMetrics;
-  }
-
+export class WebhookSignalHandler extends InstrumentedService<WebhookSignalHandlerDependencies> {
   /** Handles one signal. Throws only what a retry of the message may fix. */
   async handle(signal: WebhookSignal): Promise<SignalOutcome> {
     const key = signalKeyOf(signal);
-    const recording = await this.#deps.repository.get(signal.recordingId);
+    const recording = await this.deps.repository.get(signal.recordingId);
     let outcome: SignalOutcome;
     if (recording === undefined) {
       outcome = { kind: 'dropped', why: 'missing' };
-    } else if (await this.#deps.observations.signalHandled(recording.recordingId, key)) {
+    } else if (await this.deps.observations.signalHandled(recording.recordingId, key)) {
       outcome = { kind: 'duplicate' };
     } else {
       outcome = await this.#act(recording, signal);
-      await this.#deps.observations.recordSignalHandled(
+      await this.deps.observations.recordSignalHandled(
         recording.recordingId,
         key,
-        this.#deps.clock.now() + SIGNAL_RETENTION_MS,
+        this.deps.clock.now() + SIGNAL_RETENTION_MS,
       );
     }
-    this.#metrics.count(PollMetric.webhookSignals, 1, { signal: signal.signal, outcome: outcome.kind });
-    this.#logger.info('Webhook signal handled', {
+    this.metrics.count(PollMetric.webhookSignals, 1, { signal: signal.signal, outcome: outcome.kind });
+    this.logger.info('Webhook signal handled', {
       recordingId: signal.recordingId,
       signal: signal.signal,
       evaluationId: signal.evaluationId,
@@ -110,8 +97,8 @@ export class WebhookSignalHandler {
       return (await this.#completeFromEvent(recording, signal)) ?? this.#pollNow(recording);
     }
     if (signal.signal === 'evaluation-completed' && isAmendable(recording)) {
-      const reader = new PollZoomReader(this.#deps.zoom.forProfile(recording.profile), this.#metrics);
-      return this.#deps.amender.amend(recording, reader);
+      const reader = new PollZoomReader(this.deps.zoom.forProfile(recording.profile), this.metrics);
+      return this.deps.amender.amend(recording, reader);
     }
     return { kind: 'dropped', why: 'stale' };
   }
@@ -121,22 +108,22 @@ export class WebhookSignalHandler {
    * amends its results when one completed, and ends the check once none is pending.
    */
   async handleLateCheck(message: LateCheckMessage): Promise<SignalOutcome> {
-    const recording = await this.#deps.repository.get(message.recordingId);
+    const recording = await this.deps.repository.get(message.recordingId);
     if (recording === undefined || recording.lateEvaluationCheck === undefined || !isAmendable(recording)) {
       return { kind: 'dropped', why: recording === undefined ? 'missing' : 'stale' };
     }
-    const reader = new PollZoomReader(this.#deps.zoom.forProfile(recording.profile), this.#metrics);
-    const outcome = await this.#deps.amender.amend(recording, reader);
+    const reader = new PollZoomReader(this.deps.zoom.forProfile(recording.profile), this.metrics);
+    const outcome = await this.deps.amender.amend(recording, reader);
     if (outcome.pendingManual === 0) {
       try {
-        await this.#deps.repository.setLateEvaluationCheck(recording, undefined);
+        await this.deps.repository.setLateEvaluationCheck(recording, undefined);
       } catch (error) {
         if (!isLostRace(error)) {
           throw error;
         }
       }
     }
-    this.#metrics.count(PollMetric.lateChecks, 1, { outcome: outcome.kind });
+    this.metrics.count(PollMetric.lateChecks, 1, { outcome: outcome.kind });
     return outcome;
   }
 
@@ -150,21 +137,21 @@ export class WebhookSignalHandler {
     ) {
       return Promise.resolve(undefined);
     }
-    return this.#deps.poller.completeFromEvent(recording, { evaluationId, reported });
+    return this.deps.poller.completeFromEvent(recording, { evaluationId, reported });
   }
 
   async #leaveForFinish(recording: Recording): Promise<SignalOutcome> {
-    await this.#deps.observations.forgetEvaluationSnapshot(recording.recordingId, recording.submission);
+    await this.deps.observations.forgetEvaluationSnapshot(recording.recordingId, recording.submission);
     return { kind: 'left-for-finish' };
   }
 
   /** Brings the poll to now (unless it is due already) and runs it. */
   async #pollNow(recording: Recording): Promise<SignalOutcome> {
-    const now = this.#deps.clock.now();
+    const now = this.deps.clock.now();
     let due = recording;
     if ((recording.poll.nextPollDueAt ?? now) > now + EARLY_TOLERANCE_MS) {
       try {
-        due = await this.#deps.repository.schedulePoll(recording, {
+        due = await this.deps.repository.schedulePoll(recording, {
           nextPollDueAt: now,
           countsAsAttempt: false,
         });
@@ -175,7 +162,7 @@ export class WebhookSignalHandler {
         throw error;
       }
     }
-    return this.#deps.poller.poll({
+    return this.deps.poller.poll({
       kind: 'poll',
       recordingId: due.recordingId,
       pollSeq: due.poll.pollSeq,
@@ -189,10 +176,10 @@ export class WebhookSignalHandler {
    * may be longer than the grace.
    */
   async #noteAnalysis(recording: Recording, signal: WebhookSignal): Promise<SignalOutcome> {
-    const { settings, clock } = this.#deps;
+    const { settings, clock } = this.deps;
     const now = clock.now();
     const deadlineAt = recording.poll.deadlineAt ?? now;
-    const seenAt = await this.#deps.observations.recordAnalysisSeen(
+    const seenAt = await this.deps.observations.recordAnalysisSeen(
       recording.recordingId,
       recording.submission,
       Math.min(signal.occurredAt, now),
@@ -204,12 +191,12 @@ export class WebhookSignalHandler {
       return { kind: 'analysis-noted', nextPollDueAt: dueAt };
     }
     try {
-      const next = await this.#deps.repository.schedulePoll(recording, {
+      const next = await this.deps.repository.schedulePoll(recording, {
         nextPollDueAt: dueAtWithinDeadline(now, graceEndsAt - now, recording.poll.deadlineAt),
         countsAsAttempt: false,
       });
-      await this.#deps.scheduler.schedule(next);
-      this.#logger.info(
+      await this.deps.scheduler.schedule(next);
+      this.logger.info(
         'Analysis completed (webhook): next poll at the end of the grace',
         pollLogFields(next),
       );

@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { type Logger, silentLogger } from '../logging.ts';
-import { type MetricsPort, noMetrics } from '../observability/metrics.ts';
+import { type Instrumented, InstrumentedService } from '../observability/instrumented.ts';
 import type { WebhookSignal } from '../polling/poll-message.ts';
 import type { RecordingRepository } from '../recordings/repository.ts';
 import type { WebhookAccount, WebhookAccounts } from './accounts.ts';
@@ -47,35 +46,23 @@ export interface WebhookSignalSink {
   send(signal: WebhookSignal): Promise<void>;
 }
 
-export interface WebhookReceiverDependencies {
+export interface WebhookReceiverDependencies extends Instrumented {
   readonly accounts: WebhookAccounts;
   readonly recordings: Pick<RecordingRepository, 'findByInteraction'>;
   readonly signals: WebhookSignalSink;
   readonly clock: Clock;
-  readonly logger?: Logger | undefined;
-  readonly metrics?: MetricsPort | undefined;
 }
 
 type RejectionReason = SignatureRejection | 'unknown-account';
 
-export class WebhookReceiver {
-  readonly #deps: WebhookReceiverDependencies;
-  readonly #logger: Logger;
-  readonly #metrics: MetricsPort;
-
-  constructor(dependencies: WebhookReceiverDependencies) {
-    this.#deps = dependencies;
-    this.#logger = dependencies.logger ?? silentLogger;
-    this.#metrics = dependencies.metrics ?? noMetrics;
-  }
-
+export class WebhookReceiver extends InstrumentedService<WebhookReceiverDependencies> {
   async receive(request: WebhookRequest): Promise<WebhookResponse> {
     const envelope = readEnvelope(request.rawBody);
     if (envelope === undefined) {
       // Unreadable bodies are refused like unsigned ones: nothing in them can be trusted or used.
       return this.#reject('missing', undefined);
     }
-    const accounts = await this.#deps.accounts.list();
+    const accounts = await this.deps.accounts.list();
     const candidates = signersFor(envelope, accounts);
     if (candidates.length === 0) {
       return this.#reject('unknown-account', envelope);
@@ -87,7 +74,7 @@ export class WebhookReceiver {
         rawBody: request.rawBody,
       },
       candidates.map((account) => account.secretToken),
-      this.#deps.clock.now(),
+      this.deps.clock.now(),
     );
     if (!check.ok) {
       return this.#reject(check.why, envelope);
@@ -108,8 +95,8 @@ export class WebhookReceiver {
           return { status: 400, body: { error: 'URL validation without a plainToken' } };
         }
         const { plainToken } = parsed.data.payload;
-        this.#metrics.count(WebhookMetric.urlValidations);
-        this.#logger.info('Zoom webhook URL validated', { profile: signer?.profile });
+        this.metrics.count(WebhookMetric.urlValidations);
+        this.logger.info('Zoom webhook URL validated', { profile: signer?.profile });
         return { status: 200, body: { plainToken, encryptedToken: encryptedToken(secretToken, plainToken) } };
       }
       case WebhookEvent.analysisCompleted: {
@@ -150,8 +137,8 @@ export class WebhookReceiver {
         });
       }
       default:
-        this.#metrics.count(WebhookMetric.ignored, 1, { event: envelope.event.slice(0, 64) });
-        this.#logger.info('Zoom webhook event not subscribed to by qm-ingest; dropped', {
+        this.metrics.count(WebhookMetric.ignored, 1, { event: envelope.event.slice(0, 64) });
+        this.logger.info('Zoom webhook event not subscribed to by qm-ingest; dropped', {
           event: envelope.event,
         });
         return { status: 200 };
@@ -168,25 +155,25 @@ export class WebhookReceiver {
     const recording =
       interactionId === undefined
         ? undefined
-        : await this.#deps.recordings.findByInteraction(accountId, interactionId);
+        : await this.deps.recordings.findByInteraction(accountId, interactionId);
     if (recording === undefined) {
-      this.#metrics.count(WebhookMetric.unknownInteraction, 1, { event });
-      this.#logger.info('Zoom webhook about an interaction qm-ingest does not know; dropped', {
+      this.metrics.count(WebhookMetric.unknownInteraction, 1, { event });
+      this.logger.info('Zoom webhook about an interaction qm-ingest does not know; dropped', {
         event,
         zoomAccountId: accountId,
         interactionId,
       });
       return { status: 200 };
     }
-    const now = this.#deps.clock.now();
-    await this.#deps.signals.send({
+    const now = this.deps.clock.now();
+    await this.deps.signals.send({
       kind: 'webhook',
       recordingId: recording.recordingId,
       ...signal,
       dueAt: now,
     });
-    this.#metrics.count(WebhookMetric.accepted, 1, { event });
-    this.#logger.info('Zoom webhook handed to the poll queue', {
+    this.metrics.count(WebhookMetric.accepted, 1, { event });
+    this.logger.info('Zoom webhook handed to the poll queue', {
       event,
       recordingId: recording.recordingId,
       interactionId,
@@ -197,14 +184,14 @@ export class WebhookReceiver {
 
   /** Signed by Zoom but not the shape its reference gives: acknowledged (a retry would not fix it), logged. */
   #malformed(envelope: WebhookEnvelope): WebhookResponse {
-    this.#metrics.count(WebhookMetric.ignored, 1, { event: envelope.event });
-    this.#logger.error('Zoom webhook event not in the documented shape; dropped', { event: envelope.event });
+    this.metrics.count(WebhookMetric.ignored, 1, { event: envelope.event });
+    this.logger.error('Zoom webhook event not in the documented shape; dropped', { event: envelope.event });
     return { status: 200 };
   }
 
   #reject(reason: RejectionReason, envelope: WebhookEnvelope | undefined): WebhookResponse {
-    this.#metrics.count(WebhookMetric.rejected, 1, { reason });
-    this.#logger.warn('Webhook request refused', {
+    this.metrics.count(WebhookMetric.rejected, 1, { reason });
+    this.logger.warn('Webhook request refused', {
       reason,
       event: envelope?.event,
       zoomAccountId: envelope?.payload.account_id,
