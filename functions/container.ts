@@ -252,3 +252,15 @@ export function resultsExporterOf(container: Container): ResultsExporter | undef
     kms: { keyId: resources.resultsKmsKeyId },
   });
 }
+
+/**
+ * What `build` returns, built on the first call and kept for the container's life: a handler
+ * module's import never reads the environment, and its first invocation pays the wiring once.
+ */
+export function builtOnFirstUse<T>(build: () => T): () => T {
+  let built: { readonly value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+}

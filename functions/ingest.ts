@@ -10,7 +10,13 @@ import type { OutboxPublisher } from '../shared/notify/outbox-publisher.ts';
 import type { LambdaObservability } from '../shared/observability/lambda-observability.ts';
 import { observabilityMiddleware } from '../shared/observability/middleware.ts';
 import { processSqsBatch } from '../shared/queue/partial-batch.ts';
-import { type Container, defaultContainer, outboxPublisherOf, resultsExporterOf } from './container.ts';
+import {
+  builtOnFirstUse,
+  type Container,
+  defaultContainer,
+  outboxPublisherOf,
+  resultsExporterOf,
+} from './container.ts';
 
 /**
  * The ingest function: SQS batches from the ingest queue (S3 notifications, EventBridge "Object
@@ -83,11 +89,7 @@ export function ingestRuntime(container: Container, overrides: IngestRuntimeOver
  * module never reads the environment) and kept for the container's life.
  */
 export function createHandler(build: () => IngestRuntime) {
-  let runtime: IngestRuntime | undefined;
-  const current = (): IngestRuntime => {
-    runtime ??= build();
-    return runtime;
-  };
+  const current = builtOnFirstUse(build);
   return middy<SQSEvent, SQSBatchResponse>()
     .use(observabilityMiddleware<SQSEvent, SQSBatchResponse>(() => current().observability))
     .handler(async (event) => processBatch(current(), event));

@@ -14,6 +14,7 @@ import type { PollScheduler } from '../shared/polling/ports.ts';
 import { WebhookSignalHandler } from '../shared/polling/webhook-signals.ts';
 import { ResultsStore } from '../shared/results/results-store.ts';
 import {
+  builtOnFirstUse,
   type Container,
   defaultContainer,
   outboxPublisherOf,
@@ -121,11 +122,7 @@ export function pollRuntime(container: Container, overrides: PollRuntimeOverride
  * module never reads the environment) and kept for the container's life.
  */
 export function createPollHandler(build: () => PollRuntime) {
-  let runtime: PollRuntime | undefined;
-  const current = (): PollRuntime => {
-    runtime ??= build();
-    return runtime;
-  };
+  const current = builtOnFirstUse(build);
   return middy<SQSEvent, SQSBatchResponse>()
     .use(observabilityMiddleware<SQSEvent, SQSBatchResponse>(() => current().observability))
     .handler(async (event) => {

@@ -8,6 +8,7 @@ import { Reconciler, type ReconcileSummary } from '../shared/polling/reconciler.
 import { DelayedQueueSender } from '../shared/queue/delayed-sender.ts';
 import { RecordingQueries } from '../shared/recordings/queries.ts';
 import {
+  builtOnFirstUse,
   type Container,
   defaultContainer,
   outboxPublisherOf,
@@ -63,11 +64,7 @@ export function reconcileRuntime(
 
 /** A handler over the runtime `build` returns, built on the first invocation. */
 export function createReconcileHandler(build: () => ReconcileRuntime) {
-  let runtime: ReconcileRuntime | undefined;
-  const current = (): ReconcileRuntime => {
-    runtime ??= build();
-    return runtime;
-  };
+  const current = builtOnFirstUse(build);
   return middy<ScheduledEvent, ReconcileSummary>()
     .use(observabilityMiddleware<ScheduledEvent, ReconcileSummary>(() => current().observability))
     .handler(async (_event, context) => current().reconciler.run({ shouldStop: runningOutOfTime(context) }));

@@ -5,7 +5,7 @@ import { observabilityMiddleware } from '../shared/observability/middleware.ts';
 import { DelayedQueueSender } from '../shared/queue/delayed-sender.ts';
 import { ProfileWebhookAccounts } from '../shared/webhooks/accounts.ts';
 import { WebhookReceiver, type WebhookRequest, type WebhookResponse } from '../shared/webhooks/receiver.ts';
-import { type Container, defaultContainer } from './container.ts';
+import { builtOnFirstUse, type Container, defaultContainer } from './container.ts';
 
 /**
  * The webhook function, behind the environment's HTTP API (cdk/constructs/webhook-endpoint.ts):
@@ -63,11 +63,7 @@ export function httpResponseOf(response: WebhookResponse): APIGatewayProxyStruct
 
 /** A handler over the runtime `build` returns, built on the first invocation. */
 export function createWebhookHandler(build: () => WebhookRuntime) {
-  let runtime: WebhookRuntime | undefined;
-  const current = (): WebhookRuntime => {
-    runtime ??= build();
-    return runtime;
-  };
+  const current = builtOnFirstUse(build);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(
       observabilityMiddleware<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
