@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { redactUrl } from '../redact.ts';
+import * as z from '../zod.ts';
 import { deploymentIssues } from './deployment-rules.ts';
 import { environmentSettingsSchema } from './environment.ts';
 import { parseConfig } from './parse.ts';
@@ -23,21 +23,23 @@ const DAY_SECONDS = 86_400;
 
 const s3BucketName = z
   .string()
-  .regex(
-    /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    'an S3 bucket name: 3-63 lower-case letters, digits, "." or "-"',
+  .check(
+    z.regex(
+      /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'an S3 bucket name: 3-63 lower-case letters, digits, "." or "-"',
+    ),
   );
 
 /** Lifecycle of the recordings bucket qm-ingest creates. */
 const recordingsLifecycleSchema = z.strictObject({
   /** Recordings are deleted this many days after upload (never, when not given). */
-  expireAfterDays: z.int().min(1).optional(),
+  expireAfterDays: z.optional(z.int().check(z.minimum(1))),
   /** Recordings move to S3 Standard-IA this many days after upload (S3 requires at least 30). */
-  transitionToInfrequentAccessAfterDays: z.int().min(30).optional(),
+  transitionToInfrequentAccessAfterDays: z.optional(z.int().check(z.minimum(30))),
   /** Overwritten or deleted versions are kept this long, so a mistaken overwrite can be undone. */
-  noncurrentVersionExpireAfterDays: z.int().min(1).default(30),
+  noncurrentVersionExpireAfterDays: z._default(z.int().check(z.minimum(1)), 30),
   /** Unfinished multipart uploads are cleaned up after this many days. */
-  abortIncompleteUploadsAfterDays: z.int().min(1).default(7),
+  abortIncompleteUploadsAfterDays: z._default(z.int().check(z.minimum(1)), 7),
 });
 
 /**
@@ -48,19 +50,22 @@ const recordingsLifecycleSchema = z.strictObject({
 const recordingsSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('create'),
-    lifecycle: recordingsLifecycleSchema.prefault({}),
+    lifecycle: z.prefault(recordingsLifecycleSchema, {}),
   }),
   z.strictObject({
     mode: z.literal('existing'),
     bucketName: s3BucketName,
     /** The customer-managed KMS key the bucket encrypts with, if any: the signers need kms:Decrypt on it. */
-    kmsKeyArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
-        'a KMS key ARN (arn:aws:kms:...:key/...)',
-      )
-      .optional(),
+    kmsKeyArn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+            'a KMS key ARN (arn:aws:kms:...:key/...)',
+          ),
+        ),
+    ),
   }),
 ]);
 
@@ -68,9 +73,9 @@ export type RecordingsSource = z.output<typeof recordingsSchema>;
 
 const resultsSchema = z.strictObject({
   /** Stored transcripts and large results are deleted this many days after writing (never, when not given). */
-  expireAfterDays: z.int().min(1).optional(),
+  expireAfterDays: z.optional(z.int().check(z.minimum(1))),
   /** The bucket is versioned: an overwritten or deleted object can be restored for this many days. */
-  noncurrentVersionExpireAfterDays: z.int().min(1).default(30),
+  noncurrentVersionExpireAfterDays: z._default(z.int().check(z.minimum(1)), 30),
 });
 
 const retentionSchema = z.strictObject({
@@ -80,79 +85,77 @@ const retentionSchema = z.strictObject({
    * the deploy can simply be run again; what production needs. `destroy`: everything goes with
    * the stack.
    */
-  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  removalPolicy: z._default(z.enum(['retain', 'destroy']), 'retain'),
   /** With `destroy`, also empty the buckets on deletion (CloudFormation cannot delete a full bucket). */
-  autoDeleteObjects: z.boolean().default(false),
+  autoDeleteObjects: z._default(z.boolean(), false),
   /** How long function logs are kept. */
-  logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90),
+  logRetentionDays: z._default(z.literal(LOG_RETENTION_DAYS), 90),
   /** How long S3 server access logs are kept. */
-  accessLogExpireAfterDays: z.int().min(1).default(365),
+  accessLogExpireAfterDays: z._default(z.int().check(z.minimum(1)), 365),
 });
 
 /** An HTTPS endpoint subscribed to the alert topic. It lands in the template, so it must hold no secret. */
 const webhookUrlSchema = z
   .url({ protocol: /^https$/ })
-  .refine(
-    (url) => redactUrl(url) === url,
-    'must not carry credentials or secret query parameters (they would be stored in the template); subscribe such an endpoint by hand',
+  .check(
+    z.refine(
+      (url) => redactUrl(url) === url,
+      'must not carry credentials or secret query parameters (they would be stored in the template); subscribe such an endpoint by hand',
+    ),
   );
 
 const alertsSchema = z.strictObject({
   /** Addresses subscribed to the alert topic (each confirms by email). */
-  emails: z.array(z.email()).default([]),
-  webhookUrl: webhookUrlSchema.optional(),
+  emails: z._default(z.array(z.email()), []),
+  webhookUrl: z.optional(webhookUrlSchema),
 });
 
 const alarmsSchema = z.strictObject({
   /** The period every alarm evaluates. */
-  periodMinutes: z.int().min(1).max(60).default(5),
+  periodMinutes: z._default(z.int().check(z.minimum(1), z.maximum(60)), 5),
   /** A queue whose oldest message is older than this is falling behind. */
-  oldestMessageAgeSeconds: z
-    .int()
-    .min(60)
-    .max(14 * DAY_SECONDS)
-    .default(1_800),
+  oldestMessageAgeSeconds: z._default(z.int().check(z.minimum(60), z.maximum(14 * DAY_SECONDS)), 1_800),
   /** Rate-limit refusals from Zoom (HTTP 429) per period that raise an alarm. */
-  zoomRateLimitedPerPeriod: z.int().min(1).default(20),
+  zoomRateLimitedPerPeriod: z._default(z.int().check(z.minimum(1)), 20),
   /**
    * A function's errors alarm fires when, in `errorPeriodsToAlarm` of 3 consecutive periods, at
    * least `functionErrorsPerPeriod` invocations failed and they were at least
    * `functionErrorRatePercent` of its invocations: a lasting failure rate, never one blip.
    */
-  functionErrorsPerPeriod: z.int().min(1).default(2),
-  functionErrorRatePercent: z.int().min(1).max(100).default(10),
-  errorPeriodsToAlarm: z.int().min(1).max(3).default(2),
+  functionErrorsPerPeriod: z._default(z.int().check(z.minimum(1)), 2),
+  functionErrorRatePercent: z._default(z.int().check(z.minimum(1), z.maximum(100)), 10),
+  errorPeriodsToAlarm: z._default(z.int().check(z.minimum(1), z.maximum(3)), 2),
   /** Notifications the reconciler finds still pending in one period (the outbox backlog) that raise an alarm. */
-  notificationBacklogPerPeriod: z.int().min(1).default(20),
+  notificationBacklogPerPeriod: z._default(z.int().check(z.minimum(1)), 20),
   /**
    * Webhook requests refused for their signature (forged, stale, unsigned, unknown account) per
    * period that raise an alarm: a few are noise from the internet, a run of them is an attack or
    * a secret token that no longer matches the Zoom app's.
    */
-  webhookRejectedPerPeriod: z.int().min(1).default(10),
+  webhookRejectedPerPeriod: z._default(z.int().check(z.minimum(1)), 10),
 });
 
 const functionSchema = (defaults: { readonly memoryMb: number; readonly timeoutSeconds: number }) =>
   z.strictObject({
-    memoryMb: z.int().min(128).max(10_240).default(defaults.memoryMb),
-    timeoutSeconds: z.int().min(1).max(900).default(defaults.timeoutSeconds),
+    memoryMb: z._default(z.int().check(z.minimum(128), z.maximum(10_240)), defaults.memoryMb),
+    timeoutSeconds: z._default(z.int().check(z.minimum(1), z.maximum(900)), defaults.timeoutSeconds),
   });
 
 /** A queue consumer: batch size and concurrency are derived from the Zoom budget unless given. */
 const queueConsumerSchema = (defaults: { readonly memoryMb: number; readonly timeoutSeconds: number }) =>
-  functionSchema(defaults).extend({
+  z.extend(functionSchema(defaults), {
     /** Messages per invocation (1-10); derived from the Zoom rate limits when not given. */
-    batchSize: z.int().min(1).max(10).optional(),
+    batchSize: z.optional(z.int().check(z.minimum(1), z.maximum(10))),
     /** Concurrent invocations at most (2-1000, as Lambda allows); derived from the Zoom rate limits when not given. */
-    maximumConcurrency: z.int().min(2).max(1_000).optional(),
+    maximumConcurrency: z.optional(z.int().check(z.minimum(2), z.maximum(1_000))),
     /** How long Lambda gathers messages before invoking (0: at once). */
-    maxBatchingWindowSeconds: z.int().min(0).max(300).default(0),
+    maxBatchingWindowSeconds: z._default(z.int().check(z.minimum(0), z.maximum(300)), 0),
     /**
      * Concurrency reserved for the function (taken from the account's pool, and its ceiling): the
      * event source mapping's maximum concurrency when not given. At least that maximum, or the
      * mapping would be throttled (deployment-rules.ts).
      */
-    reservedConcurrency: z.int().min(2).max(1_000).optional(),
+    reservedConcurrency: z.optional(z.int().check(z.minimum(2), z.maximum(1_000))),
   });
 
 /**
@@ -160,37 +163,40 @@ const queueConsumerSchema = (defaults: { readonly memoryMb: number; readonly tim
  * runs the same functions with the same timeouts, batches and concurrency).
  */
 export const runtimeTuningSchema = z.strictObject({
-  functions: z
-    .strictObject({
-      ingest: queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }).prefault({}),
-      poll: queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }).prefault({}),
-      reconcile: functionSchema({ memoryMb: 256, timeoutSeconds: 240 }).prefault({}),
+  functions: z.prefault(
+    z.strictObject({
+      ingest: z.prefault(queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }), {}),
+      poll: z.prefault(queueConsumerSchema({ memoryMb: 512, timeoutSeconds: 120 }), {}),
+      reconcile: z.prefault(functionSchema({ memoryMb: 256, timeoutSeconds: 240 }), {}),
       /**
        * The receiver of Zoom's webhooks: it verifies, looks one recording up and queues a message,
        * well within Zoom's 3 s; the endpoint's throttle keeps a flood (or an attacker) from
        * spending more than this on it. Refused requests get 429 and Zoom retries them.
        */
-      webhook: functionSchema({ memoryMb: 256, timeoutSeconds: 10 })
-        .extend({
-          throttleRatePerSecond: z.int().min(1).max(10_000).default(50),
-          throttleBurst: z.int().min(1).max(5_000).default(100),
+      webhook: z.prefault(
+        z.extend(functionSchema({ memoryMb: 256, timeoutSeconds: 10 }), {
+          throttleRatePerSecond: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 50),
+          throttleBurst: z._default(z.int().check(z.minimum(1), z.maximum(5_000)), 100),
           /** Concurrency reserved for the receiver: at the throttle's rate, each request taking well under a second. */
-          reservedConcurrency: z.int().min(1).max(1_000).default(10),
-        })
-        .prefault({}),
-      logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-    })
-    .prefault({}),
-  queues: z
-    .strictObject({
+          reservedConcurrency: z._default(z.int().check(z.minimum(1), z.maximum(1_000)), 10),
+        }),
+        {},
+      ),
+      logLevel: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
+    }),
+    {},
+  ),
+  queues: z.prefault(
+    z.strictObject({
       /** Receives before a message moves to its queue's DLQ. */
-      maxReceiveCount: z.int().min(1).max(1_000).default(5),
+      maxReceiveCount: z._default(z.int().check(z.minimum(1), z.maximum(1_000)), 5),
       /** How long an unprocessed message is kept. */
-      retentionDays: z.int().min(1).max(14).default(4),
+      retentionDays: z._default(z.int().check(z.minimum(1), z.maximum(14)), 4),
       /** Visibility timeout as a multiple of the consumer's timeout: AWS advises at least 6. */
-      visibilityTimeoutFactor: z.int().min(6).max(40).default(6),
-    })
-    .prefault({}),
+      visibilityTimeoutFactor: z._default(z.int().check(z.minimum(6), z.maximum(40)), 6),
+    }),
+    {},
+  ),
 });
 
 export type RuntimeTuning = z.output<typeof runtimeTuningSchema>;
@@ -200,41 +206,43 @@ const urlSignerSchema = z.strictObject({
    * How often the dedicated signer's access key is replaced. The replaced key stays active until
    * the next rotation, so the interval must outlast every URL signed with it.
    */
-  rotationDays: z.int().min(1).max(365).default(30),
+  rotationDays: z._default(z.int().check(z.minimum(1), z.maximum(365)), 30),
 });
 
-const deploymentFieldsSchema = runtimeTuningSchema.extend({
+const deploymentFieldsSchema = z.extend(runtimeTuningSchema, {
   /** The AWS account; when omitted, the one of the credentials used to deploy. */
-  account: z
-    .string()
-    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
-    .optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'an AWS region such as "eu-west-1"'),
+  account: z.optional(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'))),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'an AWS region such as "eu-west-1"')),
   /** What the functions do: validated again by each function at cold start. */
   settings: environmentSettingsSchema,
-  recordings: recordingsSchema.prefault({ mode: 'create' }),
-  results: resultsSchema.prefault({}),
-  retention: retentionSchema.prefault({}),
-  alerts: alertsSchema.prefault({}),
-  alarms: alarmsSchema.prefault({}),
+  recordings: z.prefault(recordingsSchema, { mode: 'create' }),
+  results: z.prefault(resultsSchema, {}),
+  retention: z.prefault(retentionSchema, {}),
+  alerts: z.prefault(alertsSchema, {}),
+  alarms: z.prefault(alarmsSchema, {}),
   /**
    * Per Zoom profile: `create` (the stack creates the secret, empty, under the environment's
    * prefix) or `existing` (the secret exists already and is only read). `create` by default.
    */
-  zoomSecrets: z.record(z.string(), z.enum(['create', 'existing'])).default({}),
-  urlSigner: urlSignerSchema.prefault({}),
+  zoomSecrets: z._default(z.record(z.string(), z.enum(['create', 'existing'])), {}),
+  urlSigner: z.prefault(urlSignerSchema, {}),
   /** Tags added to every resource. */
-  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+  tags: z._default(
+    z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(256))),
+    {},
+  ),
 });
 
 /** A deployment before the rules across fields are checked (deployment-rules.ts). */
 export type DeploymentFields = z.output<typeof deploymentFieldsSchema>;
 
-export const deploymentSchema = deploymentFieldsSchema.superRefine((deployment, context) => {
-  for (const issue of deploymentIssues(deployment)) {
-    context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  }
-});
+export const deploymentSchema = deploymentFieldsSchema.check(
+  z.superRefine((deployment, context) => {
+    for (const issue of deploymentIssues(deployment)) {
+      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  }),
+);
 
 export type Deployment = z.output<typeof deploymentSchema>;
 export type DeploymentInput = z.input<typeof deploymentSchema>;

@@ -1,12 +1,12 @@
-import type * as z from 'zod';
 import { ConfigError } from '../errors.ts';
+import type * as z from '../zod.ts';
 
 /**
  * Validates `input` against `schema`, or throws one {@link ConfigError} naming every invalid field
  * as `<fieldPrefix>.<path>: <problem>`. Values are never echoed: a secret pasted into the wrong
  * field must not end up in a log.
  */
-export function parseConfig<TSchema extends z.ZodType>(
+export function parseConfig<TSchema extends z.ZodMiniType>(
   schema: TSchema,
   input: unknown,
   fieldPrefix: string,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /**
  * How submitted interactions are followed until their automated evaluations are final. Owned by
@@ -14,22 +14,18 @@ const DAY_SECONDS = 86_400;
  */
 const backoffSchema = z.strictObject({
   /** Delay after the first counted check. */
-  baseSeconds: z.number().min(1).max(3_600).default(30),
+  baseSeconds: z._default(z.number().check(z.minimum(1), z.maximum(3_600)), 30),
   /** Growth per counted check (1 = a constant interval). */
-  factor: z.number().min(1).max(10).default(2),
+  factor: z._default(z.number().check(z.minimum(1), z.maximum(10)), 2),
   /** Longest delay between two checks. Above SQS's 900 s, the message is re-sent until due. */
-  capSeconds: z
-    .number()
-    .min(1)
-    .max(6 * 3_600)
-    .default(900),
+  capSeconds: z._default(z.number().check(z.minimum(1), z.maximum(6 * 3_600)), 900),
   /**
    * `equal` (the default): half the nominal delay plus a random share of the other half, so a
    * recording is never polled faster than half the schedule (a bounded number of Zoom calls);
    * `full`: anywhere between zero and the nominal delay (the widest spread, the most calls);
    * `none`: exactly the nominal delay (predictable; for tests and tiny deployments).
    */
-  jitter: z.enum(['equal', 'full', 'none']).default('equal'),
+  jitter: z._default(z.enum(['equal', 'full', 'none']), 'equal'),
 });
 
 export type BackoffSettings = z.output<typeof backoffSchema>;
@@ -47,49 +43,45 @@ export type BackoffSettings = z.output<typeof backoffSchema>;
  */
 const stuckSchema = z.strictObject({
   /** No write and no recorded wait ending within this long: the recording is stuck. */
-  afterSeconds: z
-    .int()
-    .min(1_800)
-    .max(14 * DAY_SECONDS)
-    .default(6 * 3_600),
+  afterSeconds: z._default(z.int().check(z.minimum(1_800), z.maximum(14 * DAY_SECONDS)), 6 * 3_600),
   /** Bounded work per run: recordings looked at (waiting ones included). */
-  maxExaminedPerRun: z.int().min(1).max(10_000).default(1_000),
+  maxExaminedPerRun: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 1_000),
   /** Bounded work per run: stuck recordings ended. */
-  maxEndedPerRun: z.int().min(1).max(5_000).default(100),
+  maxEndedPerRun: z._default(z.int().check(z.minimum(1), z.maximum(5_000)), 100),
 });
 
 export type StuckSweepSettings = z.output<typeof stuckSchema>;
 
 const reconcilerSchema = z.strictObject({
   /** How often the reconciler runs (the CDK schedule's rate). */
-  intervalMinutes: z.int().min(1).max(60).default(5),
+  intervalMinutes: z._default(z.int().check(z.minimum(1), z.maximum(60)), 5),
   /** A poll this overdue is presumed lost (a lost message, a crash, a message in the DLQ) and re-queued. */
-  overdueSlackSeconds: z.number().min(0).max(3_600).default(120),
+  overdueSlackSeconds: z._default(z.number().check(z.minimum(0), z.maximum(3_600)), 120),
   /** Bounded work per run: overdue recordings handled at most. */
-  maxPollsPerRun: z.int().min(1).max(5_000).default(200),
+  maxPollsPerRun: z._default(z.int().check(z.minimum(1), z.maximum(5_000)), 200),
   /** Bounded work per run: pending notifications published at most. */
-  maxNotificationsPerRun: z.int().min(1).max(5_000).default(200),
+  maxNotificationsPerRun: z._default(z.int().check(z.minimum(1), z.maximum(5_000)), 200),
   /**
    * Pending notifications younger than this are left to the writer that is publishing them right
    * now (a repeat would be harmless, subscribers drop it by id, but it costs a publish).
    */
-  notificationMinAgeSeconds: z.number().min(0).max(3_600).default(60),
-  stuck: stuckSchema.prefault({}),
+  notificationMinAgeSeconds: z._default(z.number().check(z.minimum(0), z.maximum(3_600)), 60),
+  stuck: z.prefault(stuckSchema, {}),
 });
 
 export type ReconcilerSettings = z.output<typeof reconcilerSchema>;
 
 const keyPrefixSchema = z
   .string()
-  .regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'empty, or path segments each ending with "/"');
+  .check(z.regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'empty, or path segments each ending with "/"'));
 
 /** The BI export (shared/results/bi-export.ts): one JSON Lines object per result, by date. */
 const exportSchema = z.strictObject({
-  enabled: z.boolean().default(true),
+  enabled: z._default(z.boolean(), true),
   /** Key prefix of the export in the results bucket; the Glue table's location. */
-  keyPrefix: keyPrefixSchema.min(1).default('export/results/'),
+  keyPrefix: z._default(keyPrefixSchema.check(z.minLength(1)), 'export/results/'),
   /** Phone numbers and e-mails are masked in the export, as in notifications, unless this is true. */
-  includePersonalData: z.boolean().default(false),
+  includePersonalData: z._default(z.boolean(), false),
 });
 
 const resultsSchema = z.strictObject({
@@ -97,12 +89,12 @@ const resultsSchema = z.strictObject({
    * Results documents up to this size (UTF-8 JSON) are stored in a DynamoDB item, larger ones in
    * the results bucket. DynamoDB items stop at 400 KB, names and keys included.
    */
-  inlineMaxBytes: z.int().min(1_024).max(380_000).default(300_000),
+  inlineMaxBytes: z._default(z.int().check(z.minimum(1_024), z.maximum(380_000)), 300_000),
   /** Key prefix of the transcripts and large results in the results bucket. */
-  keyPrefix: keyPrefixSchema.default('results/'),
+  keyPrefix: z._default(keyPrefixSchema, 'results/'),
   /** Fetch each completed manual evaluation's scorecard (sections, questions): one MEDIUM call each. */
-  fetchManualEvaluationDetails: z.boolean().default(true),
-  export: exportSchema.prefault({}),
+  fetchManualEvaluationDetails: z._default(z.boolean(), true),
+  export: z.prefault(exportSchema, {}),
 });
 
 export type ResultsSettings = z.output<typeof resultsSchema>;
@@ -114,80 +106,67 @@ export type ResultsSettings = z.output<typeof resultsSchema>;
  * results are amended when one completed. With webhooks, Zoom's `evaluation_completed` does it.
  */
 const lateEvaluationsSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  windowSeconds: z
-    .number()
-    .min(1)
-    .max(60 * DAY_SECONDS)
-    .default(14 * DAY_SECONDS),
-  intervalSeconds: z
-    .number()
-    .min(1)
-    .max(7 * DAY_SECONDS)
-    .default(6 * 3_600),
-  maxPerRun: z.int().min(1).max(5_000).default(100),
+  enabled: z._default(z.boolean(), true),
+  windowSeconds: z._default(z.number().check(z.minimum(1), z.maximum(60 * DAY_SECONDS)), 14 * DAY_SECONDS),
+  intervalSeconds: z._default(z.number().check(z.minimum(1), z.maximum(7 * DAY_SECONDS)), 6 * 3_600),
+  maxPerRun: z._default(z.int().check(z.minimum(1), z.maximum(5_000)), 100),
 });
 
 export const pollSettingsSchema = z
   .strictObject({
     /** Delay before the first status check after a successful submission. */
-    firstDelaySeconds: z.int().min(0).max(900).default(60),
+    firstDelaySeconds: z._default(z.int().check(z.minimum(0), z.maximum(900)), 60),
     /** A recording still not final this long after submission ends TIMED_OUT. */
-    deadlineSeconds: z
-      .int()
-      .min(1)
-      .max(14 * DAY_SECONDS)
-      .default(DAY_SECONDS),
-    backoff: backoffSchema.prefault({}),
+    deadlineSeconds: z._default(z.int().check(z.minimum(1), z.maximum(14 * DAY_SECONDS)), DAY_SECONDS),
+    backoff: z.prefault(backoffSchema, {}),
     /**
      * After a refusal for rate limit, the next check waits Retry-After plus up to this much more,
      * so the recordings refused together do not come back together.
      */
-    rateLimitJitterSeconds: z.number().min(0).max(300).default(5),
+    rateLimitJitterSeconds: z._default(z.number().check(z.minimum(0), z.maximum(300)), 5),
     /** Analysis finished (the interaction is visible) but no automated evaluation this long after: NO_EVALUATION. */
-    noEvaluationGraceSeconds: z.number().min(0).default(3_600),
+    noEvaluationGraceSeconds: z._default(z.number().check(z.minimum(0)), 3_600),
     /**
      * Zoom answers 404 until it has downloaded and analysed the recording, and says nothing when
      * the download failed. Still 404 this long after submission, with the download URL expired,
      * the recording is submitted again once, then FAILED.
      */
-    notFoundGraceSeconds: z
-      .number()
-      .min(0)
-      .default(2 * 3_600),
+    notFoundGraceSeconds: z._default(z.number().check(z.minimum(0)), 2 * 3_600),
     /**
      * A poller takes a recording's poll for this long before calling Zoom, so a duplicate message
      * finds it taken. Longer than the poll function's timeout: a poller that dies mid-poll is
      * replaced by the reconciler once the lease has passed.
      */
-    leaseSeconds: z.number().min(1).max(3_600).default(300),
-    reconciler: reconcilerSchema.prefault({}),
-    results: resultsSchema.prefault({}),
-    lateEvaluations: lateEvaluationsSchema.prefault({}),
+    leaseSeconds: z._default(z.number().check(z.minimum(1), z.maximum(3_600)), 300),
+    reconciler: z.prefault(reconcilerSchema, {}),
+    results: z.prefault(resultsSchema, {}),
+    lateEvaluations: z.prefault(lateEvaluationsSchema, {}),
   })
-  .superRefine((settings, context) => {
-    const shorterThanDeadline = [
-      ['firstDelaySeconds', settings.firstDelaySeconds],
-      ['noEvaluationGraceSeconds', settings.noEvaluationGraceSeconds],
-      ['notFoundGraceSeconds', settings.notFoundGraceSeconds],
-    ] as const;
-    for (const [field, seconds] of shorterThanDeadline) {
-      if (seconds >= settings.deadlineSeconds) {
+  .check(
+    z.superRefine((settings, context) => {
+      const shorterThanDeadline = [
+        ['firstDelaySeconds', settings.firstDelaySeconds],
+        ['noEvaluationGraceSeconds', settings.noEvaluationGraceSeconds],
+        ['notFoundGraceSeconds', settings.notFoundGraceSeconds],
+      ] as const;
+      for (const [field, seconds] of shorterThanDeadline) {
+        if (seconds >= settings.deadlineSeconds) {
+          context.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `must be shorter than deadlineSeconds (${settings.deadlineSeconds})`,
+          });
+        }
+      }
+      if (settings.backoff.capSeconds < settings.backoff.baseSeconds) {
         context.addIssue({
           code: 'custom',
-          path: [field],
-          message: `must be shorter than deadlineSeconds (${settings.deadlineSeconds})`,
+          path: ['backoff', 'capSeconds'],
+          message: 'must be at least backoff.baseSeconds',
         });
       }
-    }
-    if (settings.backoff.capSeconds < settings.backoff.baseSeconds) {
-      context.addIssue({
-        code: 'custom',
-        path: ['backoff', 'capSeconds'],
-        message: 'must be at least backoff.baseSeconds',
-      });
-    }
-  });
+    }),
+  );
 
 export type PollSettings = z.output<typeof pollSettingsSchema>;
 export type PollSettingsInput = z.input<typeof pollSettingsSchema>;

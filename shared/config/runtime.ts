@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
+import * as z from '../zod.ts';
 import { type EnvironmentSettings, parseEnvironmentSettings } from './environment.ts';
 import { parseConfig } from './parse.ts';
 
@@ -30,21 +30,20 @@ const KMS_KEY_REFERENCE =
   /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-zA-Z-]+|alias\/[A-Za-z0-9/_-]+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+)$/;
 
 const resourcesSchema = z.strictObject({
-  tableName: z.string().min(3).max(255),
+  tableName: z.string().check(z.minLength(3), z.maxLength(255)),
   ingestQueueUrl: z.url(),
   pollQueueUrl: z.url(),
-  resultsBucket: z.string().min(3).max(63),
-  notificationTopicArn: z.string().startsWith('arn:'),
-  alertTopicArn: z.string().startsWith('arn:'),
+  resultsBucket: z.string().check(z.minLength(3), z.maxLength(63)),
+  notificationTopicArn: z.string().check(z.startsWith('arn:')),
+  alertTopicArn: z.string().check(z.startsWith('arn:')),
   /**
    * The environment's KMS key, for the objects written to the results bucket (transcripts, large
    * results): SSE-KMS with this key. Optional: without it SSE-KMS is still requested, with the
    * account's AWS-managed key for S3.
    */
-  resultsKmsKeyId: z
-    .string()
-    .regex(KMS_KEY_REFERENCE, 'a KMS key ARN, alias ARN, key id or alias/name')
-    .optional(),
+  resultsKmsKeyId: z.optional(
+    z.string().check(z.regex(KMS_KEY_REFERENCE, 'a KMS key ARN, alias ARN, key id or alias/name')),
+  ),
 });
 
 /** The AWS resources of the environment, by name, URL or ARN. */
@@ -120,7 +119,7 @@ export const SIGNER_ROTATION_VARIABLES = {
 } as const;
 
 const signerRotationSchema = z.strictObject({
-  replacedKeyLifetimeSeconds: z.coerce.number().int().positive(),
+  replacedKeyLifetimeSeconds: z.coerce.number().check(z.int(), z.positive()),
 });
 
 /** Reads and validates the rotation function's configuration from `env` (the process environment by default). */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { SPEC_OPERATION_LABELS, type ZoomOperation } from '../zoom/operations.ts';
 import type { EffectiveRateLimit, RateLimitLabel } from '../zoom/ports.ts';
 import { credentialedBaseUrlSchema } from '../zoom/urls.ts';
@@ -14,9 +14,9 @@ export const RATE_LIMIT_LABELS = ['LIGHT', 'MEDIUM', 'HEAVY'] as const satisfies
 
 const planLimitSchema = z.strictObject({
   /** Requests per second the plan allows for the label. */
-  perSecond: z.number().positive(),
+  perSecond: z.number().check(z.positive()),
   /** Requests per UTC day the plan allows for the label, when it has a daily cap. */
-  perDay: z.int().positive().optional(),
+  perDay: z.optional(z.int().check(z.positive())),
 });
 
 export type PlanLimit = z.output<typeof planLimitSchema>;
@@ -34,7 +34,8 @@ export const PRO_PLAN_LIMITS: Readonly<Record<RateLimitLabel, PlanLimit>> = {
 
 const labelSchema = z.enum(RATE_LIMIT_LABELS);
 
-const labelDefaultingTo = (operation: ZoomOperation) => labelSchema.default(SPEC_OPERATION_LABELS[operation]);
+const labelDefaultingTo = (operation: ZoomOperation) =>
+  z._default(labelSchema, SPEC_OPERATION_LABELS[operation]);
 
 const operationLabelsSchema = z.strictObject({
   createInteraction: labelDefaultingTo('createInteraction'),
@@ -43,52 +44,55 @@ const operationLabelsSchema = z.strictObject({
   listAutomatedEvaluations: labelDefaultingTo('listAutomatedEvaluations'),
   listEvaluations: labelDefaultingTo('listEvaluations'),
   getEvaluation: labelDefaultingTo('getEvaluation'),
-}) satisfies z.ZodType<Record<ZoomOperation, RateLimitLabel>>;
+}) satisfies z.ZodMiniType<Record<ZoomOperation, RateLimitLabel>>;
 
 export const zoomProfileSchema = z.strictObject({
   /** The profile's name, used in logs, metrics and stored keys. */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." or "-", at most 64'),
+  name: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." or "-", at most 64')),
   /** Secrets Manager secret id (name or ARN) holding the account's S2S OAuth credentials. */
-  secretName: z.string().min(1),
+  secretName: z.string().check(z.minLength(1)),
   /** The QM API base URL, with its version path. A token's `api_url` (regional accounts) overrides it. */
-  apiBaseUrl: credentialedBaseUrlSchema.default('https://api.zoom.us/v2'),
+  apiBaseUrl: z._default(credentialedBaseUrlSchema, 'https://api.zoom.us/v2'),
   /** Zoom's OAuth token endpoint. */
-  oauthUrl: credentialedBaseUrlSchema.default('https://zoom.us/oauth/token'),
+  oauthUrl: z._default(credentialedBaseUrlSchema, 'https://zoom.us/oauth/token'),
   /** The account plan's limits per label; Pro when not given. */
-  planLimits: z
-    .strictObject({ LIGHT: planLimitSchema, MEDIUM: planLimitSchema, HEAVY: planLimitSchema })
-    .default(PRO_PLAN_LIMITS),
+  planLimits: z._default(
+    z.strictObject({ LIGHT: planLimitSchema, MEDIUM: planLimitSchema, HEAVY: planLimitSchema }),
+    PRO_PLAN_LIMITS,
+  ),
   /**
    * The share of the plan qm-ingest may use: Zoom's limits are per account and shared with every
    * other app installed on it, so qm-ingest leaves the rest to them.
    */
-  limitFraction: z.number().gt(0).lte(1).default(0.5),
+  limitFraction: z._default(z.number().check(z.gt(0), z.lte(1)), 0.5),
   /** Each operation's rate-limit label; defaults from Zoom's reference (POST: HEAVY). */
-  operationLabels: operationLabelsSchema.prefault({}),
+  operationLabels: z.prefault(operationLabelsSchema, {}),
   /** Upper bound of one HTTP request, response body included. */
-  requestTimeoutMs: z.int().min(1).max(120_000).default(10_000),
+  requestTimeoutMs: z._default(z.int().check(z.minimum(1), z.maximum(120_000)), 10_000),
   /** How many times a GET is retried on a transient failure (5xx, timeout, reset, malformed JSON). */
-  getRetries: z.int().min(0).max(5).default(2),
+  getRetries: z._default(z.int().check(z.minimum(0), z.maximum(5)), 2),
   /** First backoff of those retries; each next one doubles, with full jitter. */
-  retryBaseDelayMs: z.int().min(0).max(10_000).default(200),
+  retryBaseDelayMs: z._default(z.int().check(z.minimum(0), z.maximum(10_000)), 200),
   /** A token is refreshed when it has less than this left, so no request goes out on a dying token. */
-  tokenRefreshMarginMs: z.int().min(0).max(1_800_000).default(300_000),
+  tokenRefreshMarginMs: z._default(z.int().check(z.minimum(0), z.maximum(1_800_000)), 300_000),
   /**
    * How long the client may wait for the local rate limiter instead of failing at once. The
    * callers are queue consumers that re-queue with a delay, so the default is not to wait.
    */
-  maxLimiterWaitMs: z.int().min(0).max(5_000).default(0),
+  maxLimiterWaitMs: z._default(z.int().check(z.minimum(0), z.maximum(5_000)), 0),
   /** How many times a listing restarts from the first page when Zoom says its page token expired. */
-  maxPageTokenRestarts: z.int().min(0).max(10).default(3),
+  maxPageTokenRestarts: z._default(z.int().check(z.minimum(0), z.maximum(10)), 3),
   /** How long credentials read from Secrets Manager are reused before being read again. */
-  credentialsCacheTtlMs: z.int().min(0).max(86_400_000).default(300_000),
+  credentialsCacheTtlMs: z._default(z.int().check(z.minimum(0), z.maximum(86_400_000)), 300_000),
   /**
    * Whether this Zoom account honours `Idempotency-Key` on POST /qm/interactions. Zoom's published
    * API documents no such header, so the default is false: a POST whose answer was lost is then
    * resolved by looking the interaction up, never by posting again. Set true only for an account
    * whose Zoom has confirmed it; a retried POST then reuses the key.
    */
-  honoursIdempotencyKey: z.boolean().default(false),
+  honoursIdempotencyKey: z._default(z.boolean(), false),
   /**
    * Zoom's QM webhooks for this account (`interaction_analysis_completed`, `evaluation_completed`),
    * received by the webhook function and verified with the secret's `webhook_secret_token`. On,
@@ -96,16 +100,13 @@ export const zoomProfileSchema = z.strictObject({
    * submitted recording is checked every `safetyIntervalSeconds` (capped by its deadline and the
    * NO_EVALUATION grace) in case an event never comes. Off, polling follows its backoff as before.
    */
-  webhooks: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      safetyIntervalSeconds: z
-        .number()
-        .min(1)
-        .max(6 * 3_600)
-        .default(1_800),
-    })
-    .prefault({}),
+  webhooks: z.prefault(
+    z.strictObject({
+      enabled: z._default(z.boolean(), false),
+      safetyIntervalSeconds: z._default(z.number().check(z.minimum(1), z.maximum(6 * 3_600)), 1_800),
+    }),
+    {},
+  ),
 });
 
 /** A validated profile, defaults applied. */
