@@ -51,9 +51,9 @@ export const zoomProfileSchema = z.strictObject({
   /** Secrets Manager secret id (name or ARN) holding the account's S2S OAuth credentials. */
   secretName: z.string().min(1),
   /** The QM API base URL, with its version path. A token's `api_url` (regional accounts) overrides it. */
-  apiBaseUrl: credentialedBaseUrlSchema.default('https://api.zoom.us/v2'),
+  apiBaseUrl: z._default(credentialedBaseUrlSchema, 'https://api.zoom.us/v2'),
   /** Zoom's OAuth token endpoint. */
-  oauthUrl: credentialedBaseUrlSchema.default('https://zoom.us/oauth/token'),
+  oauthUrl: z._default(credentialedBaseUrlSchema, 'https://zoom.us/oauth/token'),
   /** The account plan's limits per label; Pro when not given. */
   planLimits: z
     .strictObject({ LIGHT: planLimitSchema, MEDIUM: planLimitSchema, HEAVY: planLimitSchema })
