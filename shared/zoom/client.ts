@@ -1,8 +1,8 @@
-import type * as z from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import type { ZoomProfile } from '../config/zoom-profile.ts';
 import { type Logger, redactingLogger, silentLogger } from '../logging.ts';
 import { redactUrl } from '../redact.ts';
+import type * as z from '../zod.ts';
 import type { CredentialsProvider, ZoomCredentials } from './credentials.ts';
 import type { UnknownEnumValueReport, UnknownEnumValueReporter } from './enums.ts';
 import {
@@ -88,7 +88,7 @@ interface Call<TOutput> {
   readonly query?: URLSearchParams | undefined;
   readonly body?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
-  readonly schema: z.ZodType<TOutput>;
+  readonly schema: z.ZodMiniType<TOutput>;
 }
 
 const USER_AGENT = 'qm-ingest';
@@ -284,10 +284,10 @@ export class ZoomQmClient {
   #listPage<TPage>(
     operation: ListOperation,
     path: string,
-    querySchema: z.ZodType<Parameters<typeof toSearchParams>[0]>,
+    querySchema: z.ZodMiniType<Parameters<typeof toSearchParams>[0]>,
     query: unknown,
     nextPageToken: string | undefined,
-    schema: z.ZodType<TPage>,
+    schema: z.ZodMiniType<TPage>,
   ): Promise<TPage> {
     const validQuery = validated(operation, querySchema, query, 'query');
     return this.#call({
@@ -470,7 +470,7 @@ async function beforeSending<T>(
 }
 
 /** Validates what the caller asked to send; a bad request fails here, before any rate-limit token or network call. */
-function validated<TSchema extends z.ZodType>(
+function validated<TSchema extends z.ZodMiniType>(
   operation: ZoomOperation,
   schema: TSchema,
   input: unknown,

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import type { Clock } from '../clock.ts';
+import * as z from '../zod.ts';
 import { ZoomAuthError, ZoomTransientError } from './errors.ts';
 import { parseJson } from './http.ts';
 
@@ -9,10 +9,10 @@ import { parseJson } from './http.ts';
  * account as JSON: `{"account_id", "client_id", "client_secret", "webhook_secret_token"?}`.
  */
 export const zoomSecretSchema = z.object({
-  account_id: z.string().trim().min(1),
-  client_id: z.string().trim().min(1),
-  client_secret: z.string().min(1),
-  webhook_secret_token: z.string().min(1).optional(),
+  account_id: z.string().check(z.trim(), z.minLength(1)),
+  client_id: z.string().check(z.trim(), z.minLength(1)),
+  client_secret: z.string().check(z.minLength(1)),
+  webhook_secret_token: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface ZoomCredentials {

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import { ConfigError } from '../errors.ts';
 import { documentClientOf } from '../table/document-client.ts';
@@ -11,6 +10,7 @@ import {
 } from '../table/dynamo-errors.ts';
 import { ExpressionAttributes, updateExpression } from '../table/expressions.ts';
 import { ItemType, type PrimaryKey, rateLimitBucketKey } from '../table/keys.ts';
+import * as z from '../zod.ts';
 import type { EffectiveRateLimit, RateLimitDecision, RateLimiter, RateLimitLabel } from './ports.ts';
 import {
   type BucketState,
@@ -52,8 +52,8 @@ const BUCKET_ITEM_SCHEMA_VERSION = 1;
 
 const bucketItemSchema = z.object({
   tat: z.number(),
-  day: z.number().int(),
-  takenToday: z.number().int().nonnegative(),
+  day: z.int(),
+  takenToday: z.int().check(z.nonnegative()),
 });
 
 export interface DynamoRateLimiterOptions {

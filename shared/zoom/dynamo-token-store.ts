@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import { PermanentError, RetryableError } from '../errors.ts';
 import { documentClientOf } from '../table/document-client.ts';
 import { isConditionalCheckFailed, translateDynamoError } from '../table/dynamo-errors.ts';
 import { ExpressionAttributes, updateExpression } from '../table/expressions.ts';
 import { ItemType, zoomTokenKey } from '../table/keys.ts';
+import * as z from '../zod.ts';
 import type { AccessToken, FetchToken, TokenStore } from './ports.ts';
 
 /**
@@ -27,12 +27,12 @@ import type { AccessToken, FetchToken, TokenStore } from './ports.ts';
 const TOKEN_ITEM_SCHEMA_VERSION = 1;
 
 const tokenItemSchema = z.object({
-  tokenVersion: z.number().int().nonnegative(),
-  accessToken: z.string().min(1).optional(),
-  expiresAt: z.number().int().optional(),
-  apiUrl: z.string().min(1).optional(),
-  leaseOwner: z.string().optional(),
-  leaseExpiresAt: z.number().int().optional(),
+  tokenVersion: z.int().check(z.nonnegative()),
+  accessToken: z.optional(z.string().check(z.minLength(1))),
+  expiresAt: z.optional(z.int()),
+  apiUrl: z.optional(z.string().check(z.minLength(1))),
+  leaseOwner: z.optional(z.string()),
+  leaseExpiresAt: z.optional(z.int()),
 });
 type TokenItem = z.infer<typeof tokenItemSchema>;
 

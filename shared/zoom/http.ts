@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { Clock } from '../clock.ts';
 import { redactString } from '../redact.ts';
+import * as z from '../zod.ts';
 import { type ZoomFailedStep, ZoomTransientError } from './errors.ts';
 
 /**
@@ -101,18 +101,18 @@ export function parseJson(
 }
 
 const zoomErrorBodySchema = z.object({
-  code: z
-    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
-    .optional()
-    .catch(undefined),
-  message: z.string().optional().catch(undefined),
+  code: z.catch(
+    z.optional(z.union([z.number(), z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number))])),
+    undefined,
+  ),
+  message: z.catch(z.optional(z.string()), undefined),
   /** The OAuth endpoint says `reason` and `error` instead of `message` and `code`. */
-  reason: z.string().optional().catch(undefined),
-  error: z.string().optional().catch(undefined),
-  errors: z
-    .array(z.object({ field: z.string().catch(''), message: z.string().catch('') }))
-    .optional()
-    .catch(undefined),
+  reason: z.catch(z.optional(z.string()), undefined),
+  error: z.catch(z.optional(z.string()), undefined),
+  errors: z.catch(
+    z.optional(z.array(z.object({ field: z.catch(z.string(), ''), message: z.catch(z.string(), '') }))),
+    undefined,
+  ),
 });
 
 /** What Zoom says in an error body, read leniently: any part may be missing or the body not JSON. */

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logging.ts';
 import { redactUrl } from '../redact.ts';
+import * as z from '../zod.ts';
 import type { ZoomCredentials } from './credentials.ts';
 import {
   ZoomAuthError,
@@ -22,15 +22,12 @@ import { isSecureOrLoopback } from './urls.ts';
  */
 
 const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().regex(/^bearer$/i),
-  expires_in: z.number().positive(),
-  scope: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.string().check(z.regex(/^bearer$/i)),
+  expires_in: z.number().check(z.positive()),
+  scope: z.optional(z.string()),
   /** The account's regional API host (e.g. https://api.zoom.us), present for some accounts. */
-  api_url: z
-    .url({ protocol: /^https?$/ })
-    .refine(isSecureOrLoopback)
-    .optional(),
+  api_url: z.optional(z.url({ protocol: /^https?$/ }).check(z.refine(isSecureOrLoopback))),
 });
 
 export interface TokenRequest {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import {
   ACKNOWLEDGEMENT_STATUSES,
   AUTOMATED_EVALUATION_STATUSES,
@@ -22,91 +22,93 @@ export function formatZoomTimestamp(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
-const nonEmpty = z.string().trim().min(1);
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 
 /** E.164: "+" then up to 15 digits, no leading zero. */
-const e164Schema = z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number like +12053546173');
+const e164Schema = z
+  .string()
+  .check(z.regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number like +12053546173'));
 
 /** The body of POST /qm/interactions (requestBody of the OpenAPI). Unknown fields are refused. */
 export const createInteractionRequestSchema = z.strictObject({
   /** Where Zoom downloads the recording: a presigned S3 GET URL. */
   download_url: z.url({ protocol: /^https?$/ }),
-  interaction_info: z
-    .strictObject({
+  interaction_info: z.optional(
+    z.strictObject({
       channel_type: z.enum(['video', 'voice']),
-      agent_email: z.email().optional(),
-      agent_id: nonEmpty.optional(),
-      consumer_name: nonEmpty.optional(),
-      from: e164Schema.optional(),
-      to: e164Schema.optional(),
-    })
-    .optional(),
-  start_time: zoomTimestampSchema.optional(),
-  direction: z.enum(DIRECTIONS.values).optional(),
-  queue_id: nonEmpty.optional(),
-  disposition: nonEmpty.optional(),
+      agent_email: z.optional(z.email()),
+      agent_id: z.optional(nonEmpty),
+      consumer_name: z.optional(nonEmpty),
+      from: z.optional(e164Schema),
+      to: z.optional(e164Schema),
+    }),
+  ),
+  start_time: z.optional(zoomTimestampSchema),
+  direction: z.optional(z.enum(DIRECTIONS.values)),
+  queue_id: z.optional(nonEmpty),
+  disposition: z.optional(nonEmpty),
   /** Empty: Zoom detects the language; set: Zoom transcribes in it. */
-  primary_language: z.enum(LANGUAGES.values).optional(),
+  primary_language: z.optional(z.enum(LANGUAGES.values)),
 });
 
 export type CreateInteractionRequest = z.input<typeof createInteractionRequestSchema>;
 
 /** An element of a comma-separated query list: a comma inside it would split it in two. */
-const listElement = z
-  .string()
-  .trim()
-  .min(1)
-  .regex(/^[^,]*$/, 'must not contain ","');
+const listElement = z.string().check(z.trim(), z.minLength(1), z.regex(/^[^,]*$/, 'must not contain ","'));
 
-const pageSizeUpTo = (maximum: number) => z.int().min(1).max(maximum);
+const pageSizeUpTo = (maximum: number) => z.int().check(z.minimum(1), z.maximum(maximum));
+
+/** A list query parameter: absent, or at least one element. */
+const optionalNonEmptyList = <TItem extends z.ZodMiniType>(item: TItem) =>
+  z.optional(z.array(item).check(z.minLength(1)));
 
 /**
  * GET /qm/interactions. List parameters are arrays (sent comma-separated). `page_size` stops at 99:
  * the OpenAPI says `maximum: 100, exclusiveMaximum: true` although its text says "Maximum: 100".
  */
 export const listInteractionsQuerySchema = z.strictObject({
-  from: zoomTimestampSchema.optional(),
-  to: zoomTimestampSchema.optional(),
-  page_size: pageSizeUpTo(99).optional(),
-  user_ids: z.array(listElement).min(1).optional(),
-  queues: z.array(listElement).min(1).optional(),
-  channels: z.array(z.enum(INTERACTION_CHANNEL_TYPES.values)).min(1).optional(),
-  direction: z.enum(DIRECTIONS.values).optional(),
-  dispositions: z.array(listElement).min(1).optional(),
+  from: z.optional(zoomTimestampSchema),
+  to: z.optional(zoomTimestampSchema),
+  page_size: z.optional(pageSizeUpTo(99)),
+  user_ids: optionalNonEmptyList(listElement),
+  queues: optionalNonEmptyList(listElement),
+  channels: optionalNonEmptyList(z.enum(INTERACTION_CHANNEL_TYPES.values)),
+  direction: z.optional(z.enum(DIRECTIONS.values)),
+  dispositions: optionalNonEmptyList(listElement),
   /** Language codes as Zoom reports them (e.g. "en", "ja"). */
-  language: z.array(listElement).min(1).optional(),
-  scored: z.boolean().optional(),
-  indicator_id: nonEmpty.optional(),
-  topic: nonEmpty.optional(),
-  engagement_id: nonEmpty.optional(),
+  language: optionalNonEmptyList(listElement),
+  scored: z.optional(z.boolean()),
+  indicator_id: z.optional(nonEmpty),
+  topic: z.optional(nonEmpty),
+  engagement_id: z.optional(nonEmpty),
   /** An IANA time zone (e.g. America/Los_Angeles) Zoom interprets `from`/`to` in. */
-  time_zone: nonEmpty.refine(isKnownTimeZone, 'must be an IANA time zone').optional(),
+  time_zone: z.optional(nonEmpty.check(z.refine(isKnownTimeZone, 'must be an IANA time zone'))),
 });
 
 export type ListInteractionsQuery = z.input<typeof listInteractionsQuerySchema>;
 
 /** GET /qm/automated_evaluations. */
 export const listAutomatedEvaluationsQuerySchema = z.strictObject({
-  status: z.enum(AUTOMATED_EVALUATION_STATUSES.values).optional(),
-  agent_id: nonEmpty.optional(),
-  interaction_id: nonEmpty.optional(),
-  from: zoomTimestampSchema.optional(),
-  to: zoomTimestampSchema.optional(),
-  page_size: pageSizeUpTo(100).optional(),
+  status: z.optional(z.enum(AUTOMATED_EVALUATION_STATUSES.values)),
+  agent_id: z.optional(nonEmpty),
+  interaction_id: z.optional(nonEmpty),
+  from: z.optional(zoomTimestampSchema),
+  to: z.optional(zoomTimestampSchema),
+  page_size: z.optional(pageSizeUpTo(100)),
 });
 
 export type ListAutomatedEvaluationsQuery = z.input<typeof listAutomatedEvaluationsQuerySchema>;
 
 /** GET /qm/evaluation. */
 export const listEvaluationsQuerySchema = z.strictObject({
-  status: z.enum(MANUAL_EVALUATION_STATUSES.values).optional(),
-  agent_ids: z.array(listElement).min(1).optional(),
-  evaluator_id: nonEmpty.optional(),
-  acknowledgement_status: z.enum(ACKNOWLEDGEMENT_STATUSES.values).optional(),
-  interaction_id: nonEmpty.optional(),
-  from: zoomTimestampSchema.optional(),
-  to: zoomTimestampSchema.optional(),
-  page_size: pageSizeUpTo(100).optional(),
+  status: z.optional(z.enum(MANUAL_EVALUATION_STATUSES.values)),
+  agent_ids: optionalNonEmptyList(listElement),
+  evaluator_id: z.optional(nonEmpty),
+  acknowledgement_status: z.optional(z.enum(ACKNOWLEDGEMENT_STATUSES.values)),
+  interaction_id: z.optional(nonEmpty),
+  from: z.optional(zoomTimestampSchema),
+  to: z.optional(zoomTimestampSchema),
+  page_size: z.optional(pageSizeUpTo(100)),
 });
 
 export type ListEvaluationsQuery = z.input<typeof listEvaluationsQuerySchema>;

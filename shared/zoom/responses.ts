@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import {
   ZoomAuthError,
   type ZoomError,
@@ -76,7 +76,7 @@ export function errorFromAnswer(
 export function parseSuccessBody<TOutput>(
   operation: ZoomOperation,
   answer: HttpAnswer,
-  schema: z.ZodType<TOutput>,
+  schema: z.ZodMiniType<TOutput>,
 ): TOutput {
   const json = parseJson(answer.body);
   if (!json.ok) {

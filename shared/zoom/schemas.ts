@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import {
   ACKNOWLEDGEMENT_STATUSES,
   AUTOMATED_EVALUATION_STATUSES,
@@ -34,25 +34,32 @@ import {
  */
 
 /** An optional field: missing and null both read as undefined. */
-function optional<TSchema extends z.ZodType>(schema: TSchema) {
-  return schema.nullish().transform((value) => value ?? undefined);
+function optional<TSchema extends z.ZodMiniType>(schema: TSchema) {
+  return z.pipe(
+    z.nullish(schema),
+    z.transform((value) => value ?? undefined),
+  );
 }
 
 /** An id that qm-ingest keys on: required, non-empty. */
-const requiredId = z.string().regex(/\S/, 'must be a non-empty id');
+const requiredId = z.string().check(z.regex(/\S/, 'must be a non-empty id'));
 /** Any other id: an empty string is read as absent, so a present id is never empty. */
-const optionalId = optional(z.string()).transform((value) =>
-  value === undefined || value.trim() === '' ? undefined : value,
+const optionalId = z.pipe(
+  optional(z.string()),
+  z.transform((value) => (value === undefined || value.trim() === '' ? undefined : value)),
 );
 const optionalString = optional(z.string());
 const optionalNumber = optional(z.number());
 const optionalBoolean = optional(z.boolean());
-const optionalList = <TSchema extends z.ZodType>(item: TSchema) => optional(z.array(item));
+const optionalList = <TSchema extends z.ZodMiniType>(item: TSchema) => optional(z.array(item));
 /** A page's items: a missing or null list reads as an empty one. */
-const pageItems = <TSchema extends z.ZodType>(item: TSchema) =>
-  optionalList(item).transform((items) => items ?? []);
+const pageItems = <TSchema extends z.ZodMiniType>(item: TSchema) =>
+  z.pipe(
+    optionalList(item),
+    z.transform((items) => items ?? []),
+  );
 /** A page of an evaluation list (`data`, counted by `total`). */
-const evaluationPage = <TSchema extends z.ZodType>(item: TSchema) =>
+const evaluationPage = <TSchema extends z.ZodMiniType>(item: TSchema) =>
   z.object({
     total: optionalNumber,
     page_size: optionalNumber,
@@ -62,7 +69,10 @@ const evaluationPage = <TSchema extends z.ZodType>(item: TSchema) =>
 
 function lenientFields(report: UnknownEnumValueReporter) {
   return <TKnown extends string>(known: Vocabulary<TKnown>, field: string) =>
-    z.string().transform((raw): Lenient<TKnown> => normaliseEnumValue(raw, known, field, report));
+    z.pipe(
+      z.string(),
+      z.transform((raw): Lenient<TKnown> => normaliseEnumValue(raw, known, field, report)),
+    );
 }
 
 const ALL_EVALUATION_STATUSES = vocabulary([
@@ -141,7 +151,7 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
         }),
       ),
     }),
-    start_time: z.string().min(1),
+    start_time: z.string().check(z.minLength(1)),
     duration: optionalNumber,
     queue_id: optionalId,
     queue_name: optionalString,
@@ -169,8 +179,8 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
   // GET /qm/interactions/{interactionId}
   const timeSpan = z.object({ start_time: optionalString, end_time: optionalString });
   const speakerMetric = optionalList(z.object({ speaker_user_id: optionalId, value: z.number() }));
-  const interactionEvaluation = z
-    .object({
+  const interactionEvaluation = z.pipe(
+    z.object({
       evaluation_id: requiredId,
       evaluation_type: optionalLenient(
         EVALUATION_TYPES,
@@ -199,15 +209,16 @@ export function createZoomResponseSchemas(report: UnknownEnumValueReporter) {
           comment_time: optionalNumber,
         }),
       ),
-    })
-    .transform((evaluation) => ({
+    }),
+    z.transform((evaluation) => ({
       ...evaluation,
       evaluation_status_desc: evaluationStatusFor(
         evaluation.evaluation_type,
         evaluation.evaluation_status_desc,
         report,
       ),
-    }));
+    })),
+  );
   const interactionDetail = z.object({
     interaction_info: z.object({
       ...interactionInfoFields('interaction'),

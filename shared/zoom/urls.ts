@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -18,7 +18,9 @@ export function isSecureOrLoopback(url: string): boolean {
  * An absolute http(s) base URL that credentials may be sent to (see {@link isSecureOrLoopback}),
  * without a trailing slash so paths can be appended.
  */
-export const credentialedBaseUrlSchema = z
-  .url({ protocol: /^https?$/ })
-  .refine(isSecureOrLoopback, 'must use https (plain http only for 127.0.0.1 or localhost)')
-  .transform((url) => url.replace(/\/+$/, ''));
+export const credentialedBaseUrlSchema = z.pipe(
+  z
+    .url({ protocol: /^https?$/ })
+    .check(z.refine(isSecureOrLoopback, 'must use https (plain http only for 127.0.0.1 or localhost)')),
+  z.transform((url) => url.replace(/\/+$/, '')),
+);
