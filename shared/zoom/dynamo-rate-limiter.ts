@@ -112,7 +112,7 @@ export class DynamoRateLimiter implements RateLimiter {
       if (seen === undefined) {
         this.#known.delete(cacheKey);
       } else {
-        this.#known.set(cacheKey, seen);
+        this.#known.set(cacheKey, laterView(this.#known.get(cacheKey), seen));
       }
       if (outcome.stored) {
         return decision;
@@ -192,6 +192,24 @@ export class DynamoRateLimiter implements RateLimiter {
       return { stored: false, current: bucketStateOf(conditionFailedItem(error)) };
     }
   }
+}
+
+/**
+ * The later of two views of one bucket. Concurrent takes of this container answer in any order;
+ * every write only moves the day, the day's count and `tat` forward, so the later view is the
+ * truer one, and keeping it stops an older answer from making an empty bucket look refillable.
+ */
+function laterView(current: BucketState | undefined, seen: BucketState): BucketState {
+  if (current === undefined) {
+    return seen;
+  }
+  if (current.day !== seen.day) {
+    return current.day > seen.day ? current : seen;
+  }
+  if (current.takenToday !== seen.takenToday) {
+    return current.takenToday > seen.takenToday ? current : seen;
+  }
+  return current.tat > seen.tat ? current : seen;
 }
 
 /**
