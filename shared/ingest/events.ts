@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { decodeEventKey } from './object-key.ts';
 import {
   type IngestRetryMessage,
@@ -24,45 +24,49 @@ export type QueueMessage =
   /** Anything else: deleted with this description in the log. */
   | { readonly kind: 'not-a-recording-event'; readonly description: string };
 
+const nonEmptyString = z.string().check(z.minLength(1));
+const optionalString = z.optional(z.string());
+const optionalSize = z.optional(z.int().check(z.nonnegative()));
+
 const s3RecordSchema = z.object({
   eventSource: z.literal('aws:s3'),
-  eventName: z.string().min(1),
-  eventTime: z.string().min(1),
+  eventName: nonEmptyString,
+  eventTime: nonEmptyString,
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: nonEmptyString }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().optional(),
-      versionId: z.string().optional(),
-      sequencer: z.string().optional(),
+      key: nonEmptyString,
+      size: optionalSize,
+      eTag: optionalString,
+      versionId: optionalString,
+      sequencer: optionalString,
     }),
   }),
 });
 
-const s3NotificationSchema = z.object({ Records: z.array(z.unknown()).min(1) });
+const s3NotificationSchema = z.object({ Records: z.array(z.unknown()).check(z.minLength(1)) });
 
-const s3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent'), Bucket: z.string().optional() });
+const s3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent'), Bucket: optionalString });
 
 const eventBridgeSchema = z.object({
   source: z.string(),
   'detail-type': z.string(),
-  time: z.string().min(1),
+  time: nonEmptyString,
   detail: z.unknown(),
 });
 
 const eventBridgeObjectCreatedSchema = z.object({
-  bucket: z.object({ name: z.string().min(1) }),
+  bucket: z.object({ name: nonEmptyString }),
   object: z.object({
-    key: z.string().min(1),
-    size: z.number().int().nonnegative().optional(),
-    etag: z.string().optional(),
+    key: nonEmptyString,
+    size: optionalSize,
+    etag: optionalString,
     // AWS's documented spelling is `etag`; moto, the reference emulator, writes `eTag`.
-    eTag: z.string().optional(),
-    'version-id': z.string().optional(),
-    sequencer: z.string().optional(),
+    eTag: optionalString,
+    'version-id': optionalString,
+    sequencer: optionalString,
   }),
-  reason: z.string().optional(),
+  reason: optionalString,
 });
 
 /** Reads one message body. Never throws: what cannot be read is `not-a-recording-event`. */
@@ -219,6 +223,6 @@ export function unquote(eTag: string): string {
   return eTag.replace(/^"+|"+$/g, '');
 }
 
-function issuesOf(error: z.ZodError): string {
+function issuesOf(error: z.core.$ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }

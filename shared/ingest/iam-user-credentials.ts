@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import { translateAwsError } from '../aws/errors.ts';
 import type { Clock } from '../clock.ts';
 import { PermanentError } from '../errors.ts';
+import * as z from '../zod.ts';
 import type { AwsCredentialIdentity, SigningCredentialsSource } from './presign.ts';
 
 /**
@@ -13,8 +13,8 @@ import type { AwsCredentialIdentity, SigningCredentialsSource } from './presign.
  */
 
 const signerSecretSchema = z.object({
-  access_key_id: z.string().trim().min(16),
-  secret_access_key: z.string().min(1),
+  access_key_id: z.string().check(z.trim(), z.minLength(16)),
+  secret_access_key: z.string().check(z.minLength(1)),
 });
 
 export interface IamUserCredentialsOptions {

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { INGEST_WAIT_CAUSES, type Recording } from '../recordings/recording.ts';
+import * as z from '../zod.ts';
 
 /**
  * The message ingest re-sends to its own queue when a recording must wait: a rate limit (Zoom's
@@ -10,6 +10,9 @@ import { INGEST_WAIT_CAUSES, type Recording } from '../recordings/recording.ts';
 
 export const RETRY_MESSAGE_KIND = 'qm-ingest/retry';
 
+const nonEmptyString = z.string().check(z.minLength(1));
+const nonNegativeInt = z.int().check(z.nonnegative());
+
 /** Why a recording waits (the same causes its ingest work records while it waits). */
 export const RETRY_CAUSES = INGEST_WAIT_CAUSES;
 export type RetryCause = (typeof RETRY_CAUSES)[number];
@@ -18,16 +21,16 @@ export type RetryCause = (typeof RETRY_CAUSES)[number];
 export const objectCreatedSchema = z.strictObject({
   source: z.enum(['s3', 'eventbridge']),
   /** `ObjectCreated:Put` and the like for S3, the `reason` (`PutObject`...) for EventBridge. */
-  eventName: z.string().min(1),
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  size: z.int().nonnegative().optional(),
+  eventName: nonEmptyString,
+  bucket: nonEmptyString,
+  key: nonEmptyString,
+  size: z.optional(nonNegativeInt),
   /** Without quotes. */
-  eTag: z.string().min(1).optional(),
-  versionId: z.string().min(1).optional(),
-  sequencer: z.string().min(1).optional(),
+  eTag: z.optional(nonEmptyString),
+  versionId: z.optional(nonEmptyString),
+  sequencer: z.optional(nonEmptyString),
   /** When S3 created the object (epoch ms). */
-  eventTime: z.int().nonnegative(),
+  eventTime: nonNegativeInt,
 });
 
 export type ObjectCreated = z.output<typeof objectCreatedSchema>;
@@ -40,7 +43,7 @@ export const ingestRetryMessageSchema = z.strictObject({
    * recording records it, so the chain of re-sends that owns the recording is told apart from a
    * duplicate event.
    */
-  origin: z.string().min(1),
+  origin: nonEmptyString,
   object: objectCreatedSchema,
   /**
    * The recording this re-send is about, once it is claimed: the next attempt reads it directly,
@@ -49,22 +52,22 @@ export const ingestRetryMessageSchema = z.strictObject({
    * the recording's own record (its ingest work), never the message's: a redelivered message
    * cannot know about a POST made after it was sent.
    */
-  recordingId: z.string().min(1).optional(),
+  recordingId: z.optional(nonEmptyString),
   /** Not to be worked on before this instant (epoch ms): re-sent until then. */
-  dueAt: z.int().nonnegative(),
+  dueAt: nonNegativeInt,
   cause: z.enum(RETRY_CAUSES),
   /** Transient failures so far, against the configured budget. */
-  transientFailures: z.int().nonnegative(),
+  transientFailures: nonNegativeInt,
   /** Rate-limit refusals so far: counted for the record, never a reason to give up. */
-  rateLimited: z.int().nonnegative(),
+  rateLimited: nonNegativeInt,
   /** Set when Zoom created the interaction but recording it failed: the next attempt only records it. */
-  created: z
-    .strictObject({
-      submission: z.int().positive(),
-      interactionId: z.string().min(1),
-      urlExpiresAt: z.int().nonnegative(),
-    })
-    .optional(),
+  created: z.optional(
+    z.strictObject({
+      submission: z.int().check(z.positive()),
+      interactionId: nonEmptyString,
+      urlExpiresAt: nonNegativeInt,
+    }),
+  ),
 });
 
 export type IngestRetryMessage = z.output<typeof ingestRetryMessageSchema>;

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { parseStoredItem, resultsReferenceSchema } from '../recordings/recording.ts';
 import { stateTableDefinition } from '../table/definition.ts';
 import { documentClientOf } from '../table/document-client.ts';
@@ -10,6 +9,7 @@ import {
   translateDynamoError,
 } from '../table/dynamo-errors.ts';
 import { recordingKey, shortHash } from '../table/keys.ts';
+import * as z from '../zod.ts';
 import { reportedEvaluationSchema } from './poll-message.ts';
 
 /**
@@ -52,9 +52,9 @@ const evaluationSnapshotSchema = z.object({
   /** The automated evaluations that read listed, with the results events reported for them since. */
   automated: z.array(
     z.object({
-      id: z.string().min(1),
-      status: z.string().optional(),
-      reported: reportedEvaluationSchema.optional(),
+      id: z.string().check(z.minLength(1)),
+      status: z.optional(z.string()),
+      reported: z.optional(reportedEvaluationSchema),
     }),
   ),
 });
@@ -71,7 +71,7 @@ export const EVALUATION_SNAPSHOT_ITEM_TYPE = 'EVALUATION_SNAPSHOT';
 export const SIGNAL_SORT_KEY_PREFIX = 'SIGNAL#';
 export const SIGNAL_ITEM_TYPE = 'WEBHOOK_SIGNAL';
 
-const observationSchema = z.object({ analysisSeenAt: z.number().int().nonnegative() });
+const observationSchema = z.object({ analysisSeenAt: z.int().check(z.nonnegative()) });
 
 export class DynamoPollObservations implements PollObservations {
   readonly #client: DynamoDBDocumentClient;

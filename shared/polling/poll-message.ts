@@ -1,4 +1,8 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
+
+const nonEmptyString = z.string().check(z.minLength(1));
+const nonNegativeInt = z.int().check(z.nonnegative());
+const positiveInt = z.int().check(z.positive());
 
 /**
  * The body of a message on the poll queue: a wake-up call for one recording. It carries the
@@ -8,9 +12,9 @@ import * as z from 'zod';
  */
 export const pollMessageSchema = z.strictObject({
   kind: z.literal('poll'),
-  recordingId: z.string().min(1),
-  pollSeq: z.int().nonnegative(),
-  dueAt: z.int().positive(),
+  recordingId: nonEmptyString,
+  pollSeq: nonNegativeInt,
+  dueAt: positiveInt,
 });
 
 export type PollMessage = z.output<typeof pollMessageSchema>;
@@ -21,11 +25,11 @@ export type PollMessage = z.output<typeof pollMessageSchema>;
  * evaluation already known from the interaction's detail without reading it again.
  */
 export const reportedEvaluationSchema = z.strictObject({
-  scorecardName: z.string().optional(),
-  scoringFormat: z.string().optional(),
-  score: z.number().optional(),
-  totalScore: z.number().optional(),
-  scoreRate: z.number().optional(),
+  scorecardName: z.optional(z.string()),
+  scoringFormat: z.optional(z.string()),
+  score: z.optional(z.number()),
+  totalScore: z.optional(z.number()),
+  scoreRate: z.optional(z.number()),
 });
 
 export type ReportedEvaluation = z.output<typeof reportedEvaluationSchema>;
@@ -38,17 +42,17 @@ export type ReportedEvaluation = z.output<typeof reportedEvaluationSchema>;
  */
 export const webhookSignalSchema = z.strictObject({
   kind: z.literal('webhook'),
-  recordingId: z.string().min(1),
+  recordingId: nonEmptyString,
   signal: z.enum(['analysis-completed', 'evaluation-completed']),
   /** The evaluation the event is about (evaluation-completed only). */
-  evaluationId: z.string().min(1).optional(),
+  evaluationId: z.optional(nonEmptyString),
   /** Zoom's `evaluation_type` (MANUAL or AUTOMATED), as sent. */
-  evaluationType: z.string().optional(),
+  evaluationType: z.optional(z.string()),
   /** The evaluation's result as the event reported it (evaluation-completed only). */
-  reported: reportedEvaluationSchema.optional(),
+  reported: z.optional(reportedEvaluationSchema),
   /** Zoom's `event_ts`: when Zoom says it happened. */
-  occurredAt: z.int().nonnegative(),
-  dueAt: z.int().positive(),
+  occurredAt: nonNegativeInt,
+  dueAt: positiveInt,
 });
 
 export type WebhookSignal = z.output<typeof webhookSignalSchema>;
@@ -59,8 +63,8 @@ export type WebhookSignal = z.output<typeof webhookSignalSchema>;
  */
 export const lateCheckMessageSchema = z.strictObject({
   kind: z.literal('late-check'),
-  recordingId: z.string().min(1),
-  dueAt: z.int().positive(),
+  recordingId: nonEmptyString,
+  dueAt: positiveInt,
 });
 
 export type LateCheckMessage = z.output<typeof lateCheckMessageSchema>;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { shortHash } from '../table/keys.ts';
+import * as z from '../zod.ts';
 import { RecordingRequestError } from './errors.ts';
 import { parseStoredItem, type Recording } from './recording.ts';
 import { isTerminal, TERMINAL_STATUSES } from './state-machine.ts';
@@ -13,29 +13,31 @@ import { isTerminal, TERMINAL_STATUSES } from './state-machine.ts';
 export const NOTIFICATION_SCHEMA_VERSION = 1;
 
 const jsonObjectSchema = z.record(z.string(), z.json());
+const nonEmptyString = z.string().check(z.minLength(1));
+const nonNegativeInt = z.int().check(z.nonnegative());
 /** A JSON value (what a notification's details may hold). */
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;
 
 export const notificationSchema = z.object({
   schemaVersion: z.literal(NOTIFICATION_SCHEMA_VERSION),
   /** Stable across retries of the publish, so a subscriber can drop a repeat. */
-  notificationId: z.string().min(1),
-  recordingId: z.string().min(1),
-  zoomAccountId: z.string().min(1),
-  profile: z.string().min(1),
-  submission: z.number().int().positive(),
+  notificationId: nonEmptyString,
+  recordingId: nonEmptyString,
+  zoomAccountId: nonEmptyString,
+  profile: nonEmptyString,
+  submission: z.int().check(z.positive()),
   status: z.enum(TERMINAL_STATUSES),
   /**
    * What happened: the recording `finished`, or the results of a finished recording changed
    * (`evaluation_updated`: a manual evaluation completed late, a re-score, a dispute resolved).
    */
-  event: z.enum(['finished', 'evaluation_updated']).default('finished'),
+  event: z._default(z.enum(['finished', 'evaluation_updated']), 'finished'),
   reason: z.string(),
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  interactionId: z.string().min(1).optional(),
-  queueId: z.string().optional(),
-  occurredAt: z.number().int().nonnegative(),
+  bucket: nonEmptyString,
+  key: nonEmptyString,
+  interactionId: z.optional(nonEmptyString),
+  queueId: z.optional(z.string()),
+  occurredAt: nonNegativeInt,
   /** What the writer of the transition adds (scores, evaluation ids). No transcript, no phone numbers. */
   details: jsonObjectSchema,
   state: z.enum(['PENDING', 'SENT']),
@@ -44,8 +46,8 @@ export const notificationSchema = z.object({
    * alert: the two are sent and tracked apart, so a failed alert is retried without sending the
    * notification again.
    */
-  notificationPublishedAt: z.number().int().nonnegative().optional(),
-  sentAt: z.number().int().nonnegative().optional(),
+  notificationPublishedAt: z.optional(nonNegativeInt),
+  sentAt: z.optional(nonNegativeInt),
 });
 export type Notification = z.infer<typeof notificationSchema>;
 

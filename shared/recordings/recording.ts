@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { PermanentError } from '../errors.ts';
+import * as z from '../zod.ts';
 import { RECORDING_STATUSES } from './state-machine.ts';
 
 /**
@@ -15,7 +15,10 @@ import { RECORDING_STATUSES } from './state-machine.ts';
  */
 export const RECORDING_SCHEMA_VERSION = 2;
 
-const epochMillis = z.number().int().nonnegative();
+const nonNegativeInt = z.int().check(z.nonnegative());
+const positiveInt = z.int().check(z.positive());
+const nonEmptyString = z.string().check(z.minLength(1));
+const epochMillis = nonNegativeInt;
 
 /**
  * What makes two uploads of the same key the same recording: the object's full-object checksum,
@@ -23,7 +26,7 @@ const epochMillis = z.number().int().nonnegative();
  */
 export const contentIdentitySchema = z.object({
   kind: z.enum(['checksum', 'etag', 'versionId']),
-  value: z.string().min(1),
+  value: nonEmptyString,
 });
 export type ContentIdentity = z.infer<typeof contentIdentitySchema>;
 
@@ -32,18 +35,18 @@ export type ContentIdentity = z.infer<typeof contentIdentitySchema>;
  * personal data (emails, phone numbers, names): it is stored for resubmissions and never logged.
  */
 export const recordingMetadataSchema = z.object({
-  agentEmail: z.string().min(1).optional(),
-  agentId: z.string().min(1).optional(),
-  consumerName: z.string().optional(),
-  fromNumber: z.string().optional(),
-  toNumber: z.string().optional(),
-  direction: z.enum(['inbound', 'outbound']).optional(),
-  disposition: z.string().optional(),
-  queueId: z.string().optional(),
-  primaryLanguage: z.string().optional(),
+  agentEmail: z.optional(nonEmptyString),
+  agentId: z.optional(nonEmptyString),
+  consumerName: z.optional(z.string()),
+  fromNumber: z.optional(z.string()),
+  toNumber: z.optional(z.string()),
+  direction: z.optional(z.enum(['inbound', 'outbound'])),
+  disposition: z.optional(z.string()),
+  queueId: z.optional(z.string()),
+  primaryLanguage: z.optional(z.string()),
   /** The call's start, as sent to Zoom (`yyyy-MM-dd'T'HH:mm:ss'Z'`). */
-  startTime: z.iso.datetime().optional(),
-  channel: z.enum(['voice', 'video']).optional(),
+  startTime: z.optional(z.iso.datetime()),
+  channel: z.optional(z.enum(['voice', 'video'])),
 });
 export type RecordingMetadata = z.infer<typeof recordingMetadataSchema>;
 
@@ -73,7 +76,7 @@ export const ingestWorkSchema = z.object({
    * the same event has another id, finds the recording owned and stands down; the owner's own
    * redelivery or re-send carries on.
    */
-  ownerDelivery: z.string().min(1),
+  ownerDelivery: nonEmptyString,
   /**
    * Whether a POST of the current submission may have reached Zoom. False only while none was sent
    * or the last one was refused before Zoom acted on it (a 429, the local limiter, no token): the
@@ -86,24 +89,24 @@ export const ingestWorkSchema = z.object({
    * still to come, a transient failure's backoff): when the re-send is due, and why. A waiting
    * recording is not stuck, however long ago its status changed.
    */
-  waiting: z.object({ until: epochMillis, cause: z.enum(INGEST_WAIT_CAUSES) }).optional(),
+  waiting: z.optional(z.object({ until: epochMillis, cause: z.enum(INGEST_WAIT_CAUSES) })),
   /**
    * Since when a POST of the current submission may have created an interaction that qm-ingest
    * has not recorded (its answer was lost): on an account that ignores Idempotency-Key, the
    * interaction is looked for in Zoom's listing until `ingest.uncertainPost.patienceSeconds` after.
    */
-  uncertainSince: epochMillis.optional(),
+  uncertainSince: z.optional(epochMillis),
 });
 export type IngestWork = z.infer<typeof ingestWorkSchema>;
 
 /** One transition in a recording's history. `from` is null for the entry that created the recording. */
 export const historyEntrySchema = z.object({
   at: epochMillis,
-  from: statusSchema.nullable(),
+  from: z.nullable(statusSchema),
   to: statusSchema,
   reason: z.string(),
   /** The submission number after the transition. */
-  submission: z.number().int().positive(),
+  submission: positiveInt,
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -113,12 +116,12 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
  * `pollSeq`, so a duplicated or outdated message can never move the recording.
  */
 export const pollStateSchema = z.object({
-  pollSeq: z.number().int().nonnegative(),
+  pollSeq: nonNegativeInt,
   /** Polls that counted against the schedule in the current submission (a 429 does not count). */
-  attempts: z.number().int().nonnegative(),
+  attempts: nonNegativeInt,
   /** Present only while a poll is scheduled (status SUBMITTED). */
-  nextPollDueAt: epochMillis.optional(),
-  deadlineAt: epochMillis.optional(),
+  nextPollDueAt: z.optional(epochMillis),
+  deadlineAt: z.optional(epochMillis),
 });
 export type PollState = z.infer<typeof pollStateSchema>;
 
@@ -128,52 +131,52 @@ export type PollState = z.infer<typeof pollStateSchema>;
  * or a late manual evaluation never reopens a finished recording.
  */
 export const resultsReferenceSchema = z.object({
-  revision: z.number().int().positive(),
+  revision: positiveInt,
   updatedAt: epochMillis,
   location: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('item'), sk: z.string().min(1) }),
-    z.object({ kind: z.literal('s3'), bucket: z.string().min(1), key: z.string().min(1) }),
+    z.object({ kind: z.literal('item'), sk: nonEmptyString }),
+    z.object({ kind: z.literal('s3'), bucket: nonEmptyString, key: nonEmptyString }),
   ]),
 });
 export type ResultsReference = z.infer<typeof resultsReferenceSchema>;
 
 export const recordingSchema = z.object({
-  schemaVersion: z.int().min(1).max(RECORDING_SCHEMA_VERSION),
-  recordingId: z.string().min(1),
-  zoomAccountId: z.string().min(1),
+  schemaVersion: z.int().check(z.minimum(1), z.maximum(RECORDING_SCHEMA_VERSION)),
+  recordingId: nonEmptyString,
+  zoomAccountId: nonEmptyString,
   /** The configured Zoom profile that owns the recording's bucket/prefix. */
-  profile: z.string().min(1),
-  bucket: z.string().min(1),
-  key: z.string().min(1),
+  profile: nonEmptyString,
+  bucket: nonEmptyString,
+  key: nonEmptyString,
   contentIdentity: contentIdentitySchema,
-  versionId: z.string().min(1).optional(),
-  size: z.number().int().nonnegative(),
+  versionId: z.optional(nonEmptyString),
+  size: nonNegativeInt,
   contentType: z.string(),
   status: statusSchema,
   /** Starts at 1; goes up with each automatic resubmission and operator retry. */
-  submission: z.number().int().positive(),
+  submission: positiveInt,
   /** Automatic resubmissions used since the last operator retry. */
-  autoResubmissions: z.number().int().nonnegative(),
+  autoResubmissions: nonNegativeInt,
   statusChangedAt: epochMillis,
   /** When the recording was dropped (the S3 event time). */
   receivedAt: epochMillis,
   updatedAt: epochMillis,
-  interactionId: z.string().min(1).optional(),
+  interactionId: z.optional(nonEmptyString),
   /** When the presigned URL Zoom downloads from stops working. */
-  urlExpiresAt: epochMillis.optional(),
+  urlExpiresAt: z.optional(epochMillis),
   metadata: recordingMetadataSchema,
   poll: pollStateSchema,
   /** Why the recording is in its status, in words a person can act on (never parsed by code). */
   reason: z.string(),
   history: z.array(historyEntrySchema),
-  results: resultsReferenceSchema.optional(),
+  results: z.optional(resultsReferenceSchema),
   /** Present while ingest works on the recording (RECEIVED, SUBMITTING); see {@link ingestWorkSchema}. */
-  ingestWork: ingestWorkSchema.optional(),
+  ingestWork: z.optional(ingestWorkSchema),
   /**
    * A finished recording whose manual evaluations were still pending, on an account without
    * webhooks: checked again at `nextAt` (the reconciler queues it), until `until`.
    */
-  lateEvaluationCheck: z.object({ nextAt: epochMillis, until: epochMillis }).optional(),
+  lateEvaluationCheck: z.optional(z.object({ nextAt: epochMillis, until: epochMillis })),
 });
 export type Recording = z.infer<typeof recordingSchema>;
 
@@ -203,7 +206,7 @@ export class CorruptItemError extends PermanentError {}
  * never their values (they may hold personal data).
  */
 export function parseStoredItem<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   item: Record<string, unknown>,
   what: string,
   supportedVersion: number,

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { parseStoredItem } from '../recordings/recording.ts';
 import { TERMINAL_STATUSES } from '../recordings/state-machine.ts';
+import * as z from '../zod.ts';
 
 /**
  * A recording's evaluation results as qm-ingest stores them: the interaction's details and each of
@@ -13,14 +13,17 @@ import { TERMINAL_STATUSES } from '../recordings/state-machine.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
-const optionalString = z.string().optional();
-const optionalNumber = z.number().optional();
+const optionalString = z.optional(z.string());
+const optionalNumber = z.optional(z.number());
+const optionalBoolean = z.optional(z.boolean());
+const nonEmptyString = z.string().check(z.minLength(1));
+const nonNegativeInt = z.int().check(z.nonnegative());
 
 const speakerValueSchema = z.object({ speakerUserId: optionalString, value: z.number() });
 const timeSpanSchema = z.object({ startTime: optionalString, endTime: optionalString });
 
 export const interactionResultsSchema = z.object({
-  interactionId: z.string().min(1),
+  interactionId: nonEmptyString,
   startTime: optionalString,
   /** Minutes, as Zoom reports it. */
   durationMinutes: optionalNumber,
@@ -75,19 +78,19 @@ const questionSchema = z.object({
       optionId: optionalString,
       label: optionalString,
       value: optionalString,
-      autoFail: z.boolean().optional(),
+      autoFail: optionalBoolean,
       points: optionalNumber,
     }),
   ),
-  scale: z
-    .object({
-      hasNaOption: z.boolean().optional(),
+  scale: z.optional(
+    z.object({
+      hasNaOption: optionalBoolean,
       highLabel: optionalString,
       lowLabel: optionalString,
       scaleMax: optionalNumber,
       scaleMin: optionalNumber,
-    })
-    .optional(),
+    }),
+  ),
 });
 
 const sectionSchema = z.object({
@@ -100,7 +103,7 @@ const sectionSchema = z.object({
 });
 
 export const evaluationResultsSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyString,
   type: z.enum(['automated', 'manual']),
   /** As Zoom reports it at collection (normalised spelling): COMPLETED, FAILED, PROCESSING, Completed, Pending... */
   status: optionalString,
@@ -113,7 +116,7 @@ export const evaluationResultsSchema = z.object({
   /** Zoom's score rate (a decimal), or score / total for a points scorecard when Zoom gives none. */
   scoreRate: optionalNumber,
   sessionId: optionalString,
-  evaluator: z.object({ name: optionalString, userId: optionalString }).optional(),
+  evaluator: z.optional(z.object({ name: optionalString, userId: optionalString })),
   createdAt: optionalString,
   modifiedAt: optionalString,
   completionDate: optionalString,
@@ -137,33 +140,33 @@ export const evaluationResultsSchema = z.object({
    * read from the interaction's detail: its status, score, total, rate, scorecard name and format
    * are the event's; the rest is as the last detail read showed it (still processing then).
    */
-  completedFrom: z.literal('webhook').optional(),
+  completedFrom: z.optional(z.literal('webhook')),
 });
 export type EvaluationResults = z.infer<typeof evaluationResultsSchema>;
 
 /** Where a transcript is stored, and what it holds. */
 export const transcriptReferenceSchema = z.object({
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  bytes: z.number().int().nonnegative(),
-  items: z.number().int().nonnegative(),
+  bucket: nonEmptyString,
+  key: nonEmptyString,
+  bytes: nonNegativeInt,
+  items: nonNegativeInt,
   language: optionalString,
 });
 export type TranscriptReference = z.infer<typeof transcriptReferenceSchema>;
 
 export const recordingResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
-  recordingId: z.string().min(1),
-  submission: z.number().int().positive(),
-  zoomAccountId: z.string().min(1),
-  interactionId: z.string().min(1),
+  recordingId: nonEmptyString,
+  submission: z.int().check(z.positive()),
+  zoomAccountId: nonEmptyString,
+  interactionId: nonEmptyString,
   /** The status the recording was finished with when these results were collected. */
   status: z.enum(TERMINAL_STATUSES),
   /** When Zoom was read (epoch ms). */
-  collectedAt: z.number().int().nonnegative(),
+  collectedAt: nonNegativeInt,
   interaction: interactionResultsSchema,
   evaluations: z.array(evaluationResultsSchema),
-  transcript: transcriptReferenceSchema.optional(),
+  transcript: z.optional(transcriptReferenceSchema),
 });
 export type RecordingResults = z.infer<typeof recordingResultsSchema>;
 

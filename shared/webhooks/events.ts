@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /**
  * The webhook bodies qm-ingest reads (Zoom's QM webhook reference, ../shared/zoom-qm-webhooks.json,
@@ -15,23 +15,26 @@ export const WebhookEvent = {
   evaluationCompleted: 'quality_management.evaluation_completed',
 } as const;
 
-const id = z.string().trim().min(1);
+const id = z.string().check(z.trim(), z.minLength(1));
+const optionalString = z.optional(z.string());
+const optionalNumber = z.optional(z.number());
+const nonNegativeInt = z.int().check(z.nonnegative());
 
 /** What every request carries: enough to pick the account whose secret token verifies it. */
 export const webhookEnvelopeSchema = z.object({
-  event: z.string().min(1),
-  event_ts: z.number().int().nonnegative().optional(),
-  payload: z.looseObject({ account_id: id.optional() }),
+  event: z.string().check(z.minLength(1)),
+  event_ts: z.optional(nonNegativeInt),
+  payload: z.looseObject({ account_id: z.optional(id) }),
 });
 
 export const urlValidationSchema = z.object({
   event: z.literal(WebhookEvent.urlValidation),
-  payload: z.looseObject({ plainToken: z.string().min(1).max(256) }),
+  payload: z.looseObject({ plainToken: z.string().check(z.minLength(1), z.maxLength(256)) }),
 });
 
 export const analysisCompletedSchema = z.object({
   event: z.literal(WebhookEvent.analysisCompleted),
-  event_ts: z.number().int().nonnegative(),
+  event_ts: nonNegativeInt,
   payload: z.looseObject({
     account_id: id,
     object: z.looseObject({ interaction_info: z.looseObject({ interaction_id: id }) }),
@@ -40,21 +43,21 @@ export const analysisCompletedSchema = z.object({
 
 export const evaluationCompletedSchema = z.object({
   event: z.literal(WebhookEvent.evaluationCompleted),
-  event_ts: z.number().int().nonnegative(),
+  event_ts: nonNegativeInt,
   payload: z.looseObject({
     account_id: id,
     object: z.looseObject({
       evaluation_id: id,
       /** Optional in Zoom's schema: an event without it cannot be matched to a recording. */
-      interaction_id: id.optional(),
+      interaction_id: z.optional(id),
       /** MANUAL or AUTOMATED; a value Zoom adds later is kept and treated as neither. */
-      evaluation_type: z.string().optional(),
+      evaluation_type: optionalString,
       /** The evaluation's result as Zoom reports it in the event (all optional in Zoom's schema). */
-      scorecard_name: z.string().optional(),
-      scoring_format: z.string().optional(),
-      total_possible_score: z.number().optional(),
-      evaluation_score: z.number().optional(),
-      evaluation_score_ratio: z.number().optional(),
+      scorecard_name: optionalString,
+      scoring_format: optionalString,
+      total_possible_score: optionalNumber,
+      evaluation_score: optionalNumber,
+      evaluation_score_ratio: optionalNumber,
     }),
   }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { LANGUAGES } from '../../zoom/enums.ts';
 import type { MetadataField } from './fields.ts';
 
