@@ -41,7 +41,7 @@ const benchmarks: readonly Benchmark[] = [
           'functions/reconcile.ts',
           'functions/webhook.ts',
         ],
-        importRuns: 9,
+        importRuns: 15,
         baselineRef: BUNDLE_BASELINE_COMMIT,
         heaviestInputs: 8,
       }),
