@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -20,6 +21,7 @@ import {
   classify,
   type DocumentedCommand,
   documentedCommands,
+  literalPattern,
   PLACEHOLDERS,
   type PlaceholderSource,
   placeholdersIn,
@@ -79,10 +81,15 @@ writeFileSync(join(bin, 'aws'), `#!/bin/sh\nexec '${process.execPath}' '${STAND_
   mode: 0o755,
 });
 
-/** This process's environment without AWS settings (a reader's shell has none of the runtime's), the stand-in first. */
+/**
+ * This process's environment without AWS settings (a reader's shell has none of the runtime's),
+ * the stand-in first on the PATH, and an npm cache of the checkout's own (npx records there the
+ * checkout it runs `qm-ingest` from, and it goes with the checkout).
+ */
 const environment: NodeJS.ProcessEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))),
   PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+  npm_config_cache: join(checkout, '.npm'),
 };
 
 const started: CliRun[] = [];
@@ -102,7 +109,7 @@ function startInTerminal(text: string): CliRun {
 }
 
 /** A fixed port is taken (by another runtime or benchmark on this machine): wait, never end its owner. */
-const PORT_TAKEN = /EADDRINUSE|address already in use|port \d+ is (in use|taken)/i;
+const PORT_TAKEN = /EADDRINUSE|already in use/i;
 const PORT_WAIT_MS = 5_000;
 const PORT_PATIENCE_MS = 120_000;
 
@@ -115,7 +122,10 @@ async function startServer(text: string, ready: RegExp): Promise<CliRun> {
       await run.waitForLine(ready, 90_000);
       return run;
     } catch (error) {
-      await run.exited;
+      if (run.child.exitCode === null && run.child.signalCode === null) {
+        await interrupt(run);
+        throw error;
+      }
       if (!PORT_TAKEN.test(run.stderr()) || Date.now() > giveUpAt) throw error;
       await new Promise((resolve) => setTimeout(resolve, PORT_WAIT_MS));
     }
@@ -164,6 +174,7 @@ class ReaderShell {
     this.shell = spawn('bash', ['--noprofile', '--norc'], {
       cwd: checkout,
       env: environment,
+      detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.shell.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -204,8 +215,11 @@ class ReaderShell {
     }
   }
 
+  /** Ends the shell, and whatever a line that did not end left running. */
   close(): void {
     this.shell.stdin?.end();
+    const group = -(this.shell.pid ?? 0);
+    if (groupRuns(group)) process.kill(group, 'SIGKILL');
   }
 }
 
@@ -250,7 +264,9 @@ describe('the servers the docs start', () => {
 
       // Assess: stopped in order (npx itself ends by the signal)
       expect(exit.code === 0 || exit.signal === 'SIGINT', `ended with ${JSON.stringify(exit)}`).toBe(true);
-      expect(run.lines).toContainEqual(expect.stringMatching(runner.stopped ?? /./));
+      expect(run.lines, `stderr: ${run.stderr()}`).toContainEqual(
+        expect.stringMatching(runner.stopped ?? /./),
+      );
     },
     150_000,
   );
@@ -269,7 +285,7 @@ describe('the local runtime, and the lines the docs type beside it', () => {
 
   /** The runtime's line of a step or outcome: `hh:mm:ss  STATUS  key  ...`. */
   function stepLine(statuses: readonly string[], key?: string): RegExp {
-    const keyPattern = key === undefined ? '.+?' : key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const keyPattern = key === undefined ? '.+?' : literalPattern(key);
     return new RegExp(`^\\d\\d:\\d\\d:\\d\\d {2}(?:${statuses.join('|')})\\s+(${keyPattern}) {2}`);
   }
 
@@ -331,6 +347,11 @@ describe('the local runtime, and the lines the docs type beside it', () => {
       // Assess
       expect(typed, `${named(entry.command)} typed as:\n${text}`).toMatchObject({ status: 0 });
       if (entry.runner.prints !== undefined) expect(typed.stdout).toMatch(entry.runner.prints);
+      if (entry.runner.writes !== undefined) {
+        expect(readFileSync(join(checkout, entry.runner.writes.file), 'utf8')).toMatch(
+          entry.runner.writes.holding,
+        );
+      }
       // A recording dropped reaches the pipeline (the runtime prints its first step).
       const uploaded = /^upload: \S+ to s3:\/\/[^/]+\/(.+)$/m.exec(typed.stdout)?.[1];
       const banner = running().lines.join('\n');

@@ -139,15 +139,22 @@ export interface CommandRunner {
   readonly role: 'session' | 'server' | 'runtime';
   /** What it prints on stdout, where cheap to check (for a server: once ready). */
   readonly prints?: RegExp;
+  /** A file it writes (relative to the checkout) and what that file holds. */
+  readonly writes?: { readonly file: string; readonly holding: RegExp };
   /** What a server prints once it stopped. */
   readonly stopped?: RegExp;
   /** Placeholders whose value differs from {@link PLACEHOLDERS} for this command. */
   readonly placeholders?: Readonly<Record<string, PlaceholderSource>>;
 }
 
+/** `text` as a regular expression source that matches it literally. */
+export function literalPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The commands whose words begin with `words` (then a space or the end). */
 function command(words: string): RegExp {
-  return new RegExp(`^${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+  return new RegExp(`^${literalPattern(words)}(\\s|$)`);
 }
 
 const RUNTIME_STOPPED = /^Stopped: every server, function and process of this run has ended\.$/;
@@ -185,7 +192,11 @@ export const RUNNERS: readonly CommandRunner[] = [
     prints: /^Recording \S+\n\s+object\s+s3:\/\//,
   },
   { matches: command('npx qm-ingest list'), role: 'session', prints: /newest first:\nchanged\s+status/ },
-  { matches: command('npx qm-ingest report --format html'), role: 'session', prints: /^<!doctype html>/i },
+  {
+    matches: command('npx qm-ingest report --format html --output report.html'),
+    role: 'session',
+    writes: { file: 'report.html', holding: /^<!doctype html>/i },
+  },
   {
     matches: command('npx qm-ingest retry'),
     role: 'session',
