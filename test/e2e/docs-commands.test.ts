@@ -247,15 +247,22 @@ function named(command: DocumentedCommand): string {
   return `${command.file}:${command.line}  ${command.text.split('\n')[0]}`;
 }
 
-/** The first entry of each text: a command the docs give twice is run once. */
-function firstOfEach(entries: readonly RunByTest[]): RunByTest[] {
-  return entries.filter(
-    (entry, index) => entries.findIndex((other) => other.command.text === entry.command.text) === index,
-  );
+/** A command the docs give more than once is run once, named by every place that gives it. */
+function runOnce(entries: readonly RunByTest[]): (readonly [string, RunByTest])[] {
+  const byText = new Map<string, RunByTest[]>();
+  for (const entry of entries) {
+    byText.set(entry.command.text, [...(byText.get(entry.command.text) ?? []), entry]);
+  }
+  return [...byText.values()].flatMap((same) => {
+    const [first] = same;
+    if (first === undefined) return [];
+    const places = same.map((entry) => `${entry.command.file}:${entry.command.line}`).join(', ');
+    return [[`${places}  ${first.command.text.split('\n')[0]}`, first] as const];
+  });
 }
 
 describe('the servers the docs start', () => {
-  it.each(firstOfEach(byRole('server')).map((entry) => [named(entry.command), entry] as const))(
+  it.each(runOnce(byRole('server')))(
     '%s: ready, then stopped by Ctrl-C',
     async (_name, { command, runner }) => {
       // Act
@@ -345,7 +352,7 @@ describe('the local runtime, and the lines the docs type beside it', () => {
       const typed = await shellOf(entry.command.file).type(text, 60_000);
 
       // Assess
-      expect(typed, `${named(entry.command)} typed as:\n${text}`).toMatchObject({ status: 0 });
+      expect(typed.status, `${named(entry.command)} typed as:\n${text}\nstderr:\n${typed.stderr}`).toBe(0);
       if (entry.runner.prints !== undefined) expect(typed.stdout).toMatch(entry.runner.prints);
       if (entry.runner.writes !== undefined) {
         expect(readFileSync(join(checkout, entry.runner.writes.file), 'utf8')).toMatch(
