@@ -280,7 +280,7 @@ describe('the servers the docs start', () => {
 });
 
 describe('the local runtime, and the lines the docs type beside it', () => {
-  const [runtimeEntry] = byRole('runtime');
+  const [[runtimeName, runtimeEntry] = ['npm start', undefined]] = runOnce(byRole('runtime'));
   let runtime: CliRun | undefined;
 
   function running(): CliRun {
@@ -334,7 +334,7 @@ describe('the local runtime, and the lines the docs type beside it', () => {
     return text;
   }
 
-  it(`${runtimeEntry === undefined ? 'npm start' : named(runtimeEntry.command)}: the pipeline runs`, async () => {
+  it(`${runtimeName}: the pipeline runs`, async () => {
     // Act
     runtime = await startServer(runtimeEntry?.command.text ?? 'false', runtimeEntry?.runner.prints ?? /./);
 
@@ -370,7 +370,7 @@ describe('the local runtime, and the lines the docs type beside it', () => {
     150_000,
   );
 
-  it(`${runtimeEntry === undefined ? 'npm start' : named(runtimeEntry.command)}: Ctrl-C stops everything`, async () => {
+  it(`${runtimeName}: Ctrl-C stops everything`, async () => {
     // Act
     const exit = await interrupt(running());
 

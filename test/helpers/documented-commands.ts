@@ -48,7 +48,7 @@ export function documentedCommands(): DocumentedCommand[] {
   );
 }
 
-/** The commands of one Markdown page. */
+/** The commands of one Markdown page, in the order they appear. */
 export function commandsIn(file: string, markdown: string): DocumentedCommand[] {
   const lines = markdown.split('\n');
   const commands: DocumentedCommand[] = [];
@@ -87,7 +87,38 @@ export function commandsIn(file: string, markdown: string): DocumentedCommand[] 
       comment,
     });
   }
-  return commands;
+  return [...commands, ...inlineCommandsIn(file, proseOf(lines))].sort((a, b) => a.line - b.line);
+}
+
+/** The page's text outside code blocks, line for line (a block's lines left empty). */
+function proseOf(lines: readonly string[]): string {
+  let inBlock = false;
+  return lines
+    .map((line) => {
+      if (/^\s*```/.test(line)) {
+        inBlock = !inBlock;
+        return '';
+      }
+      return inBlock ? '' : line;
+    })
+    .join('\n');
+}
+
+/** The programs whose inline code spans are commands a reader runs (others name code or files). */
+const INLINE_PROGRAMS = /^(npx|npm|aws) /;
+
+/**
+ * The inline code spans of a page's prose that run a program of {@link INLINE_PROGRAMS}, outside
+ * HTML comments (which a reader does not see); a span may wrap onto the next line.
+ */
+function inlineCommandsIn(file: string, prose: string): DocumentedCommand[] {
+  const visible = prose.replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, ''));
+  return [...visible.matchAll(/`([^`]+)`/g)].flatMap((match) => {
+    const span = (match[1] ?? '').replace(/\s+/g, ' ').trim();
+    if (!INLINE_PROGRAMS.test(span)) return [];
+    const { code, comment } = withoutComment(span);
+    return [{ file, line: visible.slice(0, match.index).split('\n').length, text: code, comment }];
+  });
 }
 
 /** Splits a shell line at its comment: a `#` that starts a word, outside quotes. */
@@ -169,7 +200,8 @@ export const RUNNERS: readonly CommandRunner[] = [
     stopped: RUNTIME_STOPPED,
   },
   {
-    matches: command('npx qm-ingest local'),
+    // Not the demo (`local --demo N`), which ends by itself.
+    matches: /^npx qm-ingest local(?!.* --demo)(\s|$)/,
     role: 'server',
     prints: /^Watching recordings/,
     stopped: RUNTIME_STOPPED,
@@ -203,6 +235,16 @@ export const RUNNERS: readonly CommandRunner[] = [
     role: 'session',
     prints: /^retried \S+ \(.+\): RESUBMITTED/,
     placeholders: { recording: 'rejected-recording' },
+  },
+  {
+    matches: command('npx qm-ingest config-reference'),
+    role: 'session',
+    prints: /^\| setting \| type \| allowed \| default \|$/m,
+  },
+  {
+    matches: command('npx qm-ingest export --rebuild'),
+    role: 'session',
+    prints: /^Exported \d+ results to s3:\/\//,
   },
   { matches: command('npx qm-ingest redrive'), role: 'session', prints: /nothing to redrive$/ },
   {
@@ -245,6 +287,20 @@ export const NOT_RUN: readonly { readonly command: string; readonly reason: stri
     reason:
       'bundles every function and runs cdk-nag (about a minute); test/cdk synthesizes every environment through the same app',
   },
+  {
+    command: 'npm start -- --demo N',
+    reason: 'the demo: .ci/run runs it with N = 4 (`npm start -- --demo 4`), test/e2e/demo.test.ts with 3',
+  },
+  {
+    command: 'npx qm-ingest local --demo N',
+    reason: 'the demo, as above (`npm start` runs `qm-ingest local`)',
+  },
+  {
+    command: 'npx qm-ingest report --data-dir .local/demo --since 1d',
+    reason:
+      "reads the demo's records: test/e2e/results-report.test.ts runs the demo, then the report on its data",
+  },
+  { command: 'npx vitest run --project unit', reason: 'the unit layer of `npm test`, which .ci/run runs' },
   {
     command: 'npx qm-ingest resolve <recording> --interaction <zoom-interaction-id> | --resubmit',
     reason:
