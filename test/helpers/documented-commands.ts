@@ -105,7 +105,7 @@ function proseOf(lines: readonly string[]): string {
 }
 
 /** The programs whose inline code spans are commands a reader runs (others name code or files). */
-const INLINE_PROGRAMS = /^(npx|npm|aws) /;
+const INLINE_PROGRAMS = /^(npx|npm|aws|apt-get) /;
 
 /**
  * The inline code spans of a page's prose that run a program of {@link INLINE_PROGRAMS}, outside
@@ -300,7 +300,11 @@ export const NOT_RUN: readonly { readonly command: string; readonly reason: stri
     reason:
       "reads the demo's records: test/e2e/results-report.test.ts runs the demo, then the report on its data",
   },
-  { command: 'npx vitest run --project unit', reason: 'the unit layer of `npm test`, which .ci/run runs' },
+  {
+    command: 'apt-get install default-jre-headless chromium',
+    reason: 'installs system packages as root; .ci/run installs them when they are missing',
+  },
+  { command: 'apt-get install default-jre-headless', reason: 'the same, Java alone' },
   {
     command: 'npx qm-ingest resolve <recording> --interaction <zoom-interaction-id> | --resubmit',
     reason:
@@ -308,21 +312,46 @@ export const NOT_RUN: readonly { readonly command: string; readonly reason: stri
   },
 ];
 
-/** The commands `.ci/run` runs (its lines that start with `npm `). */
+/**
+ * The commands `.ci/run` runs: its lines that start with `npm `, and what their npm scripts run in
+ * turn (`npm test` is `npm run typecheck && npm run lint && npm run test:all`, and so on).
+ */
 export function ciCommands(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  /** What `npm test`, `npm start` or `npm run <name>` runs, with the arguments given after `--`. */
+  const scriptOf = (line: string): string | undefined => {
+    const called = /^npm (?:run ([\w:-]+)|(test|start))(?: -- (.+))?$/.exec(line);
+    const script = called === null ? undefined : scripts[called[1] ?? called[2] ?? ''];
+    return script === undefined || called?.[3] === undefined ? script : `${script} ${called[3]}`;
+  };
+  const expanded = (line: string): string[] => {
+    const script = scriptOf(line);
+    return [line, ...(script === undefined ? [] : script.split(' && ').flatMap(expanded))];
+  };
   return readFileSync(join(REPOSITORY_ROOT, '.ci/run'), 'utf8')
     .split('\n')
-    .filter((line) => line.startsWith('npm '));
+    .filter((line) => line.startsWith('npm '))
+    .flatMap(expanded);
 }
 
 /**
  * Whether `.ci/run` runs the command: each of its `&&` parts is one of CI's commands, or begins
- * one (`npm ci` is CI's `npm ci --no-audit --no-fund`, `npm start` its `npm start -- --demo 4`).
+ * one (`npm ci` is CI's `npm ci --no-audit --no-fund`, `npm start` its `npm start -- --demo 4`),
+ * or runs through npx, on part of what it names, a program CI runs (`npx vitest run --project
+ * unit` is a part of CI's `vitest run`).
  */
 export function runByCi(text: string, ci: readonly string[]): boolean {
-  return text
-    .split(' && ')
-    .every((part) => ci.some((line) => line === part.trim() || line.startsWith(`${part.trim()} `)));
+  return text.split(' && ').every((written) => {
+    const part = written.trim();
+    return ci.some(
+      (line) =>
+        line === part ||
+        line.startsWith(`${part} `) ||
+        (!line.startsWith('npm ') && (part === `npx ${line}` || part.startsWith(`npx ${line} `))),
+    );
+  });
 }
 
 export type CommandClass =

@@ -102,20 +102,39 @@ describe('the commands the documentation gives', () => {
     expect(new Set(runtimes.map((command) => command.text))).toEqual(new Set(['npm start']));
   });
 
-  it('counted as run by CI are the commands .ci/run runs', () => {
+  it('counted as run by CI are the commands .ci/run runs, or part of what its npm scripts run', () => {
     // Act
     const byCi = commands.filter((command) => classify(command, ci).kind === 'run-by-ci');
 
     // Assess
-    expect(ci).toEqual(['npm ci --no-audit --no-fund', 'npm start -- --demo 4', 'npm test']);
+    expect(ci).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npm start -- --demo 4',
+      'node cli/main.ts local --demo 4',
+      'npm test',
+      'npm run typecheck',
+      'tsc --noEmit -p tsconfig.json',
+      'npm run lint',
+      'biome check .',
+      'npm run test:all',
+      'vitest run',
+    ]);
     expect(new Set(byCi.map((command) => command.text))).toEqual(
-      new Set(['npm ci && npm start', 'npm test', 'npm ci', 'npm start -- --demo 4']),
+      new Set([
+        'npm ci && npm start',
+        'npm test',
+        'npm ci',
+        'npm start -- --demo 4',
+        'npx vitest run --project unit',
+        'npx vitest run test/unit/zoom test/unit/redact.test.ts',
+        'npx vitest run test/integration/zoom-client',
+      ]),
     );
   });
 });
 
 describe('reading the commands of a page', () => {
-  it('joins continuation lines, keeps a heredoc body, splits the trailing comment, takes only the $ lines of a console block, and the visible inline spans that run npx, npm or aws', () => {
+  it('joins continuation lines, keeps a heredoc body, splits the trailing comment, takes only the $ lines of a console block, and the visible inline spans that run npx, npm, aws or apt-get', () => {
     // Prepare
     const page = [
       'Run `npx qm-ingest list`, or `aws kms enable-key   # needs AWS` there; `qm-ingest status` names one.',
