@@ -1,16 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
 
 /**
  * The shell commands the documentation tells a reader to run, and how each one is checked. A
  * command is a line (with its `\` continuations and heredoc body) of a fenced block whose info
- * string is sh, bash or shell, or a `$ ` line of a console block. Each one is exactly one of:
- * - marked as needing AWS: its (last) line ends with the comment `# needs AWS` (`# needs AWS: why`);
+ * string is sh, bash or shell, a `$ ` line of a console block, or an inline code span that runs one
+ * of {@link INLINE_PROGRAMS}. Each one is exactly one of:
+ * - marked as needing AWS: its (last) line ends with the comment `# needs AWS` (`# needs AWS: why`),
+ *   inside the backticks for an inline one;
  * - run by the e2e test (test/e2e/docs-commands.test.ts), which takes it from the docs themselves:
  *   a {@link RUNNERS} entry says how (a server awaited then stopped with Ctrl-C, or a line typed in
  *   the reader's shell) and what it must print;
- * - run by CI: `.ci/run` runs it (the demo, `npm ci`, `npm test`);
+ * - run by CI: `.ci/run` runs it (the demo, `npm ci`, `npm test`), or a part of what it runs;
  * - declared not run, in {@link NOT_RUN}, with the reason.
  * The unit test (test/unit/docs/documented-commands.test.ts) fails on any other command.
  */
@@ -317,9 +320,9 @@ export const NOT_RUN: readonly { readonly command: string; readonly reason: stri
  * turn (`npm test` is `npm run typecheck && npm run lint && npm run test:all`, and so on).
  */
 export function ciCommands(): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
+  const { scripts } = z
+    .object({ scripts: z.record(z.string(), z.string()) })
+    .parse(JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')));
   /** What `npm test`, `npm start` or `npm run <name>` runs, with the arguments given after `--`. */
   const scriptOf = (line: string): string | undefined => {
     const called = /^npm (?:run ([\w:-]+)|(test|start))(?: -- (.+))?$/.exec(line);
