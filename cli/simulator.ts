@@ -50,6 +50,11 @@ export async function run(args: readonly string[]): Promise<number> {
   }
 
   const { credentials } = simulator;
+  // Listening before saying so: a Ctrl-C sent as soon as the line below is read must stop it cleanly.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   console.log(
     [
       `Zoom QM simulator listening on ${simulator.origin}`,
@@ -65,10 +70,7 @@ export async function run(args: readonly string[]): Promise<number> {
     ].join('\n'),
   );
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await stopSignal;
   console.log(`\n${signal} received, stopping the simulator...`);
   await simulator.stop();
   console.log('Stopped.');

@@ -36,15 +36,17 @@ export async function run(args: readonly string[]): Promise<number> {
     return 0;
   }
   const stack = await startLocalAws(parsed.options);
+  // Listening before saying it is ready: a Ctrl-C sent as soon as the lines below are read must stop it cleanly.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const timings = Object.entries(stack.startup.services)
     .map(([service, ms]) => `${service} ${ms} ms`)
     .join(', ');
   console.log(`# Local AWS ready in ${stack.startup.totalMs} ms (${timings}). Ctrl-C stops it.`);
   for (const [name, value] of Object.entries(stack.env)) console.log(`export ${name}=${value}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await stack.stop();
   console.log('# Local AWS stopped.');
   return 0;

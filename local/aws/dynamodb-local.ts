@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { type SupervisedChild, superviseChild } from './child-processes.ts';
 import { LOCAL_CREDENTIALS } from './constants.ts';
@@ -94,7 +94,8 @@ async function startOnPort(
   port: number,
   options: DynamoDbLocalOptions,
 ): Promise<RunningDynamoDbLocal> {
-  const storage = options.dataDir === undefined ? ['-inMemory'] : ['-dbPath', options.dataDir];
+  // Absolute: the JVM runs in the jar's folder, where a relative --data-dir would not exist.
+  const storage = options.dataDir === undefined ? ['-inMemory'] : ['-dbPath', resolve(options.dataDir)];
   const args = [
     ...(options.jvmOptions ?? DEFAULT_JVM_OPTIONS),
     '-Djava.library.path=./DynamoDBLocal_lib',

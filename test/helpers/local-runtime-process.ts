@@ -23,10 +23,16 @@ export interface CliRun {
 
 /** Starts `qm-ingest <args>` from the repository root, with the environment of this test process. */
 export function startCli(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: REPOSITORY_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return followProcess(
+    spawn(process.execPath, [CLI, ...args], {
+      cwd: REPOSITORY_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/** Follows a child process started with piped stdout and stderr: its lines, as they come, and its exit. */
+export function followProcess(child: ChildProcess): CliRun {
   const lines: string[] = [];
   let stderr = '';
   let buffered = '';
@@ -64,7 +70,9 @@ export function startCli(args: readonly string[]): CliRun {
           }
           if (child.exitCode !== null || child.signalCode !== null) {
             finish();
-            reject(new Error(`qm-ingest exited before printing ${pattern}:\n${lines.join('\n')}\n${stderr}`));
+            reject(
+              new Error(`The process exited before printing ${pattern}:\n${lines.join('\n')}\n${stderr}`),
+            );
             return true;
           }
           return false;
