@@ -6,23 +6,18 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import {
-  LAMBDA_BUNDLE_MAIN_FIELDS,
-  LAMBDA_BUNDLE_REQUIRE_BANNER,
-  LAMBDA_BUNDLE_TARGET,
-  lambdaBundleAliases,
-} from '../cdk/constructs/lambda-bundling.ts';
+import { lambdaBuildOptions } from '../cdk/constructs/lambda-bundling.ts';
 import { median } from './stats.ts';
 import { fixed, kilobytes, ratio, type Table } from './table.ts';
 
 /**
  * What a Lambda ships and loads: each function bundled as the CDK bundles it (the settings of
  * cdk/constructs/lambda-bundling.ts: ESM, node24, minified, the AWS SDK included, the require()
- * banner, the package aliases), its size raw and gzipped, and how long a fresh Node.js process
- * takes to import it beside importing an empty module. The baseline is the same entry built in the
- * same run from a recorded git commit (the sources before the cold-start work, bundled as they
- * were then: without aliases), so the ratios compare like with like; esbuild's metafile tells
- * which packages weigh most in each bundle.
+ * banner, the package aliases, the SDK schemas marked pure), its size raw and gzipped, and how
+ * long a fresh Node.js process takes to import it beside importing an empty module. The baseline
+ * is the same entry built in the same run from a recorded git commit (the sources before the
+ * cold-start work, bundled as they were then: without aliases or plugins), so the ratios compare
+ * like with like; esbuild's metafile tells which packages weigh most in each bundle.
  */
 
 export interface BundleBenchOptions {
@@ -73,14 +68,14 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
       builds.push({
         entry,
         baseline: hasBaseline
-          ? await bundle(baselineRoot, entry, nodePaths, join(outputDir, `${name}.baseline.mjs`), {})
+          ? await bundle(baselineRoot, entry, nodePaths, join(outputDir, `${name}.baseline.mjs`), 'baseline')
           : undefined,
         current: await bundle(
           options.projectRoot,
           entry,
           nodePaths,
           join(outputDir, `${name}.current.mjs`),
-          lambdaBundleAliases(options.projectRoot),
+          'current',
         ),
       });
     }
@@ -183,30 +178,23 @@ function bundleRow(
   ];
 }
 
+/**
+ * Builds `entry` of the sources under `root`: the current one as deployed (lambdaBuildOptions),
+ * the baseline with the same options less what the cold-start work added (aliases, plugins).
+ */
 async function bundle(
   root: string,
   entry: string,
   nodePaths: string[],
   outfile: string,
-  /** The package substitutions of the bundling being measured (the baseline's had none). */
-  alias: Record<string, string>,
+  kind: 'baseline' | 'current',
 ): Promise<BuiltBundle> {
+  const deployed = lambdaBuildOptions(root, entry, outfile);
   const result = await build({
-    entryPoints: [join(root, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: LAMBDA_BUNDLE_TARGET,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: LAMBDA_BUNDLE_MAIN_FIELDS,
-    alias,
-    tsconfig: join(root, 'tsconfig.json'),
+    ...deployed,
+    ...(kind === 'baseline' ? { alias: {}, plugins: [] } : {}),
     // The baseline sources sit outside the project: their packages resolve from the project's node_modules.
     nodePaths,
-    banner: { js: LAMBDA_BUNDLE_REQUIRE_BANNER },
     metafile: true,
     logLevel: 'error',
   });

@@ -1,8 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,12 +11,7 @@ import type { FunctionDefinition } from '../../shared/config/resources.ts';
 import { METRICS_NAMESPACE } from '../../shared/observability/powertools.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { grantQueueSend } from './grants.ts';
-import {
-  LAMBDA_BUNDLE_MAIN_FIELDS,
-  LAMBDA_BUNDLE_REQUIRE_BANNER,
-  LAMBDA_BUNDLE_TARGET,
-  lambdaBundleAliases,
-} from './lambda-bundling.ts';
+import { LAMBDA_BUNDLE_FILE } from './lambda-bundling.ts';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -78,14 +73,15 @@ export interface BundledFunctionProps {
 }
 
 /**
- * A function as every qm-ingest function is deployed: bundled locally by esbuild (ESM, minified,
- * with source maps, the AWS SDK included so the tested version is the deployed one), arm64, the
- * newest Node.js runtime, structured JSON logs in a log group with a retention, X-Ray tracing,
- * Powertools configured by environment variables, and a role of its own that starts empty: it gets
- * only what the stack grants it.
+ * A function as every qm-ingest function is deployed: bundled on this machine with the settings
+ * of lambda-bundling.ts (ESM, minified, with source maps, the AWS SDK included so the tested
+ * version is the deployed one, credentials from the environment, the SDK's unused schemas
+ * dropped), arm64, the newest Node.js runtime, structured JSON logs in a log group with a
+ * retention, X-Ray tracing, Powertools configured by environment variables, and a role of its own
+ * that starts empty: it gets only what the stack grants it.
  */
 export class BundledFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -101,13 +97,11 @@ export class BundledFunction extends Construct {
       removalPolicy: props.logRemovalPolicy,
     });
     this.logGroup.grantWrite(this.role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       functionName: props.functionName,
       description: props.description,
-      entry: join(props.projectRoot, props.entry),
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      code: bundledCode(props.projectRoot, props.entry),
+      handler: `${LAMBDA_BUNDLE_FILE.replace(/\.mjs$/, '')}.handler`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMb,
@@ -126,23 +120,6 @@ export class BundledFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: LAMBDA_BUNDLE_TARGET,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: LAMBDA_BUNDLE_MAIN_FIELDS,
-        externalModules: [],
-        tsconfig: join(props.projectRoot, 'tsconfig.json'),
-        banner: LAMBDA_BUNDLE_REQUIRE_BANNER,
-        esbuildArgs: {
-          '--alias': Object.entries(lambdaBundleAliases(props.projectRoot)).map(
-            ([name, path]) => `${name}=${path}`,
-          ),
-        },
-        forceDockerBundling: false,
-      },
     });
     if (props.deadLetterQueue !== undefined) {
       // Set on the template rather than through the construct, whose grant gives the queue's key unconditioned.
@@ -157,4 +134,30 @@ export class BundledFunction extends Construct {
       'Only actions that support no resource-level permissions are granted on "*": X-Ray PutTraceSegments and PutTelemetryRecords, for active tracing.',
     );
   }
+}
+
+/**
+ * The function's code: its handler bundled on this machine by cdk/constructs/lambda-bundling.ts
+ * (the settings the bench measures and the tests check), hashed by the bundle it produced.
+ */
+function bundledCode(projectRoot: string, entry: string): lambda.Code {
+  return lambda.Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // The same script in a container, were local bundling ever declined (it never is: esbuild is a
+      // dependency). The command also keys CDK's bundling cache: one bundle per entry.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
+      command: ['node', '/asset-input/cdk/bundle-lambda.ts', '/asset-input', entry, '/asset-output'],
+      local: {
+        tryBundle(outputDir) {
+          execFileSync(
+            process.execPath,
+            [join(projectRoot, 'cdk/bundle-lambda.ts'), projectRoot, entry, outputDir],
+            { stdio: ['ignore', 'inherit', 'inherit'] },
+          );
+          return true;
+        },
+      },
+    },
+  });
 }

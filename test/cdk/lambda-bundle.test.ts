@@ -6,12 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  LAMBDA_BUNDLE_MAIN_FIELDS,
-  LAMBDA_BUNDLE_REQUIRE_BANNER,
-  LAMBDA_BUNDLE_TARGET,
-  lambdaBundleAliases,
-} from '../../cdk/constructs/lambda-bundling.ts';
+import { lambdaBuildOptions } from '../../cdk/constructs/lambda-bundling.ts';
 import { FUNCTION_ROLES } from '../../shared/config/resources.ts';
 
 /**
@@ -23,31 +18,24 @@ import { FUNCTION_ROLES } from '../../shared/config/resources.ts';
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const runFile = promisify(execFile);
 
-async function bundleInputs(entry: string): Promise<string[]> {
+async function bundleMetafile(entry: string): Promise<Metafile> {
   const result = await build({
-    entryPoints: [join(PROJECT_ROOT, entry)],
-    bundle: true,
+    ...lambdaBuildOptions(PROJECT_ROOT, entry, join('out', 'index.mjs')),
     write: false,
-    outdir: 'out',
-    platform: 'node',
-    format: 'esm',
-    target: LAMBDA_BUNDLE_TARGET,
-    minify: true,
-    mainFields: LAMBDA_BUNDLE_MAIN_FIELDS,
-    alias: lambdaBundleAliases(PROJECT_ROOT),
-    banner: { js: LAMBDA_BUNDLE_REQUIRE_BANNER },
     metafile: true,
     logLevel: 'silent',
   });
-  return includedInputs(result.metafile);
+  return result.metafile;
 }
 
-/** The source files that put bytes in the output (a file only imported for types puts none). */
-function includedInputs(metafile: Metafile): string[] {
-  return Object.values(metafile.outputs).flatMap((output) =>
-    Object.entries(output.inputs)
-      .filter(([, input]) => input.bytesInOutput > 0)
-      .map(([path]) => path),
+/** The source files that put bytes in the output (a file only imported for types puts none), with their bytes. */
+function includedInputs(metafile: Metafile): Map<string, number> {
+  return new Map(
+    Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path, input]) => [path, input.bytesInOutput] as const),
+    ),
   );
 }
 
@@ -57,10 +45,12 @@ const CREDENTIAL_CHAIN =
 const FULL_ZOD = /node_modules\/zod\/v4\/classic\//;
 
 describe.each(FUNCTION_ROLES.map((role) => `functions/${role}.ts`))('the bundle of %s', (entry) => {
+  let bytesByInput = new Map<string, number>();
   let inputs: string[] = [];
 
   beforeAll(async () => {
-    inputs = await bundleInputs(entry);
+    bytesByInput = includedInputs(await bundleMetafile(entry));
+    inputs = [...bytesByInput.keys()];
   });
 
   it('carries the handler and the SDK clients it calls', () => {
@@ -78,6 +68,15 @@ describe.each(FUNCTION_ROLES.map((role) => `functions/${role}.ts`))('the bundle 
   it('carries zod/mini, not the full zod build', () => {
     // Assess
     expect(inputs.filter((path) => FULL_ZOD.test(path))).toEqual([]);
+  });
+
+  it("carries only the S3 schemas of the operations it calls, not all of S3's (about 70 KiB)", () => {
+    // Act
+    const s3Schemas = bytesByInput.get('node_modules/@aws-sdk/client-s3/dist-es/schemas/schemas_0.js') ?? 0;
+
+    // Assess
+    expect(s3Schemas).toBeGreaterThan(0);
+    expect(s3Schemas).toBeLessThan(25 * 1024);
   });
 });
 
@@ -102,15 +101,8 @@ describe('an SDK client in a Lambda bundle', () => {
       ].join('\n'),
     );
     await build({
+      ...lambdaBuildOptions(PROJECT_ROOT, 'functions/ingest.ts', join(workDir, 'probe.mjs')),
       entryPoints: [probe],
-      outfile: join(workDir, 'probe.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: LAMBDA_BUNDLE_TARGET,
-      mainFields: LAMBDA_BUNDLE_MAIN_FIELDS,
-      alias: lambdaBundleAliases(PROJECT_ROOT),
-      banner: { js: LAMBDA_BUNDLE_REQUIRE_BANNER },
       nodePaths: [join(PROJECT_ROOT, 'node_modules')],
       logLevel: 'silent',
     });
