@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
     for (const entry of options.entries) {
       const name = entry.replace(/^.*\//, '').replace(/\.ts$/, '');
       // A function added after the baseline commit has no baseline row, only its current figures.
-      const hasBaseline = await exists(join(baselineRoot, entry));
+      const hasBaseline = existsSync(join(baselineRoot, entry));
       builds.push({
         entry,
         baseline: hasBaseline
@@ -81,7 +82,9 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
     }
     const modules = [
       emptyModule,
-      ...builds.flatMap((built) => [built.baseline?.outfile, built.current.outfile]).filter(isDefined),
+      ...builds.flatMap(({ baseline, current }) =>
+        baseline === undefined ? [current.outfile] : [baseline.outfile, current.outfile],
+      ),
     ];
     const importMs = await medianImportsMs(modules, options.importRuns);
     const emptyImportMs = importMs.get(emptyModule) ?? Number.NaN;
@@ -139,17 +142,6 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Table[]
   } finally {
     await rm(outputDir, { recursive: true, force: true });
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }
 
 /** Writes the baseline commit's sources under `target`, without touching the repository's work trees. */
